@@ -1,0 +1,68 @@
+// se-attest-agent: measures the boot from the initrd (SPEC "The boot, in order"). A thin main:
+// options, hardening, then the flow in app/agent.
+#include <sys/prctl.h>
+#include <sys/resource.h>
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "app/agent.h"
+#include "core/args.h"
+#include "core/config.h"
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage: se-attest-agent [--config PATH] [--output DIR] [--sysinfo PATH]\n"
+    "\n"
+    "Verifies the root partition against the build, measures root.tar.gz, the cidata device and\n"
+    "its files, and writes the signed (and, when the contract asks, encrypted) record.\n"
+    "\n"
+    "  --config PATH   agent configuration (default /etc/se-attest/agent.yaml)\n"
+    "  --output DIR    output folder (default: output_dir of the configuration)\n"
+    "  --sysinfo PATH  machine information (default /proc/sysinfo)\n"
+    "\n"
+    "exit codes: 0 record written; 1 usage or configuration error; 2 integrity failure (root\n"
+    "partition or root.tar.gz differs from the build); 3 invalid contract; 4 the record could not\n"
+    "be signed, encrypted or written\n";
+
+int Run(const std::vector<std::string>& args) {
+  // Keys and passwords are in this process's memory: no core dump, no ptrace by others.
+  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  rlimit no_core{0, 0};
+  setrlimit(RLIMIT_CORE, &no_core);
+
+  auto parsed = seattest::ParseArgs(args, {{"config", true}, {"output", true}, {"sysinfo", true},
+                                           {"help", false}, {"version", false}});
+  if (!parsed) {
+    std::fprintf(stderr, "se-attest-agent: %s\n%s", parsed.error().message.c_str(), kUsage);
+    return seattest::kExitUsage;
+  }
+  if (parsed->Has("help")) {
+    std::fputs(kUsage, stdout);
+    return 0;
+  }
+  if (parsed->Has("version")) {
+    std::puts("se-attest-agent " SE_ATTEST_VERSION);
+    return 0;
+  }
+  if (!parsed->positional().empty()) {
+    std::fprintf(stderr, "se-attest-agent: unexpected argument '%s'\n%s", parsed->positional()[0].c_str(), kUsage);
+    return seattest::kExitUsage;
+  }
+  seattest::AgentOptions options;
+  options.config_path = parsed->Get("config").value_or(std::string(seattest::kDefaultConfigPath));
+  options.output_dir = parsed->Get("output");
+  options.sysinfo_path = parsed->Get("sysinfo").value_or("/proc/sysinfo");
+
+  auto devices = seattest::MakeLibblkidDevices();
+  auto mounter = seattest::MakeKernelMounter("/run/se-attest");
+  auto log = seattest::MakeLogger("se-attest-agent", seattest::LogTarget::kAuto);
+  seattest::Platform platform{*devices, *mounter, *log};
+  return seattest::RunAgent(options, platform);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) { return Run(std::vector<std::string>(argv + 1, argv + argc)); }

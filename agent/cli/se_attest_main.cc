@@ -1,0 +1,245 @@
+// se-attest: the host command for image builders and auditors. A thin main: one function per
+// subcommand, each parsing its options and calling the library.
+#include <unistd.h>
+
+#include <cstdio>
+#include <iostream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+#include "app/keygen.h"
+#include "app/seal.h"
+#include "core/args.h"
+#include "core/hex.h"
+#include "core/token_format.h"
+#include "crypto/keys.h"
+#include "crypto/token.h"
+#include "platform/file_io.h"
+
+namespace seattest {
+namespace {
+
+// Exit codes of se-attest (docs/cli.md).
+constexpr int kOk = 0;
+constexpr int kUsage = 1;
+constexpr int kFailed = 2;
+
+constexpr std::size_t kMaxInput = 64u << 20;
+
+constexpr const char* kMainUsage =
+    "usage: se-attest COMMAND [OPTIONS]\n"
+    "\n"
+    "commands:\n"
+    "  keygen DIR        a development key set: CAs, attestation and contract keys\n"
+    "  seal ...          the agent's configuration and keys for the initrd, and reference values\n"
+    "  encrypt ...       a file or stdin to a hyper-protect-basic token\n"
+    "  decrypt ...       a token or se-checksums.txt.enc back to plaintext\n"
+    "  measure PATH...   SHA-256 of files or block devices, in the record's format\n"
+    "\n"
+    "'se-attest COMMAND --help' describes a command. Exit codes: 0 success, 1 usage error,\n"
+    "2 the command failed (unreadable or invalid input, wrong key, nothing written).\n";
+
+constexpr const char* kKeygenUsage =
+    "usage: se-attest keygen DIR\n"
+    "\n"
+    "Writes a development key set (RSA-4096): DIR/root-ca.crt, DIR/intermediate-ca.crt,\n"
+    "DIR/attestation.crt, DIR/attestation.key, DIR/contract.crt, DIR/contract.key (.key 0600).\n"
+    "Production keys belong in an HSM; these are for development and tests.\n";
+
+constexpr const char* kSealUsage =
+    "usage: se-attest seal --root IMAGE_OR_DEVICE --root-device SPEC --tarball PATH_IN_ROOT_FS\n"
+    "                      (--baseimage FILE | --baseimage-sha256 HEX) --image-version V\n"
+    "                      --commit-id ID --attestation-key KEY --contract-key KEY\n"
+    "                      [--cidata-device SPEC] [--output-dir DIR] --out DIR\n"
+    "\n"
+    "Hashes the root partition (IMAGE_OR_DEVICE) and root.tar.gz inside its filesystem, and\n"
+    "writes, laid out as files to add to the initrd:\n"
+    "  DIR/etc/se-attest/agent.yaml        the agent's configuration\n"
+    "  DIR/etc/se-attest/attestation.key   the RSA-4096 attestation key (0600)\n"
+    "  DIR/etc/se-attest/contract.key      the contract decryption key (0600)\n"
+    "and DIR/reference.yaml, the expected values for auditors (not for the initrd).\n"
+    "\n"
+    "  --root-device SPEC     how the agent finds the root partition at boot: LABEL=, PARTLABEL=,\n"
+    "                         UUID=, PARTUUID= or a path\n"
+    "  --cidata-device SPEC   the cloud-init device (default LABEL=cidata)\n"
+    "  --output-dir DIR       where the agent writes its record at boot\n"
+    "                         (default /run/se-attest/hyperprotect)\n"
+    "Mounting an image file needs root (a read-only loop device).\n";
+
+constexpr const char* kEncryptUsage =
+    "usage: se-attest encrypt --to CERT_OR_PUBLIC_KEY [FILE]\n"
+    "\n"
+    "Encrypts FILE (or stdin) for the RSA key of a certificate or PEM public key; prints the\n"
+    "hyper-protect-basic token on stdout, without a trailing newline.\n";
+
+constexpr const char* kDecryptUsage =
+    "usage: se-attest decrypt --key PRIVATE_KEY [FILE]\n"
+    "\n"
+    "Decrypts a hyper-protect-basic token or se-checksums.txt.enc from FILE (or stdin) with the\n"
+    "private key; prints the plaintext on stdout.\n";
+
+constexpr const char* kMeasureUsage =
+    "usage: se-attest measure PATH...\n"
+    "\n"
+    "Prints '<sha256> <PATH>' for each file or block device, as in the record. Nothing is signed.\n";
+
+int UsageError(const char* usage, const std::string& message) {
+  std::fprintf(stderr, "se-attest: %s\n%s", message.c_str(), usage);
+  return kUsage;
+}
+
+int Failed(const std::string& message) {
+  std::fprintf(stderr, "se-attest: %s\n", message.c_str());
+  return kFailed;
+}
+
+// Parses a subcommand's options; on --help prints `usage` and sets `*exit_code` to 0.
+std::optional<ParsedArgs> Parse(const std::vector<std::string>& args, std::vector<OptionSpec> specs,
+                                const char* usage, int* exit_code) {
+  specs.push_back({"help", false});
+  auto parsed = ParseArgs(args, specs);
+  if (!parsed) {
+    *exit_code = UsageError(usage, parsed.error().message);
+    return std::nullopt;
+  }
+  if (parsed->Has("help")) {
+    std::fputs(usage, stdout);
+    *exit_code = kOk;
+    return std::nullopt;
+  }
+  return std::move(*parsed);
+}
+
+Result<Bytes> ReadInput(const std::vector<std::string>& positional) {
+  if (!positional.empty()) return ReadFile(positional[0], kMaxInput);
+  std::string data((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
+  if (data.size() > kMaxInput) return MakeError("stdin: more than " + std::to_string(kMaxInput) + " bytes");
+  return ToBytes(data);
+}
+
+bool WriteStdout(std::string_view data) {
+  return std::fwrite(data.data(), 1, data.size(), stdout) == data.size() && std::fflush(stdout) == 0;
+}
+
+int Keygen(const std::vector<std::string>& args) {
+  int code = kOk;
+  auto parsed = Parse(args, {}, kKeygenUsage, &code);
+  if (!parsed) return code;
+  if (parsed->positional().size() != 1) return UsageError(kKeygenUsage, "expected one folder");
+  auto written = seattest::Keygen(parsed->positional()[0]);
+  if (!written) return Failed("keygen: " + written.error().message);
+  for (const std::string& path : *written) std::printf("%s\n", path.c_str());
+  return kOk;
+}
+
+int Seal(const std::vector<std::string>& args) {
+  int code = kOk;
+  auto parsed = Parse(args,
+                      {{"root", true}, {"root-device", true}, {"tarball", true}, {"baseimage", true},
+                       {"baseimage-sha256", true}, {"image-version", true}, {"commit-id", true},
+                       {"attestation-key", true}, {"contract-key", true}, {"cidata-device", true},
+                       {"output-dir", true}, {"out", true}},
+                      kSealUsage, &code);
+  if (!parsed) return code;
+  if (!parsed->positional().empty()) return UsageError(kSealUsage, "unexpected argument '" + parsed->positional()[0] + "'");
+  SealOptions o;
+  for (auto [name, field] : {std::pair{"root", &o.root}, {"root-device", &o.root_device}, {"tarball", &o.tarball},
+                             {"image-version", &o.image_version}, {"commit-id", &o.commit_id},
+                             {"attestation-key", &o.attestation_key}, {"contract-key", &o.contract_key},
+                             {"out", &o.out}}) {
+    auto v = parsed->Get(name);
+    if (!v) return UsageError(kSealUsage, std::string("missing --") + name);
+    *field = *v;
+  }
+  o.baseimage_file = parsed->Get("baseimage");
+  o.baseimage_sha256 = parsed->Get("baseimage-sha256");
+  if (auto v = parsed->Get("cidata-device")) o.cidata_device = *v;
+  if (auto v = parsed->Get("output-dir")) o.output_dir = *v;
+  if (o.baseimage_file.has_value() == o.baseimage_sha256.has_value()) {
+    return UsageError(kSealUsage, "give exactly one of --baseimage and --baseimage-sha256");
+  }
+  auto devices = MakeLibblkidDevices();
+  auto mounter = MakeKernelMounter("/run/se-attest");
+  auto result = seattest::Seal(o, *devices, *mounter);
+  if (!result) return Failed("seal: " + result.error().message);
+  std::printf("wrote %s\nwrote %s\n%s", result->config_path.c_str(), result->reference_path.c_str(),
+              result->reference_text.c_str());
+  return kOk;
+}
+
+int Encrypt(const std::vector<std::string>& args) {
+  int code = kOk;
+  auto parsed = Parse(args, {{"to", true}}, kEncryptUsage, &code);
+  if (!parsed) return code;
+  auto to = parsed->Get("to");
+  if (!to) return UsageError(kEncryptUsage, "missing --to");
+  if (parsed->positional().size() > 1) return UsageError(kEncryptUsage, "at most one input file");
+  auto pem = ReadFile(*to, kMaxInput);
+  if (!pem) return Failed("encrypt: " + pem.error().message);
+  auto key = PublicKeyFromPem(AsText(*pem), *to);
+  if (!key) return Failed("encrypt: " + key.error().message);
+  if (auto s = RequireRsa(key->get(), 2048, 0, *to); !s) return Failed("encrypt: " + s.error().message);
+  auto input = ReadInput(parsed->positional());
+  if (!input) return Failed("encrypt: " + input.error().message);
+  auto token = EncryptToken(key->get(), AsText(*input));
+  if (!token) return Failed("encrypt: " + token.error().message);
+  return WriteStdout(*token) ? kOk : Failed("encrypt: writing to stdout failed");
+}
+
+int Decrypt(const std::vector<std::string>& args) {
+  int code = kOk;
+  auto parsed = Parse(args, {{"key", true}}, kDecryptUsage, &code);
+  if (!parsed) return code;
+  auto key_path = parsed->Get("key");
+  if (!key_path) return UsageError(kDecryptUsage, "missing --key");
+  if (parsed->positional().size() > 1) return UsageError(kDecryptUsage, "at most one input file");
+  auto pem = ReadSecretFile(*key_path, kMaxInput);
+  if (!pem) return Failed("decrypt: " + pem.error().message);
+  auto key = PrivateKeyFromPem(pem->view(), *key_path);
+  if (!key) return Failed("decrypt: " + key.error().message);
+  auto input = ReadInput(parsed->positional());
+  const std::string source = parsed->positional().empty() ? "stdin" : parsed->positional()[0];
+  if (!input) return Failed("decrypt: " + input.error().message);
+  auto plain = DecryptToken(key->get(), AsText(*input));
+  if (!plain) return Failed("decrypt: " + source + ": " + plain.error().message);
+  return WriteStdout(plain->view()) ? kOk : Failed("decrypt: writing to stdout failed");
+}
+
+int Measure(const std::vector<std::string>& args) {
+  int code = kOk;
+  auto parsed = Parse(args, {}, kMeasureUsage, &code);
+  if (!parsed) return code;
+  if (parsed->positional().empty()) return UsageError(kMeasureUsage, "expected at least one path");
+  for (const std::string& path : parsed->positional()) {
+    auto d = HashPath(path);
+    if (!d) return Failed("measure: " + d.error().message);
+    std::printf("%s %s\n", ToHex(d->digest).c_str(), path.c_str());
+  }
+  return std::fflush(stdout) == 0 ? kOk : Failed("measure: writing to stdout failed");
+}
+
+int Run(const std::vector<std::string>& args) {
+  if (args.empty()) return UsageError(kMainUsage, "missing command");
+  const std::string& command = args[0];
+  const std::vector<std::string> rest(args.begin() + 1, args.end());
+  if (command == "--help" || command == "help") {
+    std::fputs(kMainUsage, stdout);
+    return kOk;
+  }
+  if (command == "--version") {
+    std::puts("se-attest " SE_ATTEST_VERSION);
+    return kOk;
+  }
+  if (command == "keygen") return Keygen(rest);
+  if (command == "seal") return Seal(rest);
+  if (command == "encrypt") return Encrypt(rest);
+  if (command == "decrypt") return Decrypt(rest);
+  if (command == "measure") return Measure(rest);
+  return UsageError(kMainUsage, "unknown command '" + command + "'");
+}
+
+}  // namespace
+}  // namespace seattest
+
+int main(int argc, char** argv) { return seattest::Run(std::vector<std::string>(argv + 1, argv + argc)); }

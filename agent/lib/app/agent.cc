@@ -1,0 +1,294 @@
+#include "app/agent.h"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <vector>
+
+#include "app/output.h"
+#include "core/config.h"
+#include "core/contract.h"
+#include "core/hex.h"
+#include "core/record.h"
+#include "core/sysinfo.h"
+#include "crypto/keys.h"
+#include "crypto/rsa.h"
+#include "crypto/sha256.h"
+#include "crypto/token.h"
+#include "platform/file_io.h"
+
+namespace seattest {
+namespace {
+
+// A failed step: the exit code and everything the one log entry says about it.
+struct Failure {
+  int exit_code;
+  std::string_view message_id;
+  std::string message;
+  std::string item;
+  std::string expected;
+  std::string actual;
+};
+
+Failure Fail(int code, std::string_view id, std::string message, std::string item = {},
+             std::string expected = {}, std::string actual = {}) {
+  return Failure{code, id, std::move(message), std::move(item), std::move(expected), std::move(actual)};
+}
+
+struct Keys {
+  EvpPkeyPtr attestation;
+  EvpPkeyPtr contract;
+};
+
+struct CidataFile {
+  std::string_view record_name;  // "cidata/user-data"
+  std::string file_name;         // "user-data"
+  bool required;
+  std::optional<Bytes> content;  // what was read, hashed and kept
+};
+
+class AgentRun {
+ public:
+  AgentRun(const AgentOptions& options, Platform& platform) : options_(options), p_(platform) {}
+
+  int Run() {
+    Info(message_id::kStarted, "se-attest-agent started, configuration " + options_.config_path);
+    std::optional<Failure> failure = Flow();
+    if (failure) {
+      LogEntry e{Priority::kErr, failure->message_id, failure->message, {}};
+      if (!failure->item.empty()) e.fields.emplace_back("SE_ATTEST_ITEM", failure->item);
+      if (!failure->expected.empty()) e.fields.emplace_back("SE_ATTEST_EXPECTED", failure->expected);
+      if (!failure->actual.empty()) e.fields.emplace_back("SE_ATTEST_ACTUAL", failure->actual);
+      e.fields.emplace_back("SE_ATTEST_EXIT", std::to_string(failure->exit_code));
+      p_.log.Log(e);
+      return failure->exit_code;
+    }
+    return kExitOk;
+  }
+
+ private:
+  void Info(std::string_view id, std::string message,
+            std::vector<std::pair<std::string, std::string>> fields = {}) {
+    p_.log.Log(LogEntry{Priority::kInfo, id, std::move(message), std::move(fields)});
+  }
+
+  void Measured(std::string_view name, const Sha256Digest& d, const std::string& source) {
+    Info(message_id::kMeasured, "measured " + std::string(name) + " from " + source + ": " + ToHex(d),
+         {{"SE_ATTEST_ITEM", std::string(name)}, {"SE_ATTEST_ACTUAL", ToHex(d)}, {"SE_ATTEST_SOURCE", source}});
+    entries_.push_back(RecordEntry{d, std::string(name)});
+  }
+
+  std::optional<Failure> Flow() {
+    if (auto f = LoadConfig()) return f;
+    // A failed run must not leave an older record behind that could pass for this one.
+    if (auto s = ClearOutputFolder(output_dir_); !s) {
+      return Fail(kExitOutput, message_id::kOutputFailure, "cannot clear the output folder: " + s.error().message, output_dir_);
+    }
+    if (auto f = LoadKeys()) return f;
+    if (auto f = ReadMachine()) return f;
+    if (auto f = VerifyRootPartition()) return f;
+    Measured(kNameBaseimage, config_.baseimage_sha256, "the build");
+    if (auto f = MeasureRootTarball()) return f;
+    if (auto f = MeasureCidata()) return f;
+    if (auto f = ReadContract()) return f;
+    return WriteRecord();
+  }
+
+  std::optional<Failure> LoadConfig() {
+    auto text = ReadFile(options_.config_path, kMaxConfigSize);
+    if (!text) return Fail(kExitUsage, message_id::kUsageError, "configuration: " + text.error().message, options_.config_path);
+    auto config = ParseAgentConfig(AsText(*text), options_.config_path);
+    if (!config) return Fail(kExitUsage, message_id::kUsageError, config.error().message, options_.config_path);
+    config_ = std::move(*config);
+    config_dir_ = DirName(options_.config_path);
+    output_dir_ = options_.output_dir ? *options_.output_dir : ResolvePath(config_dir_, config_.output_dir);
+    return std::nullopt;
+  }
+
+  std::optional<Failure> LoadKey(const std::string& configured, const char* what, int exact_bits, EvpPkeyPtr& out) {
+    const std::string path = ResolvePath(config_dir_, configured);
+    auto pem = ReadSecretFile(path, kMaxKeyFileSize);
+    if (!pem) return Fail(kExitUsage, message_id::kUsageError, std::string(what) + " key: " + pem.error().message, path);
+    auto key = PrivateKeyFromPem(pem->view(), path);
+    if (!key) return Fail(kExitUsage, message_id::kUsageError, std::string(what) + " key: " + key.error().message, path);
+    if (auto s = RequireRsa(key->get(), 2048, exact_bits, path); !s) {
+      return Fail(kExitUsage, message_id::kUsageError, std::string(what) + " key: " + s.error().message, path);
+    }
+    out = std::move(*key);
+    return std::nullopt;
+  }
+
+  std::optional<Failure> LoadKeys() {
+    if (auto f = LoadKey(config_.attestation_key, "attestation", kAttestationKeyBits, keys_.attestation)) return f;
+    return LoadKey(config_.contract_key, "contract", 0, keys_.contract);
+  }
+
+  std::optional<Failure> ReadMachine() {
+    auto text = ReadFile(options_.sysinfo_path, kMaxSysinfoSize);
+    if (!text) return Fail(kExitUsage, message_id::kUsageError, "machine: " + text.error().message, options_.sysinfo_path);
+    auto id = ParseSysinfo(AsText(*text), options_.sysinfo_path);
+    if (!id) return Fail(kExitUsage, message_id::kUsageError, "machine: " + id.error().message, options_.sysinfo_path);
+    machine_ = id->ToString();
+    return std::nullopt;
+  }
+
+  std::optional<Failure> VerifyRootPartition() {
+    const std::string spec = config_.root_device.ToString();
+    auto device = p_.devices.Resolve(config_.root_device);
+    if (!device) return Fail(kExitIntegrity, message_id::kIntegrityFailure, "root partition: " + device.error().message, spec);
+    root_device_ = *device;
+    auto digest = HashPath(*device);
+    if (!digest) return Fail(kExitIntegrity, message_id::kIntegrityFailure, "root partition: " + digest.error().message, *device);
+    if (!DigestsEqual(digest->digest, config_.root_sha256)) {
+      return Fail(kExitIntegrity, message_id::kIntegrityFailure,
+                  "root partition " + *device + " (" + spec + ") differs from the build: expected sha256 " +
+                      ToHex(config_.root_sha256) + ", found " + ToHex(digest->digest),
+                  *device, ToHex(config_.root_sha256), ToHex(digest->digest));
+    }
+    Info(message_id::kMeasured, "root partition " + *device + " verified: " + ToHex(digest->digest) + " (" +
+                                    std::to_string(digest->size) + " bytes)",
+         {{"SE_ATTEST_ITEM", *device}, {"SE_ATTEST_EXPECTED", ToHex(config_.root_sha256)},
+          {"SE_ATTEST_ACTUAL", ToHex(digest->digest)}});
+    return std::nullopt;
+  }
+
+  std::optional<Failure> MeasureRootTarball() {
+    const std::string* device = &root_device_;  // NOLINT: keeps the *device spelling of the other steps
+    auto fs_type = p_.devices.FilesystemType(*device);
+    if (!fs_type) return Fail(kExitIntegrity, message_id::kIntegrityFailure, "root partition: " + fs_type.error().message, *device);
+    auto mounted = p_.mounter.MountReadOnly(*device, *fs_type);
+    if (!mounted) return Fail(kExitIntegrity, message_id::kIntegrityFailure, "root partition: " + mounted.error().message, *device);
+    const std::string tarball = (*mounted)->dir() + config_.root_tarball;
+    auto tar_digest = HashPath(tarball, Follow::kNoSymlinks);
+    if (!tar_digest) {
+      return Fail(kExitIntegrity, message_id::kIntegrityFailure,
+                  std::string(kNameRootTarball) + ": " + config_.root_tarball + " in " + *device + ": " +
+                      tar_digest.error().message,
+                  std::string(kNameRootTarball));
+    }
+    if (!DigestsEqual(tar_digest->digest, config_.root_tarball_sha256)) {
+      return Fail(kExitIntegrity, message_id::kIntegrityFailure,
+                  std::string(kNameRootTarball) + " (" + config_.root_tarball + " in " + *device +
+                      ") differs from the build: expected sha256 " + ToHex(config_.root_tarball_sha256) +
+                      ", found " + ToHex(tar_digest->digest),
+                  std::string(kNameRootTarball), ToHex(config_.root_tarball_sha256), ToHex(tar_digest->digest));
+    }
+    Measured(kNameRootTarball, tar_digest->digest, config_.root_tarball + " in " + *device);
+    return std::nullopt;
+  }
+
+  std::optional<Failure> MeasureCidata() {
+    const std::string spec = config_.cidata_device.ToString();
+    auto device = p_.devices.Resolve(config_.cidata_device);
+    if (!device) return Fail(kExitContract, message_id::kInvalidContract, "cidata device: " + device.error().message, spec);
+    auto digest = HashPath(*device);
+    if (!digest) return Fail(kExitContract, message_id::kInvalidContract, "cidata device: " + digest.error().message, *device);
+    Measured(kNameCidataDevice, digest->digest, *device);
+
+    auto fs_type = p_.devices.FilesystemType(*device);
+    if (!fs_type) return Fail(kExitContract, message_id::kInvalidContract, "cidata device: " + fs_type.error().message, *device);
+    auto mounted = p_.mounter.MountReadOnly(*device, *fs_type);
+    if (!mounted) return Fail(kExitContract, message_id::kInvalidContract, "cidata device: " + mounted.error().message, *device);
+    cidata_ = {{kNameMetaData, "meta-data", true, {}},
+               {kNameUserData, "user-data", true, {}},
+               {kNameVendorData, "vendor-data", false, {}}};
+    for (CidataFile& f : cidata_) {
+      const std::string path = (*mounted)->dir() + "/" + f.file_name;
+      if (!f.required && access(path.c_str(), F_OK) != 0 && errno == ENOENT) continue;
+      // Read once; what is hashed is what is kept and copied to the output folder.
+      auto content = ReadFile(path, kMaxCidataFileSize, Follow::kNoSymlinks);
+      if (!content) {
+        std::string why = content.error().message;
+        if (why.rfind(path, 0) == 0) why = why.substr(path.size() + 2);
+        return Fail(kExitContract, message_id::kInvalidContract,
+                    std::string(f.record_name) + " on " + *device + ": " + why, std::string(f.record_name));
+      }
+      Measured(f.record_name, Sha256Of(*content), *device);
+      f.content = std::move(*content);
+    }
+    return std::nullopt;
+  }
+
+  std::optional<Failure> ReadContract() {
+    const Bytes& user_data = *cidata_[1].content;
+    EVP_PKEY* contract_key = keys_.contract.get();
+    TokenDecryptor decrypt = [contract_key](std::string_view token) -> Result<std::string> {
+      auto plain = DecryptToken(contract_key, token);
+      if (!plain) return MakeError("token cannot be decrypted with the contract key: " + plain.error().message);
+      return std::string(plain->view());
+    };
+    auto contract = ParseContract(AsText(user_data), kNameUserData, decrypt);
+    if (!contract) return Fail(kExitContract, message_id::kInvalidContract, contract.error().message, std::string(kNameUserData));
+    contract_ = std::move(*contract);
+    if (contract_.attestation_public_key_pem) {
+      const std::string where = std::string(kNameUserData) + ": attestationPublicKey";
+      auto key = PublicKeyFromPem(*contract_.attestation_public_key_pem, where);
+      if (!key) return Fail(kExitContract, message_id::kInvalidContract, "contract " + key.error().message, "attestationPublicKey");
+      if (auto s = RequireRsa(key->get(), 2048, 0, where); !s) {
+        return Fail(kExitContract, message_id::kInvalidContract, "contract " + s.error().message, "attestationPublicKey");
+      }
+      recipient_ = std::move(*key);
+      Measured(kNameAttestationPublicKey, Sha256Of(*contract_.attestation_public_key_pem), "the contract");
+    }
+    return std::nullopt;
+  }
+
+  std::optional<Failure> WriteRecord() {
+    auto text = RenderRecord(MakeRecord(config_.image_version, machine_, entries_));
+    if (!text) return Fail(kExitOutput, message_id::kOutputFailure, text.error().message);
+    auto signature = SignSha256(keys_.attestation.get(), *text);
+    if (!signature) return Fail(kExitOutput, message_id::kOutputFailure, "signing the record: " + signature.error().message);
+
+    std::vector<OutputFile> files;
+    for (const CidataFile& f : cidata_) {
+      if (f.content) files.push_back({std::string(f.record_name), std::string(AsText(*f.content)), 0400});
+    }
+    files.push_back({"user-data.decrypted", contract_.decrypted_text, 0400});
+    if (contract_.attestation_public_key_pem) {
+      files.push_back({std::string(kNameAttestationPublicKey), *contract_.attestation_public_key_pem, 0400});
+    }
+    files.push_back({"se-version", config_.image_version + "\n", 0400});
+    files.push_back({"se-commit-id", config_.commit_id + "\n", 0400});
+    files.push_back({"README", OutputReadme(recipient_ != nullptr), 0444});
+    files.push_back({std::string(kSignatureFile), std::string(AsText(*signature)), 0400});
+    std::string record_name(kRecordFile);
+    if (recipient_) {
+      auto token = EncryptToken(recipient_.get(), *text);
+      if (!token) return Fail(kExitOutput, message_id::kOutputFailure, "encrypting the record: " + token.error().message);
+      files.push_back({std::string(kEncryptedRecordFile), *token, 0400});
+      record_name = kEncryptedRecordFile;
+    } else {
+      files.push_back({record_name, *text, 0400});
+    }
+    if (auto s = WriteOutputFolder(output_dir_, files); !s) {
+      return Fail(kExitOutput, message_id::kOutputFailure, "writing the output folder: " + s.error().message, output_dir_);
+    }
+    const std::string record_digest = ToHex(Sha256Of(*text));
+    Info(message_id::kRecordWritten,
+         "record written to " + output_dir_ + "/" + record_name + " (" + std::to_string(entries_.size()) +
+             " measurements, plaintext sha256 " + record_digest + ")",
+         {{"SE_ATTEST_ITEM", output_dir_ + "/" + record_name}, {"SE_ATTEST_ACTUAL", record_digest}});
+    return std::nullopt;
+  }
+
+  const AgentOptions& options_;
+  Platform& p_;
+  AgentConfig config_;
+  std::string config_dir_;
+  std::string output_dir_;
+  Keys keys_;
+  std::string machine_;
+  std::string root_device_;
+  std::vector<RecordEntry> entries_;
+  std::vector<CidataFile> cidata_;
+  Contract contract_;
+  EvpPkeyPtr recipient_;
+};
+
+}  // namespace
+
+int RunAgent(const AgentOptions& options, Platform& platform) {
+  return AgentRun(options, platform).Run();
+}
+
+}  // namespace seattest

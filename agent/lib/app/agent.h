@@ -1,0 +1,44 @@
+// se-attest-agent's boot flow (SPEC "The boot, in order"), over replaceable device access so it
+// can be tested without root.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "platform/block_devices.h"
+#include "platform/log.h"
+#include "platform/mount.h"
+
+namespace seattest {
+
+// Exit codes of se-attest-agent (SPEC).
+enum AgentExit : int {
+  kExitOk = 0,
+  kExitUsage = 1,
+  kExitIntegrity = 2,
+  kExitContract = 3,
+  kExitOutput = 4,
+};
+
+struct AgentOptions {
+  std::string config_path;
+  std::optional<std::string> output_dir;  // overrides the configuration's
+  std::string sysinfo_path = "/proc/sysinfo";
+};
+
+struct Platform {
+  BlockDevices& devices;
+  Mounter& mounter;
+  Logger& log;
+};
+
+// Runs the whole flow; logs each step and the one failure; returns the exit code.
+int RunAgent(const AgentOptions& options, Platform& platform);
+
+// Size limits on what the host controls.
+inline constexpr std::size_t kMaxCidataFileSize = 8u << 20;  // each cidata file
+inline constexpr std::size_t kMaxConfigSize = 1u << 20;
+inline constexpr std::size_t kMaxKeyFileSize = 64u << 10;
+inline constexpr std::size_t kMaxSysinfoSize = 1u << 20;
+
+}  // namespace seattest

@@ -1,0 +1,38 @@
+// The output folder (SPEC "Output folder"), written so that a record exists only complete and
+// signed: every file atomic, the record itself last, and nothing of this run left on failure.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.h"
+
+namespace seattest {
+
+inline constexpr std::string_view kRecordFile = "se-checksums.txt";
+inline constexpr std::string_view kEncryptedRecordFile = "se-checksums.txt.enc";
+inline constexpr std::string_view kSignatureFile = "se-signature.bin";
+
+struct OutputFile {
+  std::string name;  // relative to the folder, at most one level deep ("cidata/user-data")
+  std::string content;
+  mode_t mode = 0400;
+};
+
+// Every name the agent writes: a run removes them all first, so an older record can never be
+// mistaken for this run's.
+const std::vector<std::string>& OutputFileNames();
+
+// Removes every file the agent writes from `dir` (the record first). Missing files are fine.
+Status ClearOutputFolder(const std::string& dir);
+
+// Writes `files` in order (the caller puts the record last); on failure removes what it wrote.
+Status WriteOutputFolder(const std::string& dir, const std::vector<OutputFile>& files);
+
+// The README placed in the folder for whoever finds it.
+std::string OutputReadme(bool encrypted);
+
+}  // namespace seattest

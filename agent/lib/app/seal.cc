@@ -1,0 +1,110 @@
+#include "app/seal.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include "app/agent.h"
+#include "core/config.h"
+#include "core/hex.h"
+#include "crypto/keys.h"
+#include "platform/file_io.h"
+
+namespace seattest {
+namespace {
+
+constexpr const char* kConfigDir = "etc/se-attest";
+
+// Reads and checks a private key; returns its PEM as read.
+Result<SecretBytes> CheckedKey(const std::string& path, const char* what, int exact_bits) {
+  SEA_ASSIGN_OR_RETURN(SecretBytes pem, ReadSecretFile(path, kMaxKeyFileSize));
+  SEA_ASSIGN_OR_RETURN(EvpPkeyPtr key, PrivateKeyFromPem(pem.view(), path));
+  if (auto s = RequireRsa(key.get(), 2048, exact_bits, path); !s) {
+    return MakeError(std::string(what) + " key " + s.error().message);
+  }
+  return pem;
+}
+
+std::string ReferenceText(const AgentConfig& c, std::uint64_t root_size,
+                          const Sha256Digest& attestation_fingerprint) {
+  YAML::Emitter out;
+  out << YAML::Comment("Expected values for auditors, written by `se-attest seal`.");
+  out << YAML::BeginMap;
+  out << YAML::Key << "image_version" << YAML::Value << YAML::DoubleQuoted << c.image_version;
+  out << YAML::Key << "commit_id" << YAML::Value << YAML::DoubleQuoted << c.commit_id;
+  out << YAML::Key << "measurements" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "baseimage" << YAML::Value << ToHex(c.baseimage_sha256);
+  out << YAML::Key << "root.tar.gz" << YAML::Value << ToHex(c.root_tarball_sha256);
+  out << YAML::EndMap;
+  out << YAML::Key << "root_partition" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "device" << YAML::Value << c.root_device.ToString();
+  out << YAML::Key << "sha256" << YAML::Value << ToHex(c.root_sha256);
+  out << YAML::Key << "size" << YAML::Value << root_size;
+  out << YAML::Key << "tarball" << YAML::Value << c.root_tarball;
+  out << YAML::EndMap;
+  out << YAML::Key << "attestation_public_key_sha256" << YAML::Value << ToHex(attestation_fingerprint);
+  out << YAML::EndMap;
+  return std::string(out.c_str()) + "\n";
+}
+
+}  // namespace
+
+Result<SealResult> Seal(const SealOptions& o, BlockDevices& devices, Mounter& mounter) {
+  AgentConfig c;
+  c.image_version = o.image_version;
+  c.commit_id = o.commit_id;
+  c.output_dir = o.output_dir;
+  c.root_tarball = o.tarball;
+  c.attestation_key = "attestation.key";
+  c.contract_key = "contract.key";
+  if (c.image_version.empty() || c.image_version.find_first_of("\r\n") != std::string::npos) {
+    return MakeError("--image-version: must be one non-empty line");
+  }
+  if (c.commit_id.empty() || c.commit_id.find_first_of("\r\n") != std::string::npos) {
+    return MakeError("--commit-id: must be one non-empty line");
+  }
+  if (c.root_tarball.empty() || c.root_tarball.front() != '/') {
+    return MakeError("--tarball: must be an absolute path inside the root filesystem, such as /boot/root.tar.gz");
+  }
+  SEA_ASSIGN_OR_RETURN(c.root_device, ParseDeviceSpec(o.root_device));
+  SEA_ASSIGN_OR_RETURN(c.cidata_device, ParseDeviceSpec(o.cidata_device));
+
+  SEA_ASSIGN_OR_RETURN(SecretBytes attestation_pem, CheckedKey(o.attestation_key, "attestation", kAttestationKeyBits));
+  SEA_ASSIGN_OR_RETURN(SecretBytes contract_pem, CheckedKey(o.contract_key, "contract", 0));
+  SEA_ASSIGN_OR_RETURN(EvpPkeyPtr attestation, PrivateKeyFromPem(attestation_pem.view(), o.attestation_key));
+  SEA_ASSIGN_OR_RETURN(Sha256Digest fingerprint, PublicKeyFingerprint(attestation.get()));
+
+  if (o.baseimage_file.has_value() == o.baseimage_sha256.has_value()) {
+    return MakeError("give exactly one of --baseimage FILE and --baseimage-sha256 HEX");
+  }
+  if (o.baseimage_sha256) {
+    auto d = ParseSha256Hex(*o.baseimage_sha256);
+    if (!d) return MakeError("--baseimage-sha256: expected 64 hex digits");
+    c.baseimage_sha256 = *d;
+  } else {
+    SEA_ASSIGN_OR_RETURN(StreamDigest d, HashPath(*o.baseimage_file));
+    c.baseimage_sha256 = d.digest;
+  }
+
+  SEA_ASSIGN_OR_RETURN(StreamDigest root, HashPath(o.root));
+  c.root_sha256 = root.digest;
+  {
+    SEA_ASSIGN_OR_RETURN(std::string fs_type, devices.FilesystemType(o.root));
+    SEA_ASSIGN_OR_RETURN(std::unique_ptr<MountedFs> mounted, mounter.MountReadOnly(o.root, fs_type));
+    auto tar = HashPath(mounted->dir() + c.root_tarball, Follow::kNoSymlinks);
+    if (!tar) return MakeError("--tarball: " + c.root_tarball + " in " + o.root + ": " + tar.error().message);
+    c.root_tarball_sha256 = tar->digest;
+  }
+
+  const std::string config_dir = o.out + "/" + kConfigDir;
+  SEA_RETURN_IF_ERROR(MakeDirs(config_dir, 0755));
+  SEA_RETURN_IF_ERROR(WriteFileAtomic(config_dir, c.attestation_key, attestation_pem.view(), 0600));
+  SEA_RETURN_IF_ERROR(WriteFileAtomic(config_dir, c.contract_key, contract_pem.view(), 0600));
+  SEA_RETURN_IF_ERROR(WriteFileAtomic(config_dir, "agent.yaml", RenderAgentConfig(c), 0644));
+  SealResult result;
+  result.config_path = config_dir + "/agent.yaml";
+  result.reference_path = o.out + "/reference.yaml";
+  result.reference_text = ReferenceText(c, root.size, fingerprint);
+  SEA_RETURN_IF_ERROR(WriteFileAtomic(o.out, "reference.yaml", result.reference_text, 0644));
+  return result;
+}
+
+}  // namespace seattest

@@ -1,0 +1,39 @@
+// `se-attest seal`: from the root partition and the keys, the files a builder adds to the initrd
+// (etc/se-attest/agent.yaml and the keys it names) and the reference values for auditors.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "core/result.h"
+#include "platform/block_devices.h"
+#include "platform/mount.h"
+
+namespace seattest {
+
+struct SealOptions {
+  std::string root;         // the root partition: an image file or a block device
+  std::string root_device;  // how the agent finds it at boot (LABEL=, PARTLABEL=, ..., or a path)
+  std::string tarball;      // root.tar.gz's absolute path inside the root filesystem
+  std::optional<std::string> baseimage_file;
+  std::optional<std::string> baseimage_sha256;
+  std::string image_version;
+  std::string commit_id;
+  std::string attestation_key;  // PEM private keys to bake in
+  std::string contract_key;
+  std::string cidata_device = "LABEL=cidata";
+  std::string output_dir = "/run/se-attest/hyperprotect";  // where the agent writes, at boot
+  std::string out;  // the folder to fill
+};
+
+struct SealResult {
+  std::string config_path;     // OUT/etc/se-attest/agent.yaml
+  std::string reference_path;  // OUT/reference.yaml
+  std::string reference_text;
+};
+
+// Needs root when `root` is an image file (a read-only loop device is attached to read the
+// tarball); everything is checked before anything is written.
+Result<SealResult> Seal(const SealOptions& options, BlockDevices& devices, Mounter& mounter);
+
+}  // namespace seattest

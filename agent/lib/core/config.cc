@@ -1,0 +1,148 @@
+#include "core/config.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <set>
+
+#include "core/hex.h"
+
+namespace seattest {
+namespace {
+
+// Reads one mapping strictly: required and optional keys, nothing else.
+class MapReader {
+ public:
+  MapReader(const YAML::Node& node, std::string prefix) : node_(node), prefix_(std::move(prefix)) {}
+
+  Status CheckKeys(std::initializer_list<std::string_view> allowed) const {
+    if (!node_.IsMap()) return MakeError(Where("") + "expected a mapping");
+    for (const auto& kv : node_) {
+      const std::string key = kv.first.Scalar();
+      bool known = false;
+      for (std::string_view a : allowed) known = known || a == key;
+      if (!known) {
+        return MakeError(Where(key) + "unknown key (line " + std::to_string(kv.first.Mark().line + 1) + ")");
+      }
+    }
+    return {};
+  }
+
+  Result<std::string> String(std::string_view key, std::string_view fallback = {},
+                             bool optional = false) const {
+    const YAML::Node v = node_[std::string(key)];
+    if (!v) {
+      if (optional) return std::string(fallback);
+      return MakeError(Where(key) + "missing");
+    }
+    if (!v.IsScalar()) return MakeError(Where(key) + "expected a string");
+    if (v.Scalar().empty()) return MakeError(Where(key) + "empty");
+    return v.Scalar();
+  }
+
+  Result<Sha256Digest> Digest(std::string_view key) const {
+    SEA_ASSIGN_OR_RETURN(std::string text, String(key));
+    auto d = ParseSha256Hex(text);
+    if (!d) return MakeError(Where(key) + "expected 64 hex digits, found '" + text.substr(0, 80) + "'");
+    return *d;
+  }
+
+  Result<DeviceSpec> Device(std::string_view key, std::string_view fallback = {}) const {
+    SEA_ASSIGN_OR_RETURN(std::string text, String(key, fallback, !fallback.empty()));
+    auto spec = ParseDeviceSpec(text);
+    if (!spec) return MakeError(Where(key) + spec.error().message);
+    return *spec;
+  }
+
+  MapReader Child(std::string_view key) const {
+    return MapReader(node_[std::string(key)], prefix_ + std::string(key) + ".");
+  }
+  bool Has(std::string_view key) const { return static_cast<bool>(node_[std::string(key)]); }
+
+ private:
+  std::string Where(std::string_view key) const { return prefix_ + std::string(key) + ": "; }
+  YAML::Node node_;
+  std::string prefix_;
+};
+
+Result<AgentConfig> ParseTree(const YAML::Node& root) {
+  MapReader top(root, "");
+  SEA_RETURN_IF_ERROR(top.CheckKeys({"image_version", "commit_id", "output_dir", "baseimage_sha256",
+                                     "root", "cidata", "attestation_key", "contract_key"}));
+  AgentConfig c;
+  SEA_ASSIGN_OR_RETURN(c.image_version, top.String("image_version"));
+  SEA_ASSIGN_OR_RETURN(c.commit_id, top.String("commit_id"));
+  SEA_ASSIGN_OR_RETURN(c.output_dir, top.String("output_dir", kDefaultOutputDir, true));
+  SEA_ASSIGN_OR_RETURN(c.baseimage_sha256, top.Digest("baseimage_sha256"));
+  SEA_ASSIGN_OR_RETURN(c.attestation_key, top.String("attestation_key"));
+  SEA_ASSIGN_OR_RETURN(c.contract_key, top.String("contract_key"));
+  if (!top.Has("root")) return MakeError("root: missing");
+  MapReader root_map = top.Child("root");
+  SEA_RETURN_IF_ERROR(root_map.CheckKeys({"device", "sha256", "tarball", "tarball_sha256"}));
+  SEA_ASSIGN_OR_RETURN(c.root_device, root_map.Device("device"));
+  SEA_ASSIGN_OR_RETURN(c.root_sha256, root_map.Digest("sha256"));
+  SEA_ASSIGN_OR_RETURN(c.root_tarball, root_map.String("tarball"));
+  if (c.root_tarball.front() != '/') return MakeError("root.tarball: must be an absolute path in the root filesystem");
+  SEA_ASSIGN_OR_RETURN(c.root_tarball_sha256, root_map.Digest("tarball_sha256"));
+  if (top.Has("cidata")) {
+    MapReader cidata = top.Child("cidata");
+    SEA_RETURN_IF_ERROR(cidata.CheckKeys({"device"}));
+    SEA_ASSIGN_OR_RETURN(c.cidata_device, cidata.Device("device", kDefaultCidataSpec));
+  } else {
+    c.cidata_device = *ParseDeviceSpec(kDefaultCidataSpec);
+  }
+  for (const std::string* line : {&c.image_version, &c.commit_id}) {
+    if (line->find_first_of("\r\n") != std::string::npos) {
+      return MakeError(std::string(line == &c.image_version ? "image_version" : "commit_id") +
+                       ": must be one line");
+    }
+  }
+  return c;
+}
+
+}  // namespace
+
+Result<AgentConfig> ParseAgentConfig(std::string_view yaml_text, std::string_view source) {
+  const std::string where = "config " + std::string(source);
+  try {
+    YAML::Node root = YAML::Load(std::string(yaml_text));
+    if (!root || root.IsNull()) return MakeError(where + ": empty");
+    auto config = ParseTree(root);
+    if (!config) return WithContext(where, config.error());
+    return config;
+  } catch (const YAML::Exception& e) {
+    return MakeError(where + ": line " + std::to_string(e.mark.line + 1) + ": " + e.msg);
+  }
+}
+
+std::string RenderAgentConfig(const AgentConfig& c) {
+  YAML::Emitter out;
+  out << YAML::Comment("se-attest agent configuration, written by `se-attest seal`.");
+  out << YAML::BeginMap;
+  out << YAML::Key << "image_version" << YAML::Value << YAML::DoubleQuoted << c.image_version;
+  out << YAML::Key << "commit_id" << YAML::Value << YAML::DoubleQuoted << c.commit_id;
+  out << YAML::Key << "output_dir" << YAML::Value << c.output_dir;
+  out << YAML::Key << "baseimage_sha256" << YAML::Value << ToHex(c.baseimage_sha256);
+  out << YAML::Key << "root" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "device" << YAML::Value << c.root_device.ToString();
+  out << YAML::Key << "sha256" << YAML::Value << ToHex(c.root_sha256);
+  out << YAML::Key << "tarball" << YAML::Value << c.root_tarball;
+  out << YAML::Key << "tarball_sha256" << YAML::Value << ToHex(c.root_tarball_sha256);
+  out << YAML::EndMap;
+  out << YAML::Key << "cidata" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "device" << YAML::Value << c.cidata_device.ToString();
+  out << YAML::EndMap;
+  out << YAML::Key << "attestation_key" << YAML::Value << c.attestation_key;
+  out << YAML::Key << "contract_key" << YAML::Value << c.contract_key;
+  out << YAML::EndMap;
+  return std::string(out.c_str()) + "\n";
+}
+
+std::string ResolvePath(std::string_view base_dir, std::string_view path) {
+  if (!path.empty() && path.front() == '/') return std::string(path);
+  std::string out(base_dir.empty() ? "." : base_dir);
+  if (out.back() != '/') out += '/';
+  out += path;
+  return out;
+}
+
+}  // namespace seattest

@@ -1,0 +1,42 @@
+// The agent's configuration, etc/se-attest/agent.yaml, written by `se-attest seal`: pure.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "core/bytes.h"
+#include "core/device_spec.h"
+#include "core/result.h"
+
+namespace seattest {
+
+inline constexpr std::string_view kDefaultConfigPath = "/etc/se-attest/agent.yaml";
+inline constexpr std::string_view kDefaultOutputDir = "/run/se-attest/hyperprotect";
+inline constexpr std::string_view kDefaultCidataSpec = "LABEL=cidata";
+
+struct AgentConfig {
+  std::string image_version;
+  std::string commit_id;
+  std::string output_dir;       // as written; relative paths are relative to the config's folder
+  Sha256Digest baseimage_sha256{};
+  DeviceSpec root_device;
+  Sha256Digest root_sha256{};   // the whole root partition
+  std::string root_tarball;     // absolute path inside the root partition's filesystem
+  Sha256Digest root_tarball_sha256{};
+  DeviceSpec cidata_device;
+  std::string attestation_key;  // as written, see output_dir
+  std::string contract_key;
+};
+
+// Strict: every key is required (but cidata.device and output_dir, which have defaults), an
+// unknown key is an error, so a typo can never silently change what is checked. `source` names
+// the file in errors.
+Result<AgentConfig> ParseAgentConfig(std::string_view yaml_text, std::string_view source);
+
+// YAML text that ParseAgentConfig reads back to the same configuration.
+std::string RenderAgentConfig(const AgentConfig& config);
+
+// `path` if absolute, otherwise `base_dir`/`path`.
+std::string ResolvePath(std::string_view base_dir, std::string_view path);
+
+}  // namespace seattest

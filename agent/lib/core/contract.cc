@@ -1,0 +1,116 @@
+#include "core/contract.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <set>
+
+#include "core/base64.h"
+#include "core/token_format.h"
+#include "core/yaml_text.h"
+
+namespace seattest {
+namespace {
+
+constexpr std::string_view kPemBegin = "-----BEGIN ";
+constexpr const char* kKnownKeys[] = {"workload", "env", "attestationPublicKey",
+                                      "envWorkloadSignature"};
+
+bool IsKnownKey(const std::string& key) {
+  for (const char* k : kKnownKeys) {
+    if (key == k) return true;
+  }
+  return false;
+}
+
+std::string_view TrimLeft(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\n' || s.front() == '\r' || s.front() == '\t')) {
+    s.remove_prefix(1);
+  }
+  return s;
+}
+
+// attestationPublicKey: PEM text, base64 of the PEM, or a token (already decrypted by then).
+Result<std::string> EffectivePem(const std::string& value, bool from_token) {
+  if (TrimLeft(value).substr(0, kPemBegin.size()) == kPemBegin) return value;
+  if (from_token) return MakeError("the decrypted token is not PEM text");
+  auto decoded = Base64Decode(value, /*ignore_whitespace=*/true);
+  if (!decoded) return MakeError("neither PEM text, base64 of PEM, nor a hyper-protect-basic token");
+  std::string pem(decoded->begin(), decoded->end());
+  if (TrimLeft(pem).substr(0, kPemBegin.size()) != kPemBegin) {
+    return MakeError("base64 that does not decode to PEM text");
+  }
+  return pem;
+}
+
+std::string EmitEntry(const std::string& key, const YAML::Node& value) {
+  YAML::Emitter out;
+  out.SetIndent(4);
+  out << YAML::BeginMap << YAML::Key << key << YAML::Value << value << YAML::EndMap;
+  return std::string(out.c_str()) + "\n";
+}
+
+Result<Contract> ParseTree(const YAML::Node& root, const TokenDecryptor& decrypt) {
+  if (!root.IsMap()) return MakeError("expected a mapping of contract sections");
+  Contract contract;
+  std::set<std::string> seen;
+  // Decrypted sections, to check user-data.decrypted reads back to exactly these values.
+  std::vector<std::pair<std::string, std::string>> plaintexts;
+  for (const auto& kv : root) {
+    if (!kv.first.IsScalar()) return MakeError("a key that is not a string");
+    const std::string key = kv.first.Scalar();
+    const std::string line = " (line " + std::to_string(kv.first.Mark().line + 1) + ")";
+    if (!IsKnownKey(key)) return MakeError(key + ": unknown contract key" + line);
+    if (!seen.insert(key).second) return MakeError(key + ": appears twice" + line);
+    const YAML::Node& value = kv.second;
+    const bool is_token = value.IsScalar() && LooksLikeToken(value.Scalar());
+    std::string plaintext;
+    if (is_token) {
+      auto decrypted = decrypt(value.Scalar());
+      if (!decrypted) return MakeError(key + ": " + decrypted.error().message);
+      plaintext = std::move(*decrypted);
+      plaintexts.emplace_back(key, plaintext);
+      contract.decrypted_text += RenderStringEntry(key, plaintext);
+    } else {
+      if (value.Scalar().substr(0, kTokenPrefix.size()) == kTokenPrefix) {
+        return MakeError(key + ": malformed hyper-protect-basic token" + line);
+      }
+      contract.decrypted_text += EmitEntry(key, value);
+    }
+    if (key == "attestationPublicKey" || key == "envWorkloadSignature") {
+      if (!value.IsScalar() || value.Scalar().empty()) {
+        return MakeError(key + ": expected a non-empty string" + line);
+      }
+    }
+    if (key == "attestationPublicKey") {
+      auto pem = EffectivePem(is_token ? plaintext : value.Scalar(), is_token);
+      if (!pem) return MakeError(key + ": " + pem.error().message);
+      contract.attestation_public_key_pem = std::move(*pem);
+    }
+  }
+  // What we write must read back to what we decrypted, byte for byte.
+  YAML::Node back = YAML::Load(contract.decrypted_text);
+  for (const auto& [key, text] : plaintexts) {
+    if (!back[key] || !back[key].IsScalar() || back[key].Scalar() != text) {
+      return MakeError(key + ": the decrypted section cannot be written back as YAML unchanged");
+    }
+  }
+  return contract;
+}
+
+}  // namespace
+
+Result<Contract> ParseContract(std::string_view user_data, std::string_view source,
+                               const TokenDecryptor& decrypt) {
+  const std::string where = "contract " + std::string(source);
+  if (TrimLeft(user_data).empty()) return MakeError(where + ": empty");
+  try {
+    YAML::Node root = YAML::Load(std::string(user_data));
+    auto contract = ParseTree(root, decrypt);
+    if (!contract) return WithContext(where, contract.error());
+    return contract;
+  } catch (const YAML::Exception& e) {
+    return MakeError(where + ": malformed YAML at line " + std::to_string(e.mark.line + 1) + ": " + e.msg);
+  }
+}
+
+}  // namespace seattest

@@ -1,0 +1,90 @@
+#include "core/record.h"
+
+#include "core/hex.h"
+
+namespace seattest {
+namespace {
+
+bool IsLowerHex(std::string_view s) {
+  for (char c : s) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
+
+// A hash line is 64 lower-case hex digits, one space, and a non-empty name.
+bool LooksLikeHashLine(std::string_view line) {
+  return line.size() > 65 && line[64] == ' ' && IsLowerHex(line.substr(0, 64));
+}
+
+}  // namespace
+
+Record MakeRecord(std::string_view version, std::string_view machine,
+                  std::vector<RecordEntry> entries) {
+  Record r;
+  r.header.emplace_back(version);
+  r.header.push_back("Machine Type/Plant/Serial: " + std::string(machine));
+  r.entries = std::move(entries);
+  return r;
+}
+
+Result<std::string> RenderRecord(const Record& record) {
+  if (record.header.empty() || record.header.front().empty()) {
+    return MakeError("record: the version line is empty");
+  }
+  std::string out;
+  for (const std::string& line : record.header) {
+    if (line.find_first_of("\r\n") != std::string::npos) {
+      return MakeError("record: header line contains a line break: " + line.substr(0, 40));
+    }
+    if (LooksLikeHashLine(line)) {
+      return MakeError("record: header line looks like a hash line: " + line.substr(0, 40));
+    }
+    out += line;
+    out += '\n';
+  }
+  for (const RecordEntry& e : record.entries) {
+    if (e.name.empty() || e.name.find_first_of("\r\n") != std::string::npos) {
+      return MakeError("record: invalid entry name '" + e.name + "'");
+    }
+    out += ToHex(e.digest);
+    out += ' ';
+    out += e.name;
+    out += '\n';
+  }
+  return out;
+}
+
+Result<Record> ParseRecord(std::string_view text) {
+  if (text.empty()) return MakeError("record: empty");
+  if (text.back() != '\n') return MakeError("record: the last line does not end with a newline");
+  Record r;
+  std::size_t line_no = 0;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    std::size_t end = text.find('\n', pos);
+    std::string_view line = text.substr(pos, end - pos);
+    pos = end + 1;
+    ++line_no;
+    const std::string where = "record: line " + std::to_string(line_no);
+    if (LooksLikeHashLine(line)) {
+      std::string_view name = line.substr(65);
+      if (name.find('\r') != std::string_view::npos) return MakeError(where + ": carriage return");
+      RecordEntry e;
+      e.digest = *ParseSha256Hex(line.substr(0, 64));
+      e.name = std::string(name);
+      r.entries.push_back(std::move(e));
+      continue;
+    }
+    if (!r.entries.empty()) {
+      return MakeError(where + ": expected '<64 lower-case hex digits> <name>' but found '" +
+                       std::string(line.substr(0, 80)) + "'");
+    }
+    if (line_no == 1 && line.empty()) return MakeError(where + ": the version line is empty");
+    r.header.emplace_back(line);
+  }
+  if (r.header.empty()) return MakeError("record: no version line");
+  return r;
+}
+
+}  // namespace seattest

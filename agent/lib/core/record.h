@@ -1,0 +1,46 @@
+// The attestation record, se-checksums.txt (SPEC "Record format"): pure text, no I/O.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/bytes.h"
+#include "core/result.h"
+
+namespace seattest {
+
+// Names of the record's hash lines, in the order the agent writes them.
+inline constexpr std::string_view kNameBaseimage = "baseimage";
+inline constexpr std::string_view kNameRootTarball = "root.tar.gz";
+inline constexpr std::string_view kNameCidataDevice = "/dev/disk/by-label/cidata";
+inline constexpr std::string_view kNameMetaData = "cidata/meta-data";
+inline constexpr std::string_view kNameUserData = "cidata/user-data";
+inline constexpr std::string_view kNameVendorData = "cidata/vendor-data";
+inline constexpr std::string_view kNameAttestationPublicKey = "attestationPublicKey";
+
+struct RecordEntry {
+  Sha256Digest digest{};
+  std::string name;
+  bool operator==(const RecordEntry&) const = default;
+};
+
+struct Record {
+  std::vector<std::string> header;  // free text lines before the hash lines (version first)
+  std::vector<RecordEntry> entries;
+  bool operator==(const Record&) const = default;
+};
+
+// The record as the agent writes it: version, machine line, then the hash lines.
+Record MakeRecord(std::string_view version, std::string_view machine,
+                  std::vector<RecordEntry> entries);
+
+// Exact bytes: every line ends in '\n'. Fails when a line would contain a newline or a hash
+// line's name is empty.
+Result<std::string> RenderRecord(const Record& record);
+
+// Reads a record back (SPEC format and real HPCR records): header lines, then only
+// "<64 lowercase hex> <name>" lines; the text must end with '\n' and have a version line.
+Result<Record> ParseRecord(std::string_view text);
+
+}  // namespace seattest

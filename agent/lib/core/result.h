@@ -1,0 +1,78 @@
+// Result<T>: a value or an error message, for code that must not throw across module borders.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <variant>
+
+namespace seattest {
+
+// What went wrong, in one line that names the thing and the place ("config agent.yaml: root.sha256:
+// expected 64 hex digits"). Library code returns it; only the top level logs it.
+struct Error {
+  std::string message;
+};
+
+template <class T>
+class [[nodiscard]] Result {
+ public:
+  Result(T value) : v_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(Error error) : v_(std::move(error)) {}  // NOLINT: implicit by design
+
+  bool ok() const { return std::holds_alternative<T>(v_); }
+  explicit operator bool() const { return ok(); }
+  T& value() & { return std::get<T>(v_); }
+  const T& value() const& { return std::get<T>(v_); }
+  T&& value() && { return std::get<T>(std::move(v_)); }
+  T& operator*() & { return value(); }
+  const T& operator*() const& { return value(); }
+  T* operator->() { return &value(); }
+  const T* operator->() const { return &value(); }
+  const Error& error() const { return std::get<Error>(v_); }
+
+ private:
+  std::variant<T, Error> v_;
+};
+
+template <>
+class [[nodiscard]] Result<void> {
+ public:
+  Result() = default;
+  Result(Error error) : error_(std::move(error)), ok_(false) {}  // NOLINT: implicit by design
+
+  bool ok() const { return ok_; }
+  explicit operator bool() const { return ok_; }
+  const Error& error() const { return error_; }
+
+ private:
+  Error error_;
+  bool ok_ = true;
+};
+
+using Status = Result<void>;
+
+inline Error MakeError(std::string message) { return Error{std::move(message)}; }
+
+// Prefixes an error with where it happened: Context("config x.yaml", e) -> "config x.yaml: <e>".
+inline Error WithContext(const std::string& where, const Error& e) {
+  return Error{where + ": " + e.message};
+}
+
+}  // namespace seattest
+
+// Returns the error of a Result/Status expression from the enclosing function.
+#define SEA_RETURN_IF_ERROR(expr)                 \
+  do {                                            \
+    auto sea_status_ = (expr);                    \
+    if (!sea_status_.ok()) return sea_status_.error(); \
+  } while (0)
+
+#define SEA_CONCAT_INNER(a, b) a##b
+#define SEA_CONCAT(a, b) SEA_CONCAT_INNER(a, b)
+#define SEA_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
+  auto tmp = (expr);                              \
+  if (!tmp.ok()) return tmp.error();              \
+  lhs = std::move(tmp).value()
+// SEA_ASSIGN_OR_RETURN(auto x, F()); declares x from F()'s value or returns F()'s error.
+#define SEA_ASSIGN_OR_RETURN(lhs, expr) \
+  SEA_ASSIGN_OR_RETURN_IMPL(SEA_CONCAT(sea_result_, __LINE__), lhs, expr)

@@ -1,0 +1,78 @@
+#include "core/yaml_text.h"
+
+#include <yaml-cpp/yaml.h>
+
+namespace seattest {
+namespace {
+
+// Valid UTF-8 with no C0/C1 controls except tab and line feed, and no BOM or DEL.
+bool LiteralSafe(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7f) return false;
+      ++i;
+      continue;
+    }
+    int len = (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 : (c & 0xf8) == 0xf0 ? 4 : 0;
+    if (len == 0 || i + static_cast<std::size_t>(len) > s.size()) return false;
+    std::uint32_t cp = c & (0x7f >> len);
+    for (int k = 1; k < len; ++k) {
+      unsigned char cc = static_cast<unsigned char>(s[i + static_cast<std::size_t>(k)]);
+      if ((cc & 0xc0) != 0x80) return false;
+      cp = cp << 6 | (cc & 0x3f);
+    }
+    const std::uint32_t min[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (cp < min[len] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return false;
+    if ((cp >= 0x80 && cp <= 0x9f) || cp == 0xfeff || cp == 0x2028 || cp == 0x2029 || cp == 0x85) {
+      return false;  // C1 controls, BOM, and characters YAML treats as line breaks
+    }
+    i += static_cast<std::size_t>(len);
+  }
+  return true;
+}
+
+}  // namespace
+
+std::optional<std::string> RenderLiteralBlock(std::string_view text, int indent) {
+  if (text.empty() || !LiteralSafe(text)) return std::nullopt;
+  std::size_t trailing = 0;
+  while (trailing < text.size() && text[text.size() - 1 - trailing] == '\n') ++trailing;
+  if (trailing == text.size()) return std::nullopt;  // only line breaks
+  std::string_view body = text.substr(0, text.size() - trailing);
+
+  std::string header = "|";
+  // An explicit indentation indicator when the content itself starts with white space, or with
+  // empty lines (the reader would otherwise guess the indentation from them).
+  std::size_t first = body.find_first_not_of('\n');
+  if (first != 0 || body[first] == ' ' || body[first] == '\t') header += std::to_string(indent);
+  if (trailing == 0) header += '-';
+  if (trailing > 1) header += '+';
+
+  std::string out = header + "\n";
+  const std::string pad(static_cast<std::size_t>(indent), ' ');
+  std::size_t pos = 0;
+  std::string_view all = text.substr(0, trailing > 1 ? text.size() - 1 : body.size());
+  while (pos <= all.size()) {
+    std::size_t end = all.find('\n', pos);
+    if (end == std::string_view::npos) end = all.size();
+    std::string_view line = all.substr(pos, end - pos);
+    if (!line.empty()) out += pad;
+    out += line;
+    out += '\n';
+    pos = end + 1;
+  }
+  return out;
+}
+
+std::string RenderStringEntry(std::string_view key, std::string_view value) {
+  YAML::Emitter key_out;
+  key_out << std::string(key);
+  std::string out = std::string(key_out.c_str()) + ": ";
+  if (auto block = RenderLiteralBlock(value, 4)) return out + *block;
+  YAML::Emitter v;
+  v << YAML::DoubleQuoted << std::string(value);
+  return out + v.c_str() + "\n";
+}
+
+}  // namespace seattest

@@ -1,0 +1,114 @@
+#include "crypto/keys.h"
+
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/decoder.h>
+
+#include "crypto/sha256.h"
+
+namespace seattest {
+namespace {
+
+BioPtr ReadBio(std::string_view text) {
+  return BioPtr(BIO_new_mem_buf(text.data(), static_cast<int>(text.size())));
+}
+
+Result<std::string> DrainBio(BIO* bio, const std::string& what) {
+  char* data = nullptr;
+  long len = BIO_get_mem_data(bio, &data);
+  if (len <= 0 || data == nullptr) return OpensslError(what);
+  return std::string(data, static_cast<std::size_t>(len));
+}
+
+}  // namespace
+
+Result<EvpPkeyPtr> PrivateKeyFromPem(std::string_view pem, std::string_view source) {
+  BioPtr bio = ReadBio(pem);
+  // A passphrase is never prompted for: an encrypted key is an error (empty passphrase callback).
+  EvpPkeyPtr key(PEM_read_bio_PrivateKey(bio.get(), nullptr,
+                                         [](char*, int, int, void*) { return 0; }, nullptr));
+  if (!key) return OpensslError(std::string(source) + ": not a PEM private key");
+  return key;
+}
+
+Result<EvpPkeyPtr> PublicKeyFromPem(std::string_view pem, std::string_view source) {
+  const std::string where(source);
+  if (pem.find("-----BEGIN CERTIFICATE-----") != std::string_view::npos) {
+    SEA_ASSIGN_OR_RETURN(X509Ptr cert, CertificateFromPem(pem, source));
+    EvpPkeyPtr key(X509_get_pubkey(cert.get()));
+    if (!key) return OpensslError(where + ": the certificate's public key cannot be read");
+    return key;
+  }
+  // OSSL_DECODER reads both SubjectPublicKeyInfo ("PUBLIC KEY") and PKCS#1 ("RSA PUBLIC KEY").
+  EVP_PKEY* raw = nullptr;
+  std::unique_ptr<OSSL_DECODER_CTX, OsslDeleter<OSSL_DECODER_CTX_free>> dctx(
+      OSSL_DECODER_CTX_new_for_pkey(&raw, "PEM", nullptr, nullptr, EVP_PKEY_PUBLIC_KEY, nullptr,
+                                    nullptr));
+  const auto* data = reinterpret_cast<const unsigned char*>(pem.data());
+  std::size_t len = pem.size();
+  if (dctx) OSSL_DECODER_from_data(dctx.get(), &data, &len);
+  EvpPkeyPtr key(raw);
+  if (!key) return OpensslError(where + ": not a PEM public key or certificate");
+  return key;
+}
+
+Result<X509Ptr> CertificateFromPem(std::string_view pem, std::string_view source) {
+  BioPtr bio = ReadBio(pem);
+  X509Ptr cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
+  if (!cert) return OpensslError(std::string(source) + ": not a PEM certificate");
+  return cert;
+}
+
+Status RequireRsa(const EVP_PKEY* key, int min_bits, int exact_bits, std::string_view what) {
+  const std::string where(what);
+  if (EVP_PKEY_get_base_id(key) != EVP_PKEY_RSA) return MakeError(where + ": not an RSA key");
+  int bits = EVP_PKEY_get_bits(key);
+  if (exact_bits != 0 && bits != exact_bits) {
+    return MakeError(where + ": RSA-" + std::to_string(bits) + ", expected RSA-" + std::to_string(exact_bits));
+  }
+  if (bits < min_bits) {
+    return MakeError(where + ": RSA-" + std::to_string(bits) + " is shorter than " + std::to_string(min_bits) + " bits");
+  }
+  return {};
+}
+
+Result<std::string> PublicKeyPem(const EVP_PKEY* key) {
+  BioPtr bio(BIO_new(BIO_s_mem()));
+  if (!bio || PEM_write_bio_PUBKEY(bio.get(), const_cast<EVP_PKEY*>(key)) != 1) {
+    return OpensslError("cannot write the public key as PEM");
+  }
+  return DrainBio(bio.get(), "cannot write the public key as PEM");
+}
+
+Result<SecretBytes> PrivateKeyPem(const EVP_PKEY* key) {
+  BioPtr bio(BIO_new(BIO_s_secmem()));
+  if (!bio || PEM_write_bio_PrivateKey(bio.get(), const_cast<EVP_PKEY*>(key), nullptr, nullptr, 0,
+                                       nullptr, nullptr) != 1) {
+    return OpensslError("cannot write the private key as PEM");
+  }
+  char* data = nullptr;
+  long len = BIO_get_mem_data(bio.get(), &data);
+  if (len <= 0) return OpensslError("cannot write the private key as PEM");
+  SecretBytes out(static_cast<std::size_t>(len));
+  std::copy(data, data + len, out.data());
+  return out;  // the secure-heap BIO wipes its own copy when freed
+}
+
+Result<std::string> CertificatePem(const X509* cert) {
+  BioPtr bio(BIO_new(BIO_s_mem()));
+  if (!bio || PEM_write_bio_X509(bio.get(), const_cast<X509*>(cert)) != 1) {
+    return OpensslError("cannot write the certificate as PEM");
+  }
+  return DrainBio(bio.get(), "cannot write the certificate as PEM");
+}
+
+Result<Sha256Digest> PublicKeyFingerprint(const EVP_PKEY* key) {
+  unsigned char* der = nullptr;
+  int len = i2d_PUBKEY(const_cast<EVP_PKEY*>(key), &der);
+  if (len <= 0) return OpensslError("cannot encode the public key");
+  Sha256Digest d = Sha256Of(der, static_cast<std::size_t>(len));
+  OPENSSL_free(der);
+  return d;
+}
+
+}  // namespace seattest

@@ -1,0 +1,37 @@
+// RSA keys and certificates from and to PEM text.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "core/bytes.h"
+#include "core/result.h"
+#include "crypto/ossl.h"
+#include "crypto/secret.h"
+
+namespace seattest {
+
+inline constexpr int kAttestationKeyBits = 4096;
+
+// A private key from PEM (PKCS#8 or traditional RSA). `source` names it in errors.
+Result<EvpPkeyPtr> PrivateKeyFromPem(std::string_view pem, std::string_view source);
+
+// A public key from PEM: "PUBLIC KEY", "RSA PUBLIC KEY", or the key of a "CERTIFICATE".
+Result<EvpPkeyPtr> PublicKeyFromPem(std::string_view pem, std::string_view source);
+
+// A certificate from PEM.
+Result<X509Ptr> CertificateFromPem(std::string_view pem, std::string_view source);
+
+// Fails unless `key` is RSA with at least `min_bits` bits (and exactly `exact_bits` when non-zero).
+Status RequireRsa(const EVP_PKEY* key, int min_bits, int exact_bits, std::string_view what);
+
+// SubjectPublicKeyInfo PEM ("-----BEGIN PUBLIC KEY-----").
+Result<std::string> PublicKeyPem(const EVP_PKEY* key);
+// PKCS#8 PEM of a private key, in memory that wipes itself.
+Result<SecretBytes> PrivateKeyPem(const EVP_PKEY* key);
+Result<std::string> CertificatePem(const X509* cert);
+
+// SHA-256 of the DER SubjectPublicKeyInfo: the key's fingerprint in reports.
+Result<Sha256Digest> PublicKeyFingerprint(const EVP_PKEY* key);
+
+}  // namespace seattest

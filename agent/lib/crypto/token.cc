@@ -1,0 +1,93 @@
+#include "crypto/token.h"
+
+#include <openssl/rand.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "core/token_format.h"
+#include "crypto/rsa.h"
+
+namespace seattest {
+namespace {
+
+constexpr std::size_t kSaltSize = 8;
+constexpr std::size_t kKeySize = 32;
+constexpr std::size_t kIvSize = 16;
+
+// key || IV = PBKDF2-HMAC-SHA256(password, salt, 10000, 48), as `openssl enc -pbkdf2` derives.
+Result<SecretBytes> DeriveKeyIv(std::string_view password, const std::uint8_t* salt) {
+  SecretBytes key_iv(kKeySize + kIvSize);
+  if (PKCS5_PBKDF2_HMAC(password.data(), static_cast<int>(password.size()), salt, kSaltSize,
+                        kTokenPbkdf2Iterations, EVP_sha256(), static_cast<int>(key_iv.size()),
+                        key_iv.data()) != 1) {
+    return OpensslError("PBKDF2 failed");
+  }
+  return key_iv;
+}
+
+Result<Bytes> AesCbc(bool encrypt, const SecretBytes& key_iv, const std::uint8_t* in, std::size_t size) {
+  EvpCipherCtxPtr ctx(EVP_CIPHER_CTX_new());
+  if (!ctx || EVP_CipherInit_ex(ctx.get(), EVP_aes_256_cbc(), nullptr, key_iv.data(),
+                                key_iv.data() + kKeySize, encrypt ? 1 : 0) != 1) {
+    return OpensslError("cannot start AES-256-CBC");
+  }
+  Bytes out(size + kIvSize);
+  int len1 = 0;
+  int len2 = 0;
+  if (EVP_CipherUpdate(ctx.get(), out.data(), &len1, in, static_cast<int>(size)) != 1 ||
+      EVP_CipherFinal_ex(ctx.get(), out.data() + len1, &len2) != 1) {
+    return OpensslError(encrypt ? "AES-256-CBC encryption failed"
+                                : "AES-256-CBC decryption failed (bad padding: wrong password?)");
+  }
+  out.resize(static_cast<std::size_t>(len1 + len2));
+  return out;
+}
+
+}  // namespace
+
+Result<SecretBytes> RandomTokenPassword() {
+  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  static_assert(sizeof kAlphabet - 1 == 62);
+  SecretBytes password(kTokenPasswordLength);
+  SecretBytes pool(64);
+  std::size_t filled = 0;
+  while (filled < password.size()) {
+    if (RAND_bytes(pool.data(), static_cast<int>(pool.size())) != 1) return OpensslError("random bytes");
+    for (std::size_t i = 0; i < pool.size() && filled < password.size(); ++i) {
+      if (pool.data()[i] >= 248) continue;  // 248 = 4 * 62: reject to stay uniform
+      password.data()[filled++] = static_cast<std::uint8_t>(kAlphabet[pool.data()[i] % 62]);
+    }
+  }
+  return password;
+}
+
+Result<std::string> EncryptToken(EVP_PKEY* recipient, std::string_view plaintext) {
+  SEA_ASSIGN_OR_RETURN(SecretBytes password, RandomTokenPassword());
+  TokenParts parts;
+  SEA_ASSIGN_OR_RETURN(parts.encrypted_password, RsaEncrypt(recipient, password.data(), password.size()));
+  std::uint8_t salt[kSaltSize];
+  if (RAND_bytes(salt, sizeof salt) != 1) return OpensslError("random salt");
+  SEA_ASSIGN_OR_RETURN(SecretBytes key_iv, DeriveKeyIv(password.view(), salt));
+  SEA_ASSIGN_OR_RETURN(Bytes ciphertext, AesCbc(true, key_iv, reinterpret_cast<const std::uint8_t*>(plaintext.data()), plaintext.size()));
+  parts.encrypted_message.assign(kOpensslSaltMagic.begin(), kOpensslSaltMagic.end());
+  parts.encrypted_message.insert(parts.encrypted_message.end(), salt, salt + kSaltSize);
+  parts.encrypted_message.insert(parts.encrypted_message.end(), ciphertext.begin(), ciphertext.end());
+  return RenderToken(parts);
+}
+
+Result<SecretBytes> DecryptToken(EVP_PKEY* key, std::string_view token) {
+  SEA_ASSIGN_OR_RETURN(TokenParts parts, ParseToken(token));
+  SEA_ASSIGN_OR_RETURN(SecretBytes password, RsaDecrypt(key, parts.encrypted_password));
+  // `openssl enc -pass stdin` reads one line: the password ends at the first line break.
+  std::string_view pass = password.view();
+  pass = pass.substr(0, pass.find('\n'));
+  const std::uint8_t* salt = parts.encrypted_message.data() + kOpensslSaltMagic.size();
+  SEA_ASSIGN_OR_RETURN(SecretBytes key_iv, DeriveKeyIv(pass, salt));
+  const std::size_t header = kOpensslSaltMagic.size() + kSaltSize;
+  SEA_ASSIGN_OR_RETURN(Bytes plain, AesCbc(false, key_iv, parts.encrypted_message.data() + header,
+                                           parts.encrypted_message.size() - header));
+  return SecretBytes(std::move(plain));
+}
+
+}  // namespace seattest

@@ -1,0 +1,33 @@
+// Finding block devices by LABEL=/PARTLABEL=/UUID=/PARTUUID= or path, and probing them, through
+// libblkid. An interface, so the agent's flow can be tested with plain files.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/device_spec.h"
+#include "core/result.h"
+
+namespace seattest {
+
+class BlockDevices {
+ public:
+  virtual ~BlockDevices() = default;
+  // The one device that matches `spec`. No match, or more than one, is an error naming them.
+  virtual Result<std::string> Resolve(const DeviceSpec& spec) = 0;
+  // The filesystem type on `device` ("ext4", "iso9660", "vfat"), from a fresh probe.
+  virtual Result<std::string> FilesystemType(const std::string& device) = 0;
+};
+
+// Lists devices through libblkid without its cache file (a stale /run/blkid/blkid.tab can name
+// devices that no longer carry the tag) and confirms every tag with a fresh low-level probe.
+// LABEL= also matches the label in upper or lower case, and the LABEL_FATBOOT tag, as cloud-init
+// does for `cidata` (vfat tools upper-case labels; util-linux reports an unpartitioned vfat's
+// label as LABEL_FATBOOT).
+std::unique_ptr<BlockDevices> MakeLibblkidDevices();
+
+// The labels that LABEL=<value> accepts: the value, its upper and lower case forms.
+std::vector<std::string> LabelSpellings(const std::string& value);
+
+}  // namespace seattest

@@ -1,0 +1,94 @@
+#include "platform/log.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define SD_JOURNAL_SUPPRESS_LOCATION
+#include <systemd/sd-journal.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+
+namespace seattest {
+namespace {
+
+constexpr const char* kJournalSocket = "/run/systemd/journal/socket";
+
+bool IsFailure(Priority p) { return p == Priority::kErr || p == Priority::kWarning; }
+
+void WriteAll(int fd, const std::string& s) {
+  std::size_t done = 0;
+  while (done < s.size()) {
+    ssize_t n = write(fd, s.data() + done, s.size() - done);
+    if (n <= 0) return;
+    done += static_cast<std::size_t>(n);
+  }
+}
+
+class DefaultLogger final : public Logger {
+ public:
+  DefaultLogger(std::string identifier, LogTarget target) : identifier_(std::move(identifier)) {
+    if (target == LogTarget::kAuto) {
+      struct stat st {};
+      journal_ = stat(kJournalSocket, &st) == 0 && S_ISSOCK(st.st_mode);
+      if (!journal_) kmsg_ = open("/dev/kmsg", O_WRONLY | O_CLOEXEC | O_NOCTTY);
+    }
+  }
+  ~DefaultLogger() override {
+    if (kmsg_ >= 0) close(kmsg_);
+  }
+
+  void Log(const LogEntry& entry) override {
+    const std::string line = FormatLine(entry);
+    if (journal_) {
+      SendToJournal(entry);
+    } else if (kmsg_ >= 0) {
+      // The kernel log takes one record per write: "<priority>identifier: line".
+      WriteAll(kmsg_, "<" + std::to_string(static_cast<int>(entry.priority)) + ">" + identifier_ + ": " + line + "\n");
+    }
+    // stderr: every failure; every step too when nothing else records it.
+    if (IsFailure(entry.priority) || (!journal_ && kmsg_ < 0)) {
+      WriteAll(STDERR_FILENO, identifier_ + ": " + line + "\n");
+    }
+  }
+
+ private:
+  void SendToJournal(const LogEntry& entry) {
+    std::vector<std::string> fields;
+    fields.push_back("MESSAGE=" + entry.message);
+    fields.push_back("MESSAGE_ID=" + std::string(entry.message_id));
+    fields.push_back("PRIORITY=" + std::to_string(static_cast<int>(entry.priority)));
+    fields.push_back("SYSLOG_IDENTIFIER=" + identifier_);
+    for (const auto& [name, value] : entry.fields) fields.push_back(name + "=" + value);
+    std::vector<iovec> iov;
+    for (std::string& f : fields) iov.push_back({f.data(), f.size()});
+    sd_journal_sendv(iov.data(), static_cast<int>(iov.size()));
+  }
+
+  std::string identifier_;
+  bool journal_ = false;
+  int kmsg_ = -1;
+};
+
+}  // namespace
+
+std::string FormatLine(const LogEntry& entry) {
+  std::string line = entry.message;
+  std::string extra;
+  for (const auto& [name, value] : entry.fields) {
+    std::string key = name.substr(name.rfind("SE_ATTEST_") == 0 ? 10 : 0);
+    std::transform(key.begin(), key.end(), key.begin(), [](unsigned char c) { return std::tolower(c); });
+    extra += (extra.empty() ? "" : ", ") + key + "=" + value;
+  }
+  if (!extra.empty()) line += " [" + extra + "]";
+  std::replace(line.begin(), line.end(), '\n', ' ');
+  return line;
+}
+
+std::unique_ptr<Logger> MakeLogger(std::string_view identifier, LogTarget target) {
+  return std::make_unique<DefaultLogger>(std::string(identifier), target);
+}
+
+}  // namespace seattest

@@ -1,0 +1,52 @@
+// Structured logging for the top level only: systemd's journal when it runs, otherwise the
+// kernel log (/dev/kmsg, so a busybox initrd's console shows it) and stderr.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace seattest {
+
+// MESSAGE_ID= values (128-bit, `journalctl MESSAGE_ID=...`); docs/logging.md lists them.
+namespace message_id {
+inline constexpr std::string_view kStarted = "4f3a8c1e2b5d4e6f9a0b1c2d3e4f5a61";
+inline constexpr std::string_view kMeasured = "7c2e9a4b1d3f4a5b8c6d7e8f9a0b1c72";
+inline constexpr std::string_view kRecordWritten = "2b8d4f6a1c3e4b5d9f7a8c0e1d2b3a83";
+inline constexpr std::string_view kUsageError = "9e1c3a5b7d2f4e6a8b0c1d3e5f7a9b94";
+inline constexpr std::string_view kIntegrityFailure = "c4a6e8f0b2d44c1e9a3b5d7f9e1c3aa5";
+inline constexpr std::string_view kInvalidContract = "5d7f9b1e3a6c4d8e8f0a2c4e6b8d0fb6";
+inline constexpr std::string_view kOutputFailure = "e2f4a6c8b0d34e5f9a1b3c5d7e9f1bc7";
+}  // namespace message_id
+
+enum class Priority { kErr = 3, kWarning = 4, kNotice = 5, kInfo = 6 };
+
+struct LogEntry {
+  Priority priority = Priority::kInfo;
+  std::string_view message_id;
+  std::string message;  // one line
+  // Extra journal fields, upper-case names: SE_ATTEST_ITEM, SE_ATTEST_EXPECTED, ...
+  std::vector<std::pair<std::string, std::string>> fields;
+};
+
+class Logger {
+ public:
+  virtual ~Logger() = default;
+  // Failures (priority kErr/kWarning) always go to stderr as well.
+  virtual void Log(const LogEntry& entry) = 0;
+};
+
+enum class LogTarget {
+  kAuto,    // the journal if its socket exists, else /dev/kmsg (if writable) and stderr
+  kStderr,  // stderr only
+};
+
+std::unique_ptr<Logger> MakeLogger(std::string_view identifier, LogTarget target);
+
+// The one line that represents an entry on stderr and in the kernel log:
+// "<message> [item=..., expected=..., actual=...]".
+std::string FormatLine(const LogEntry& entry);
+
+}  // namespace seattest

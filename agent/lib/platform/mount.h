@@ -1,0 +1,29 @@
+// Read-only mounts (nosuid, nodev, noexec) that are undone on every path.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "core/result.h"
+
+namespace seattest {
+
+class MountedFs {
+ public:
+  virtual ~MountedFs() = default;  // unmounts
+  virtual const std::string& dir() const = 0;
+};
+
+class Mounter {
+ public:
+  virtual ~Mounter() = default;
+  // Mounts `device` (a block device, or a regular file through a read-only loop device) with the
+  // filesystem type `fs_type`, read-only.
+  virtual Result<std::unique_ptr<MountedFs>> MountReadOnly(const std::string& device,
+                                                            const std::string& fs_type) = 0;
+};
+
+// Real mounts on fresh folders under `base_dir` (created 0700), removed again on unmount.
+std::unique_ptr<Mounter> MakeKernelMounter(std::string base_dir);
+
+}  // namespace seattest
