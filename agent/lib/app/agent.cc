@@ -52,7 +52,7 @@ class AgentRun {
   AgentRun(const AgentOptions& options, Platform& platform) : options_(options), p_(platform) {}
 
   int Run() {
-    Info(message_id::kStarted, "se-attest-agent started, configuration " + options_.config_path);
+    Info(message_id::kStarted, "started with configuration " + options_.config_path);
     std::optional<Failure> failure = Flow();
     if (failure) {
       LogEntry e{Priority::kErr, failure->message_id, failure->message, {}};

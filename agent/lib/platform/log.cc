@@ -78,6 +78,7 @@ std::string FormatLine(const LogEntry& entry) {
   std::string line = entry.message;
   std::string extra;
   for (const auto& [name, value] : entry.fields) {
+    if (line.find(value) != std::string::npos) continue;  // said in the message already
     std::string key = name.substr(name.rfind("SE_ATTEST_") == 0 ? 10 : 0);
     std::transform(key.begin(), key.end(), key.begin(), [](unsigned char c) { return std::tolower(c); });
     extra += (extra.empty() ? "" : ", ") + key + "=" + value;

@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# The builder's and the auditor's path on this host, with real loop block devices:
+# keygen -> an image (GPT disk, ext4 root partition holding root.tar.gz) -> seal -> a cidata
+# device whose contract asks for an encrypted record -> se-attest-agent -> the record, decrypted
+# with the sources' decrypt script and checked line by line with openssl and sha256sum.
+# As root on Debian 12. Everything goes to build/demo-host/ (BUILD_DIR overrides build/).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+REPO=$(pwd)
+SHARED=$(cd "$REPO/../shared" 2>/dev/null && pwd || true)
+# shellcheck source=../tests/lib/images.sh
+. tests/lib/images.sh
+
+bash scripts/install-deps.sh
+BUILD=${BUILD_DIR:-build}
+cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build "$BUILD" -j"$(nproc)" >/dev/null
+BUILD=$(cd "$BUILD" && pwd)
+SE_ATTEST=$BUILD/agent/se-attest
+AGENT=$BUILD/agent/se-attest-agent
+
+WORK=$BUILD/demo-host
+rm -rf "$WORK" && mkdir -p "$WORK" && cd "$WORK"
+trap detach_all_loops EXIT
+no_cidata_on_machine
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "keygen: a development key set (RSA-4096)"
+"$SE_ATTEST" keygen keys
+
+step "the image: GPT disk, partition 'se-root' = ext4 holding /boot/root.tar.gz"
+mkdir -p tree/etc && echo "demo root" >tree/etc/motd
+head -c 4000000 /dev/urandom >baseimage.qcow2
+make_root_partition tree root-part.img 16M
+make_gpt_disk disk.img root-part.img se-root-demo
+attach_loop -P disk.img
+ROOT_DEV=$(partition_of "$LOOP_DEV")
+echo "root partition: $ROOT_DEV"
+
+step "seal: the agent's configuration and keys for the initrd, reference values for auditors"
+"$SE_ATTEST" seal --root root-part.img --root-device PARTLABEL=se-root-demo \
+  --tarball /boot/root.tar.gz --baseimage baseimage.qcow2 --image-version 1.0.0-demo \
+  --commit-id "$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo demo)" \
+  --attestation-key keys/attestation.key --contract-key keys/contract.key --out sealed
+
+step "the contract: workload encrypted for the contract key, attestationPublicKey of the auditor"
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:4096 -out auditor.key 2>/dev/null
+openssl pkey -in auditor.key -pubout -out auditor.pub
+printf 'type: workload\ncompose:\n  archive: H4sIAAAA\n' >workload.yaml
+mkdir -p cidata
+{
+  echo "workload: $("$SE_ATTEST" encrypt --to keys/contract.crt workload.yaml)"
+  echo "env: |"
+  echo "    type: env"
+  echo "attestationPublicKey: |"
+  sed 's/^/    /' auditor.pub
+} >cidata/user-data
+printf 'instance-id: demo\nlocal-hostname: se-attest-demo\n' >cidata/meta-data
+make_cidata_ext4 cidata.img cidata cidata
+attach_loop cidata.img
+echo "cidata device: $LOOP_DEV"
+
+# No s390x machine here: the machine line comes from the documentation's example machine.
+printf 'Type:                 3932\nSequence Code:        00000000000860A8\nPlant:                02\n' >sysinfo
+
+step "se-attest-agent (as the initrd runs it)"
+mkdir -p hyperprotect
+"$AGENT" --config sealed/etc/se-attest/agent.yaml --output hyperprotect --sysinfo sysinfo
+echo "its log (kernel log here; the journal under systemd):"
+dmesg | grep 'se-attest-agent' | tail -n 9 | sed 's/^\[[^]]*\] /  /' | cut -c1-160 || true
+ls -l hyperprotect hyperprotect/cidata
+
+step "the auditor: decrypt with the sources' decrypt script (unchanged)"
+if [ -n "$SHARED" ] && sources_decrypt_script "$SHARED" decrypt-attestation.sh; then
+  mkdir -p audit && (cd audit && bash ../decrypt-attestation.sh ../auditor.key ../hyperprotect/se-checksums.txt.enc)
+else
+  mkdir -p audit && "$SE_ATTEST" decrypt --key auditor.key hyperprotect/se-checksums.txt.enc >audit/se-checksums.txt
+fi
+openssl x509 -pubkey -noout -in keys/attestation.crt >attestation.pub
+printf 'signature (openssl dgst -sha256 -verify): '
+openssl dgst -sha256 -verify attestation.pub -signature hyperprotect/se-signature.bin audit/se-checksums.txt
+
+step "the record, every line checked with sha256sum"
+declare -A source=(
+  [baseimage]=baseimage.qcow2
+  [root.tar.gz]=root-part.img.rootfs/boot/root.tar.gz
+  [/dev/disk/by-label/cidata]=cidata.img
+  [cidata/meta-data]=cidata/meta-data
+  [cidata/user-data]=cidata/user-data
+  [attestationPublicKey]=hyperprotect/attestationPublicKey
+)
+bad=0
+while IFS= read -r line; do
+  if [[ $line =~ ^([0-9a-f]{64})\ (.+)$ ]]; then
+    name=${BASH_REMATCH[2]}
+    actual=$(sha256sum "${source[$name]}" | cut -c1-64)
+    if [ "$actual" = "${BASH_REMATCH[1]}" ]; then mark="ok   (sha256sum ${source[$name]})"; else mark="DIFFERS"; bad=1; fi
+    printf '%s  %s\n' "$line" "$mark"
+  else
+    printf '%s\n' "$line"
+  fi
+done <audit/se-checksums.txt
+[ "$bad" = 0 ] && echo "every line matches" || { echo "a line does not match"; exit 1; }

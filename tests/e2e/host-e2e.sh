@@ -1,0 +1,288 @@
+#!/usr/bin/env bash
+# Host end-to-end test of the builder's path and the agent on real loop block devices.
+#
+#   host-e2e.sh SE_ATTEST SE_ATTEST_AGENT SHARED_DIR
+#
+# As root: builds a GPT disk whose root partition is an ext4 (mkfs.ext4 -d) holding
+# boot/root.tar.gz, and an ext4 cidata device (this host's kernel mounts no ISO9660 or vfat;
+# those are booted under QEMU), attaches them with losetup, runs keygen, seal and the agent, and
+# checks every result with independent tools only: openssl, sha256sum, the decrypt script of the
+# sources (spec/sources/004_...txt) and IBM's decrypt-attestation.sh, both unchanged.
+# Exit 77 (CTest: skipped) when not root or without loop devices.
+set -uo pipefail
+
+SE_ATTEST=$(realpath "$1")
+AGENT=$(realpath "$2")
+SHARED=$(realpath "$3")
+HERE=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=../lib/images.sh
+. "$HERE/../lib/images.sh"
+
+if [ "$(id -u)" -ne 0 ] || [ ! -e /dev/loop-control ]; then
+  echo "skipped: needs root and loop devices"
+  exit 77
+fi
+
+WORK=$(mktemp -d /tmp/se-attest-e2e.XXXXXX)
+cleanup() {
+  detach_all_loops
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+passed=0
+failed=0
+ok() { echo "ok - $*"; passed=$((passed + 1)); }
+not_ok() { echo "not ok - $*"; failed=$((failed + 1)); }
+check() {  # check "description" command...
+  local what=$1
+  shift
+  if "$@" >"$WORK/check.out" 2>&1; then ok "$what"; else not_ok "$what"; sed 's/^/#   /' "$WORK/check.out"; fi
+}
+die() { echo "not ok - setup: $*"; echo "0 passed, 1 failed"; exit 1; }
+
+# A unique name per run, so a leftover device of another run can never be picked up.
+RUN_ID=$(printf '%04x%04x' $RANDOM $RANDOM)
+ROOT_PARTLABEL="se-root-$RUN_ID"
+
+no_cidata_on_machine || die "cidata"
+detach() { losetup -d "$1"; }
+
+cd "$WORK" || exit 1
+
+# --- keys -----------------------------------------------------------------------------------
+"$SE_ATTEST" keygen keys >keygen.log 2>&1 || die "keygen: $(cat keygen.log)"
+check "keygen: chain verifies with openssl" \
+  openssl verify -CAfile keys/root-ca.crt -untrusted keys/intermediate-ca.crt keys/attestation.crt keys/contract.crt
+check "keygen: private keys are 0600" test "$(stat -c %a keys/attestation.key keys/contract.key | sort -u)" = 600
+check "keygen: attestation key is RSA-4096" \
+  bash -c "openssl pkey -in keys/attestation.key -noout -text | head -1 | grep -q '4096 bit'"
+openssl x509 -pubkey -noout -in keys/attestation.crt >attestation.pub
+
+# --- the root partition: GPT disk, partition 1 = ext4 holding boot/root.tar.gz --------------
+mkdir -p tree/etc tree/bin
+echo "se-attest e2e root $RUN_ID" >tree/etc/motd
+head -c 300000 /dev/urandom >tree/bin/payload
+head -c 5000000 /dev/urandom >baseimage.qcow2
+make_root_partition tree root-part.img 16M || die "root partition"
+ROOT_SECTORS=$(($(stat -c %s root-part.img) / 512))
+make_gpt_disk disk.img root-part.img "$ROOT_PARTLABEL" || die "GPT disk"
+attach_loop -P disk.img || die "losetup disk"
+DISK=$LOOP_DEV
+ROOT_DEV=$(partition_of "$DISK") || die "${DISK}p1 did not appear"
+
+# --- seal -----------------------------------------------------------------------------------
+"$SE_ATTEST" seal --root root-part.img --root-device "PARTLABEL=$ROOT_PARTLABEL" \
+  --tarball /boot/root.tar.gz --baseimage baseimage.qcow2 --image-version 1.0.0-e2e \
+  --commit-id "e2e-$RUN_ID" --attestation-key keys/attestation.key --contract-key keys/contract.key \
+  --out sealed >seal.log 2>&1 || die "seal: $(cat seal.log)"
+CONFIG=sealed/etc/se-attest/agent.yaml
+check "seal: keys in the initrd folder are 0600" \
+  test "$(stat -c %a sealed/etc/se-attest/attestation.key sealed/etc/se-attest/contract.key | sort -u)" = 600
+check "seal: reference.yaml has root.tar.gz's sha256sum" \
+  grep -q "root.tar.gz: $(sha256sum root-part.img.rootfs/boot/root.tar.gz | cut -c1-64)" sealed/reference.yaml
+check "seal: agent.yaml has the root partition's sha256sum" \
+  grep -q "sha256: $(sha256sum root-part.img | cut -c1-64)" "$CONFIG"
+
+check "measure: the root partition device = sha256sum" \
+  test "$("$SE_ATTEST" measure "$ROOT_DEV")" = "$(sha256sum root-part.img | cut -c1-64) $ROOT_DEV"
+"$SE_ATTEST" seal --root "$ROOT_DEV" --root-device "PARTLABEL=$ROOT_PARTLABEL" \
+  --tarball /boot/root.tar.gz --baseimage baseimage.qcow2 --image-version 1.0.0-e2e \
+  --commit-id "e2e-$RUN_ID" --attestation-key keys/attestation.key --contract-key keys/contract.key \
+  --out sealed-dev >seal-dev.log 2>&1
+check "seal from the block device: the same configuration as from the image file" \
+  cmp sealed/etc/se-attest/agent.yaml sealed-dev/etc/se-attest/agent.yaml
+"$SE_ATTEST" seal --root root-part.img --root-device "PARTLABEL=$ROOT_PARTLABEL" \
+  --tarball /boot/missing.tar.gz --baseimage baseimage.qcow2 --image-version 1 --commit-id 1 \
+  --attestation-key keys/attestation.key --contract-key keys/contract.key --out sealed-bad >seal-bad.log 2>&1
+check "seal: a tarball missing from the filesystem fails, naming it, writing nothing" \
+  bash -c "[ $? = 2 ] && grep -q /boot/missing.tar.gz seal-bad.log && [ ! -e sealed-bad ]"
+"$SE_ATTEST" seal --root root-part.img --root-device "PARTLABEL=$ROOT_PARTLABEL" \
+  --tarball /boot/root.tar.gz --baseimage baseimage.qcow2 --image-version 1 --commit-id 1 \
+  --attestation-key keys/contract.crt --contract-key keys/contract.key --out sealed-bad >seal-bad.log 2>&1
+check "seal: a certificate given as the attestation key fails, naming it" \
+  bash -c "[ $? = 2 ] && grep -q 'contract.crt' seal-bad.log && [ ! -e sealed-bad ]"
+
+# A machine as /proc/sysinfo of an LPAR shows it.
+cat >sysinfo <<'EOF'
+Manufacturer:         IBM
+Type:                 3932
+Model:                A02              LA1
+Sequence Code:        00000000000860A8
+Plant:                02
+Model Capacity:       A02              00000000
+LPAR Number:          47
+LPAR Characteristics: Shared
+EOF
+
+# --- cidata ---------------------------------------------------------------------------------
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:4096 -out auditor.key 2>/dev/null || die "auditor key"
+openssl pkey -in auditor.key -pubout -out auditor.pub || die "auditor pub"
+
+cat >workload.yaml <<'EOF'
+type: workload
+compose:
+  archive: H4sIAAAAAAAA/+yS
+EOF
+
+make_cidata() {  # make_cidata NAME LABEL USER_DATA_FILE -> NAME.img
+  rm -rf "$1.d" && mkdir "$1.d"
+  printf 'instance-id: e2e-%s\nlocal-hostname: se-attest-e2e\n' "$RUN_ID" >"$1.d/meta-data"
+  cp "$3" "$1.d/user-data"
+  printf '#cloud-config\n{}\n' >"$1.d/vendor-data"
+  make_cidata_ext4 "$1.img" "$2" "$1.d"
+}
+
+run_agent() {  # run_agent OUT -> exit code in $rc, stderr in agent.err
+  rm -rf "$1"
+  mkdir -p "$1"
+  "$AGENT" --config "$CONFIG" --output "$1" --sysinfo sysinfo 2>agent.err
+  rc=$?
+}
+
+# Checks every line of a plaintext record against independent tools.
+check_record() {  # check_record NAME RECORD_FILE OUT CIDATA_IMG PUBKEY_EXPECTED(0|1)
+  local name=$1 rec=$2 out=$3 img=$4
+  check "$name: first line is the image version" test "$(head -1 "$rec")" = 1.0.0-e2e
+  check "$name: machine line" test "$(sed -n 2p "$rec")" = "Machine Type/Plant/Serial: 3932/02/860A8"
+  check "$name: baseimage = sha256sum of the base image" \
+    grep -qx "$(sha256sum baseimage.qcow2 | cut -c1-64) baseimage" "$rec"
+  check "$name: root.tar.gz = sha256sum of the tarball" \
+    grep -qx "$(sha256sum root-part.img.rootfs/boot/root.tar.gz | cut -c1-64) root.tar.gz" "$rec"
+  check "$name: cidata device = sha256sum of the device image" \
+    grep -qx "$(sha256sum "$img" | cut -c1-64) /dev/disk/by-label/cidata" "$rec"
+  for f in meta-data user-data vendor-data; do
+    check "$name: cidata/$f = sha256sum of the file on the device" \
+      grep -qx "$(sha256sum "${img%.img}.d/$f" | cut -c1-64) cidata/$f" "$rec"
+    check "$name: cidata/$f copy is byte-exact" cmp "${img%.img}.d/$f" "$out/cidata/$f"
+  done
+  local expect_lines=8
+  if [ "$5" = 1 ]; then
+    expect_lines=9
+    check "$name: attestationPublicKey = sha256sum of the output file" \
+      grep -qx "$(sha256sum "$out/attestationPublicKey" | cut -c1-64) attestationPublicKey" "$rec"
+    check "$name: attestationPublicKey is the auditor's key" \
+      test "$(openssl pkey -pubin -in "$out/attestationPublicKey" -outform DER | sha256sum)" = \
+      "$(openssl pkey -pubin -in auditor.pub -outform DER | sha256sum)"
+  fi
+  check "$name: $expect_lines lines, every hash line '<64 hex> <name>'" \
+    bash -c "[ \$(wc -l <'$rec') = $expect_lines ] && [ \$(tail -n +3 '$rec' | grep -cvE '^[0-9a-f]{64} [^ ].*\$') = 0 ]"
+  check "$name: signature verifies with openssl and the attestation certificate's key" \
+    openssl dgst -sha256 -verify attestation.pub -signature "$out/se-signature.bin" "$rec"
+  check "$name: signature is 512 bytes" test "$(stat -c %s "$out/se-signature.bin")" = 512
+  check "$name: se-version, se-commit-id" \
+    bash -c "[ \"\$(cat '$out/se-version')\" = 1.0.0-e2e ] && [ \"\$(cat '$out/se-commit-id')\" = e2e-$RUN_ID ]"
+  check "$name: modes 0400, README 0444" \
+    bash -c "cd '$out' && [ \"\$(find . -type f ! -name README -printf '%m\n' | sort -u)\" = 400 ] && [ \$(stat -c %a README) = 444 ]"
+  check "$name: user-data.decrypted has the decrypted workload" grep -q 'archive: H4sIAAAAAAAA/+yS' "$out/user-data.decrypted"
+}
+
+# 1. Contract without attestationPublicKey: plain record.
+{
+  echo "env: |"
+  echo "    type: env"
+  echo "    logging: {}"
+  echo "workload: $(openssl_token keys/contract.crt workload.yaml)"
+} >contract-plain.yaml
+make_cidata cidata1 cidata contract-plain.yaml || die "mkfs cidata"
+attach_loop cidata1.img || die "losetup cidata"
+CIDATA=$LOOP_DEV
+run_agent out1
+check "plain: agent exits 0" test "$rc" = 0
+[ "$rc" = 0 ] || sed 's/^/#   /' agent.err
+check "plain: no .enc, no attestationPublicKey" test ! -e out1/se-checksums.txt.enc -a ! -e out1/attestationPublicKey
+check_record plain out1/se-checksums.txt out1 cidata1.img 0
+check "plain: the measured devices are unmounted again" bash -c "! grep -qE '$DISK|$CIDATA' /proc/mounts"
+detach "$CIDATA"
+
+# 2. attestationPublicKey as PEM text: only the encrypted record.
+{
+  cat contract-plain.yaml
+  echo "attestationPublicKey: |"
+  sed 's/^/    /' auditor.pub
+} >contract-pem.yaml
+make_cidata cidata2 cidata contract-pem.yaml || die "mkfs cidata"
+attach_loop cidata2.img || die "losetup cidata"
+CIDATA=$LOOP_DEV
+run_agent out2
+check "pem: agent exits 0" test "$rc" = 0
+[ "$rc" = 0 ] || sed 's/^/#   /' agent.err
+check "pem: only se-checksums.txt.enc, no plaintext record" test -s out2/se-checksums.txt.enc -a ! -e out2/se-checksums.txt
+check "pem: the token is one line without a trailing newline" test "$(tail -c1 out2/se-checksums.txt.enc | od -An -c | tr -d ' ')" != '\n'
+# The sources' script, unchanged: it writes se-checksums.txt into the current folder.
+sources_decrypt_script "$SHARED" sources-decrypt.sh || die "the decrypt script of the sources"
+mkdir -p dec2 && (cd dec2 && bash ../sources-decrypt.sh ../auditor.key ../out2/se-checksums.txt.enc) >dec2.log 2>&1
+check "pem: the sources' decrypt script decrypts the record" test -s dec2/se-checksums.txt
+bash "$SHARED/interop/hpcr-23.3.0/decrypt-attestation.sh" auditor.key out2/se-checksums.txt.enc >dec2-ibm.txt 2>dec2-ibm.err
+check "pem: IBM's decrypt-attestation.sh decrypts it to the same bytes" cmp dec2/se-checksums.txt dec2-ibm.txt
+check "pem: se-attest decrypt agrees" cmp dec2/se-checksums.txt <("$SE_ATTEST" decrypt --key auditor.key out2/se-checksums.txt.enc)
+check_record pem dec2/se-checksums.txt out2 cidata2.img 1
+check "pem: no plaintext record anywhere in the output folder" bash -c "! grep -rqs 'Machine Type/Plant/Serial' out2"
+detach "$CIDATA"
+
+# 3. attestationPublicKey as a token (made by se-attest encrypt for the contract key), and the
+#    cidata label upper-cased as vfat tools write it (CIDATA).
+{
+  cat contract-plain.yaml
+  echo "attestationPublicKey: $("$SE_ATTEST" encrypt --to keys/contract.crt auditor.pub)"
+} >contract-token.yaml
+make_cidata cidata3 CIDATA contract-token.yaml || die "mkfs cidata"
+attach_loop cidata3.img || die "losetup cidata"
+CIDATA=$LOOP_DEV
+run_agent out3
+check "token+CIDATA: agent exits 0" test "$rc" = 0
+[ "$rc" = 0 ] || sed 's/^/#   /' agent.err
+mkdir -p dec3 && (cd dec3 && bash ../sources-decrypt.sh ../auditor.key ../out3/se-checksums.txt.enc) >dec3.log 2>&1
+check_record token dec3/se-checksums.txt out3 cidata3.img 1
+
+# 4. A second device labelled cidata: the lookup is ambiguous, the agent picks none.
+make_cidata cidata4 cidata contract-plain.yaml || die "mkfs cidata"
+attach_loop cidata4.img || die "losetup cidata"
+CIDATA2=$LOOP_DEV
+run_agent out4
+check "two cidata devices: exit 3" test "$rc" = 3
+check "two cidata devices: the error names both" bash -c "grep -q '$CIDATA' agent.err && grep -q '$CIDATA2' agent.err"
+check "two cidata devices: nothing written" test -z "$(ls -A out4)"
+detach "$CIDATA2"
+detach "$CIDATA"
+
+# 5. A corrupted token in the contract: invalid contract, nothing written.
+sed 's/^\(workload: hyper-protect-basic\.\)\(.\)\(.\)/\1\3\2/' contract-plain.yaml >contract-bad.yaml
+make_cidata cidata5 cidata contract-bad.yaml || die "mkfs cidata"
+attach_loop cidata5.img || die "losetup cidata"
+CIDATA=$LOOP_DEV
+run_agent out5
+check "corrupted token: exit 3" test "$rc" = 3
+check "corrupted token: the error names the contract key" grep -q 'workload' agent.err
+check "corrupted token: nothing written" test -z "$(ls -A out5)"
+
+# 6. The attestation key unreadable (missing) and not a key: exit 1, nothing written.
+mv sealed/etc/se-attest/attestation.key attestation.key.saved
+run_agent out6
+check "missing attestation key: exit 1" test "$rc" = 1
+check "missing attestation key: the error names the file" grep -q 'attestation.key' agent.err
+check "missing attestation key: nothing written" test -z "$(ls -A out6)"
+echo "not a key" >sealed/etc/se-attest/attestation.key
+run_agent out6
+check "garbage attestation key: exit 1" test "$rc" = 1
+mv attestation.key.saved sealed/etc/se-attest/attestation.key
+detach "$CIDATA"
+
+# 7. One flipped byte in the root partition: integrity failure, exit 2, empty output folder.
+attach_loop cidata1.img || die "losetup cidata"
+CIDATA=$LOOP_DEV
+run_agent out7
+check "before tampering: exit 0" test "$rc" = 0
+OFFSET=$(((2048 + ROOT_SECTORS / 2) * 512 + 17))
+orig=$(dd if="$ROOT_DEV" bs=1 skip=$(((ROOT_SECTORS / 2) * 512 + 17)) count=1 status=none | od -An -tu1 | tr -d ' ')
+printf "$(printf '\\%03o' $(((orig + 1) % 256)))" | dd of="$ROOT_DEV" bs=1 seek=$(((ROOT_SECTORS / 2) * 512 + 17)) conv=notrunc status=none
+sync
+echo 3 >/proc/sys/vm/drop_caches 2>/dev/null
+run_agent out7
+check "flipped byte at $OFFSET: exit 2" test "$rc" = 2
+check "flipped byte: empty output folder (the older record is gone too)" test -z "$(ls -A out7)"
+check "flipped byte: the error names the partition and both digests" \
+  bash -c "grep -q '$ROOT_DEV' agent.err && grep -q '$(sha256sum root-part.img | cut -c1-64)' agent.err && grep -q \"\$(sha256sum '$ROOT_DEV' | cut -c1-64)\" agent.err"
+
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]

@@ -1,0 +1,75 @@
+# Disk images for the host tests and the demo (sourced, not run). Needs e2fsprogs and fdisk.
+
+# make_root_partition TREE_DIR OUT.img SIZE: an ext4 (label se-root) whose /boot/root.tar.gz
+# is a tarball of TREE_DIR; leaves OUT.img.rootfs/ (its content) beside it.
+make_root_partition() {
+  local tree=$1 out=$2 size=$3
+  rm -rf "$out.rootfs" && mkdir -p "$out.rootfs/boot"
+  tar -C "$tree" --owner=0 --group=0 -czf "$out.rootfs/boot/root.tar.gz" . &&
+    mkfs.ext4 -q -F -L se-root -d "$out.rootfs" "$out" "$size" >/dev/null
+}
+
+# make_gpt_disk OUT.img PART.img PARTLABEL: a GPT disk whose partition 1 (from sector 2048,
+# exactly PART.img's size) holds PART.img's bytes.
+make_gpt_disk() {
+  local out=$1 part=$2 name=$3
+  local sectors=$(($(stat -c %s "$part") / 512))
+  rm -f "$out"
+  truncate -s $(((2048 + sectors + 2048) * 512)) "$out" &&
+    printf 'label: gpt\nstart=2048, size=%d, name=%s\n' "$sectors" "$name" | sfdisk -q "$out" &&
+    dd if="$part" of="$out" bs=512 seek=2048 conv=notrunc status=none
+}
+
+# make_cidata_ext4 OUT.img LABEL DIR: cloud-init NoCloud files of DIR on an ext4 labelled LABEL
+# (this host's kernel mounts no ISO9660 or vfat; those are booted under QEMU).
+make_cidata_ext4() {
+  mkfs.ext4 -q -F -L "$2" -d "$3" "$1" 4M >/dev/null
+}
+
+# attach_loop [-P] FILE: attaches FILE to a loop device, in $LOOP_DEV, remembered in LOOP_DEVS
+# for detach_all_loops (call it from an EXIT trap). Not in a subshell, or LOOP_DEVS is lost.
+LOOP_DEVS=()
+attach_loop() {
+  LOOP_DEV=$(losetup -f --show "$@") || return 1
+  LOOP_DEVS+=("$LOOP_DEV")
+}
+detach_all_loops() {
+  local l
+  for l in "${LOOP_DEVS[@]}"; do losetup -d "$l" 2>/dev/null; done
+  LOOP_DEVS=()
+}
+
+# partition_of DISK_LOOP: waits for DISK_LOOP's partition 1 to appear (without udev, partx adds
+# it) and prints it.
+partition_of() {
+  local p="${1}p1" i
+  for i in $(seq 20); do [ -b "$p" ] && break; sleep 0.1; done
+  [ -b "$p" ] || partx -a "$1" 2>/dev/null
+  for i in $(seq 20); do [ -b "$p" ] && break; sleep 0.1; done
+  [ -b "$p" ] && echo "$p"
+}
+
+# openssl_token CERT FILE: a hyper-protect-basic token made with the openssl command line only,
+# as contract authors' own tools do.
+openssl_token() {
+  local pw a b
+  pw=$(openssl rand -base64 48 | tr -dc 'A-Za-z0-9' | head -c 32)
+  a=$(printf %s "$pw" | openssl pkeyutl -encrypt -pubin -inkey <(openssl x509 -pubkey -noout -in "$1") | base64 -w0)
+  b=$(printf %s "$pw" | openssl enc -aes-256-cbc -pbkdf2 -salt -pass stdin -in "$2" | base64 -w0)
+  printf 'hyper-protect-basic.%s.%s' "$a" "$b"
+}
+
+# sources_decrypt_script SHARED OUT: the decrypt script of the HPCR attestation document
+# (spec/sources/004_...), extracted unchanged.
+sources_decrypt_script() {
+  sed -n '/^#!\/bin\/bash/,/--out se-checksums.txt$/p' "$1/spec/sources/004_62851196aa14877a.txt" >"$2"
+  [ -s "$2" ]
+}
+
+# no_cidata_on_machine: fails when a device labelled cidata exists already (the agent would
+# rightly refuse to choose).
+no_cidata_on_machine() {
+  local found
+  found=$(blkid -c /dev/null -t LABEL=cidata -o device 2>/dev/null; blkid -c /dev/null -t LABEL=CIDATA -o device 2>/dev/null || true)
+  [ -z "$found" ] || { echo "a device labelled cidata exists already: $found" >&2; return 1; }
+}
