@@ -1,6 +1,6 @@
 #include "app/agent.h"
 
-#include <unistd.h>
+#include <sys/stat.h>
 
 #include <cerrno>
 #include <vector>
@@ -194,7 +194,8 @@ class AgentRun {
                {kNameVendorData, "vendor-data", false, {}}};
     for (CidataFile& f : cidata_) {
       const std::string path = (*mounted)->dir() + "/" + f.file_name;
-      if (!f.required && access(path.c_str(), F_OK) != 0 && errno == ENOENT) continue;
+      struct stat st {};
+      if (!f.required && lstat(path.c_str(), &st) != 0 && errno == ENOENT) continue;  // absent, not a dangling link
       // Read once; what is hashed is what is kept and copied to the output folder.
       auto content = ReadFile(path, kMaxCidataFileSize, Follow::kNoSymlinks);
       if (!content) {

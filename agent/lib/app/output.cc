@@ -17,6 +17,8 @@ const std::vector<std::string>& OutputFileNames() {
 Status ClearOutputFolder(const std::string& dir) {
   for (const std::string& name : OutputFileNames()) {
     SEA_RETURN_IF_ERROR(RemoveIfExists(dir + "/" + name));
+    // ... and the temporary file of a run killed before its rename (it may hold a plaintext record).
+    SEA_RETURN_IF_ERROR(RemoveIfExists(TempPathFor(dir, name)));
   }
   rmdir((dir + "/cidata").c_str());  // only if empty
   return {};

@@ -15,9 +15,16 @@ class MapReader {
   MapReader(const YAML::Node& node, std::string prefix) : node_(node), prefix_(std::move(prefix)) {}
 
   Status CheckKeys(std::initializer_list<std::string_view> allowed) const {
-    if (!node_.IsMap()) return MakeError(Where("") + "expected a mapping");
+    if (!node_.IsMap()) {
+      return MakeError((prefix_.empty() ? std::string() : prefix_.substr(0, prefix_.size() - 1) + ": ") +
+                       "expected a mapping");
+    }
+    std::set<std::string> seen;
     for (const auto& kv : node_) {
       const std::string key = kv.first.Scalar();
+      if (!seen.insert(key).second) {
+        return MakeError(Where(key) + "given twice (line " + std::to_string(kv.first.Mark().line + 1) + ")");
+      }
       bool known = false;
       for (std::string_view a : allowed) known = known || a == key;
       if (!known) {

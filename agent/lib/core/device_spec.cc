@@ -27,7 +27,7 @@ Result<DeviceSpec> ParseDeviceSpec(std::string_view text) {
                {"UUID=", DeviceSpec::Kind::kUuid},
                {"PARTUUID=", DeviceSpec::Kind::kPartUuid}};
   const std::string quoted = "device spec '" + std::string(text) + "'";
-  for (char c : text) {
+  for (unsigned char c : text) {
     if (c < ' ' || c == 0x7f) return MakeError(quoted + ": contains a control character");
   }
   for (const auto& tag : kTags) {

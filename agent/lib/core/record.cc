@@ -12,9 +12,10 @@ bool IsLowerHex(std::string_view s) {
   return true;
 }
 
-// A hash line is 64 lower-case hex digits, one space, and a non-empty name.
+// A hash line starts with 64 lower-case hex digits and a space (whether the rest is a valid name
+// is checked by the reader, so "<hex>  name" is an error, not a header line).
 bool LooksLikeHashLine(std::string_view line) {
-  return line.size() > 65 && line[64] == ' ' && IsLowerHex(line.substr(0, 64));
+  return line.size() >= 65 && line[64] == ' ' && IsLowerHex(line.substr(0, 64));
 }
 
 }  // namespace
@@ -44,7 +45,7 @@ Result<std::string> RenderRecord(const Record& record) {
     out += '\n';
   }
   for (const RecordEntry& e : record.entries) {
-    if (e.name.empty() || e.name.find_first_of("\r\n") != std::string::npos) {
+    if (e.name.empty() || e.name.front() == ' ' || e.name.find_first_of("\r\n") != std::string::npos) {
       return MakeError("record: invalid entry name '" + e.name + "'");
     }
     out += ToHex(e.digest);
@@ -52,23 +53,29 @@ Result<std::string> RenderRecord(const Record& record) {
     out += e.name;
     out += '\n';
   }
+  if (!record.final_newline) out.pop_back();
   return out;
 }
 
 Result<Record> ParseRecord(std::string_view text) {
   if (text.empty()) return MakeError("record: empty");
-  if (text.back() != '\n') return MakeError("record: the last line does not end with a newline");
   Record r;
+  r.final_newline = text.back() == '\n';
   std::size_t line_no = 0;
   std::size_t pos = 0;
   while (pos < text.size()) {
     std::size_t end = text.find('\n', pos);
+    if (end == std::string_view::npos) end = text.size();
     std::string_view line = text.substr(pos, end - pos);
     pos = end + 1;
     ++line_no;
     const std::string where = "record: line " + std::to_string(line_no);
     if (LooksLikeHashLine(line)) {
       std::string_view name = line.substr(65);
+      if (name.empty()) return MakeError(where + ": a hash without a name");
+      if (name.front() == ' ') {
+        return MakeError(where + ": more than one space between the hash and the name");
+      }
       if (name.find('\r') != std::string_view::npos) return MakeError(where + ": carriage return");
       RecordEntry e;
       e.digest = *ParseSha256Hex(line.substr(0, 64));

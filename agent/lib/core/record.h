@@ -28,6 +28,9 @@ struct RecordEntry {
 struct Record {
   std::vector<std::string> header;  // free text lines before the hash lines (version first)
   std::vector<RecordEntry> entries;
+  // False when the text read did not end with '\n' (the real HPCR 25.11.0 example does not); the
+  // agent always ends its records with one.
+  bool final_newline = true;
   bool operator==(const Record&) const = default;
 };
 
@@ -40,7 +43,8 @@ Record MakeRecord(std::string_view version, std::string_view machine,
 Result<std::string> RenderRecord(const Record& record);
 
 // Reads a record back (SPEC format and real HPCR records): header lines, then only
-// "<64 lowercase hex> <name>" lines; the text must end with '\n' and have a version line.
+// "<64 lowercase hex> <name>" lines (exactly one space). A missing final '\n' is recorded in
+// `final_newline`, not an error: real records are signed that way.
 Result<Record> ParseRecord(std::string_view text);
 
 }  // namespace seattest

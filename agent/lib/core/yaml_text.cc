@@ -35,7 +35,8 @@ bool LiteralSafe(std::string_view s) {
 }  // namespace
 
 std::optional<std::string> RenderLiteralBlock(std::string_view text, int indent) {
-  if (text.empty() || !LiteralSafe(text)) return std::nullopt;
+  // YAML's indentation indicator is one digit.
+  if (indent < 1 || indent > 9 || text.empty() || !LiteralSafe(text)) return std::nullopt;
   std::size_t trailing = 0;
   while (trailing < text.size() && text[text.size() - 1 - trailing] == '\n') ++trailing;
   if (trailing == text.size()) return std::nullopt;  // only line breaks

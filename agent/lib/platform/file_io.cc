@@ -129,7 +129,7 @@ Result<StreamDigest> HashPath(const std::string& path, Follow follow) {
 Status WriteFileAtomic(const std::string& dir, const std::string& name, std::string_view data,
                        mode_t mode) {
   const std::string path = dir + "/" + name;
-  const std::string tmp = DirName(path) + "/.tmp." + name.substr(name.rfind('/') + 1);
+  const std::string tmp = TempPathFor(dir, name);
   unlink(tmp.c_str());  // left over by a run that was killed
   Fd fd(open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600));
   if (fd.get() < 0) return SysError("creating " + tmp);
@@ -155,6 +155,11 @@ Status WriteFileAtomic(const std::string& dir, const std::string& name, std::str
     return e;
   }
   return {};
+}
+
+std::string TempPathFor(const std::string& dir, const std::string& name) {
+  const std::string path = dir + "/" + name;
+  return DirName(path) + "/.tmp." + name.substr(name.rfind('/') + 1);
 }
 
 Status MakeDirs(const std::string& path, mode_t mode) {

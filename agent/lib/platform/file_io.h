@@ -34,6 +34,9 @@ Result<StreamDigest> HashPath(const std::string& path, Follow follow = Follow::k
 Status WriteFileAtomic(const std::string& dir, const std::string& name, std::string_view data,
                        mode_t mode);
 
+// The temporary file WriteFileAtomic uses for `dir`/`name`.
+std::string TempPathFor(const std::string& dir, const std::string& name);
+
 // mkdir -p with `mode` for what it creates.
 Status MakeDirs(const std::string& path, mode_t mode);
 

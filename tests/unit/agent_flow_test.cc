@@ -1,0 +1,598 @@
+// The agent's whole boot flow (app/agent.h RunAgent) without root: block devices are regular
+// files, "mounts" are prepared folders, and the log is captured.
+#include "app/agent.h"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <yaml-cpp/yaml.h>
+
+#include <filesystem>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "app/output.h"
+#include "core/base64.h"
+#include "core/config.h"
+#include "core/hex.h"
+#include "core/record.h"
+#include "crypto/rsa.h"
+#include "crypto/sha256.h"
+#include "crypto/token.h"
+#include "test_support.h"
+
+namespace seattest {
+namespace {
+
+using test::Exists;
+using test::FilesUnder;
+using test::Fixture;
+using test::ModeOf;
+using test::ReadText;
+using test::SharedPath;
+using test::TempDir;
+using test::WriteText;
+
+// Device specs mapped to regular files standing in for block devices.
+class FakeDevices final : public BlockDevices {
+ public:
+  void Add(const std::string& spec, const std::string& file, const std::string& fs_type) {
+    by_spec_[spec] = file;
+    fs_types_[file] = fs_type;
+  }
+  Result<std::string> Resolve(const DeviceSpec& spec) override {
+    auto it = by_spec_.find(spec.ToString());
+    if (it == by_spec_.end()) return MakeError("no device matches " + spec.ToString());
+    return it->second;
+  }
+  Result<std::string> FilesystemType(const std::string& device) override {
+    auto it = fs_types_.find(device);
+    if (it == fs_types_.end()) return MakeError(device + ": no filesystem");
+    return it->second;
+  }
+
+ private:
+  std::map<std::string, std::string> by_spec_;
+  std::map<std::string, std::string> fs_types_;
+};
+
+// "Mounts" a device by handing out the folder prepared for it; counts what is still mounted.
+class FakeMounter final : public Mounter {
+ public:
+  struct Call {
+    std::string device;
+    std::string fs_type;
+  };
+  void Add(const std::string& device, const std::string& dir) { dirs_[device] = dir; }
+  Result<std::unique_ptr<MountedFs>> MountReadOnly(const std::string& device,
+                                                   const std::string& fs_type) override {
+    calls_.push_back({device, fs_type});
+    auto it = dirs_.find(device);
+    if (it == dirs_.end()) return MakeError("cannot mount " + device);
+    ++mounted_;
+    return std::unique_ptr<MountedFs>(new Mounted(it->second, &mounted_));
+  }
+  int mounted() const { return mounted_; }
+  const std::vector<Call>& calls() const { return calls_; }
+
+ private:
+  class Mounted final : public MountedFs {
+   public:
+    Mounted(std::string dir, int* counter) : dir_(std::move(dir)), counter_(counter) {}
+    ~Mounted() override { --*counter_; }
+    const std::string& dir() const override { return dir_; }
+
+   private:
+    std::string dir_;
+    int* counter_;
+  };
+  std::map<std::string, std::string> dirs_;
+  std::vector<Call> calls_;
+  int mounted_ = 0;
+};
+
+class CapturingLogger final : public Logger {
+ public:
+  void Log(const LogEntry& entry) override { entries.push_back(entry); }
+  std::vector<LogEntry> entries;
+};
+
+std::string Field(const LogEntry& e, const std::string& name) {
+  for (const auto& [k, v] : e.fields) {
+    if (k == name) return v;
+  }
+  return "<no " + name + ">";
+}
+
+std::string Hex(std::string_view data) { return ToHex(Sha256Of(data)); }
+
+constexpr std::string_view kVersion = "1.2.3";
+constexpr std::string_view kCommit = "0123456789abcdef0123456789abcdef01234567";
+constexpr std::string_view kBaseimage = "71ea00241774e638085af4dc95f9b157ffd6c7bc0e604583cc1e6722ade6f181";
+
+class AgentFlowTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    // The root partition (a plain file) and the filesystem the fake mounter shows for it.
+    root_image_ = tmp_.Sub("dev-vda1.img");
+    std::string image;
+    for (int i = 0; i < 4096; ++i) image += "root partition block " + std::to_string(i) + "\n";
+    WriteText(root_image_, image);
+    rootfs_ = tmp_.Sub("rootfs");
+    ASSERT_TRUE(std::filesystem::create_directories(rootfs_ + "/boot"));
+    tarball_ = std::string("\x1f\x8b\x08\x00 not really a tarball\n", 26) + std::string(5000, 'T');
+    WriteText(rootfs_ + "/boot/root.tar.gz", tarball_);
+
+    // The cidata device (a plain file) and its files.
+    cidata_image_ = tmp_.Sub("dev-vdb.img");
+    WriteText(cidata_image_, std::string("CD001 iso9660 image of cidata\n") + std::string(3000, 'C'));
+    cidata_ = tmp_.Sub("cidata");
+    ASSERT_TRUE(std::filesystem::create_directories(cidata_));
+    meta_data_ = "instance-id: se-test-1\nlocal-hostname: se-test\n";
+    user_data_ = Fixture("contract/plain.yaml");
+    vendor_data_ = "#cloud-config\nruncmd: []\n";
+    WriteText(cidata_ + "/meta-data", meta_data_);
+    WriteText(cidata_ + "/user-data", user_data_);
+    WriteText(cidata_ + "/vendor-data", vendor_data_);
+
+    devices_.Add("PARTLABEL=root", root_image_, "ext4");
+    devices_.Add("LABEL=cidata", cidata_image_, "iso9660");
+    mounter_.Add(root_image_, rootfs_);
+    mounter_.Add(cidata_image_, cidata_);
+
+    // The configuration as `seal` bakes it into the initrd, keys beside it (relative paths).
+    config_dir_ = tmp_.Sub("initrd/etc/se-attest");
+    ASSERT_TRUE(std::filesystem::create_directories(config_dir_));
+    WriteText(config_dir_ + "/attestation.key", Fixture("keys/attestation.key"));
+    WriteText(config_dir_ + "/contract.key", Fixture("keys/contract.key"));
+    config_.image_version = kVersion;
+    config_.commit_id = kCommit;
+    config_.output_dir = "../../run/hyperprotect";  // relative to the configuration's folder
+    config_.baseimage_sha256 = *ParseSha256Hex(kBaseimage);
+    config_.root_device = *ParseDeviceSpec("PARTLABEL=root");
+    config_.root_sha256 = Sha256Of(image);
+    config_.root_tarball = "/boot/root.tar.gz";
+    config_.root_tarball_sha256 = Sha256Of(tarball_);
+    config_.cidata_device = *ParseDeviceSpec("LABEL=cidata");
+    config_.attestation_key = "attestation.key";
+    config_.contract_key = "contract.key";
+    WriteConfig();
+
+    sysinfo_ = tmp_.Sub("sysinfo");
+    WriteText(sysinfo_, Fixture("sysinfo/zvm-3932.txt"));
+    out_ = tmp_.Sub("initrd/run/hyperprotect");
+
+    options_.config_path = config_dir_ + "/agent.yaml";
+    options_.sysinfo_path = sysinfo_;
+  }
+
+  void WriteConfig() { WriteText(config_dir_ + "/agent.yaml", RenderAgentConfig(config_)); }
+
+  int Run() {
+    Platform platform{devices_, mounter_, log_};
+    const int code = RunAgent(options_, platform);
+    EXPECT_EQ(mounter_.mounted(), 0) << "a mount was left behind";
+    return code;
+  }
+
+  // The record the agent must write for the prepared inputs, byte for byte.
+  std::string ExpectedRecord(bool with_vendor_data, const std::string& attestation_pem = "") const {
+    std::string r = std::string(kVersion) + "\n" + "Machine Type/Plant/Serial: 3932/02/860A8\n" +
+                    std::string(kBaseimage) + " baseimage\n" + Hex(tarball_) + " root.tar.gz\n" +
+                    Hex(ReadText(cidata_image_)) + " /dev/disk/by-label/cidata\n" + Hex(meta_data_) +
+                    " cidata/meta-data\n" + Hex(user_data_) + " cidata/user-data\n";
+    if (with_vendor_data) r += Hex(vendor_data_) + " cidata/vendor-data\n";
+    if (!attestation_pem.empty()) r += Hex(attestation_pem) + " attestationPublicKey\n";
+    return r;
+  }
+
+  // The one failure entry of the run.
+  const LogEntry* FailureEntry() const {
+    const LogEntry* found = nullptr;
+    for (const LogEntry& e : log_.entries) {
+      if (e.priority == Priority::kErr) {
+        EXPECT_EQ(found, nullptr) << "more than one failure logged";
+        found = &e;
+      }
+    }
+    EXPECT_NE(found, nullptr) << "no failure logged";
+    return found;
+  }
+
+  void ExpectNoOutput() const {
+    EXPECT_TRUE(FilesUnder(out_).empty()) << "left in the output folder: " << *FilesUnder(out_).begin();
+  }
+
+  bool VerifiesWithAttestationCert(const std::string& record, const std::string& signature) const {
+    EvpPkeyPtr cert_key = test::TestPublicKey("attestation.crt");
+    auto ok = VerifySha256(cert_key.get(), record, ToBytes(signature));
+    return ok.ok() && *ok;
+  }
+
+  void SetUserData(const std::string& text) {
+    user_data_ = text;
+    WriteText(cidata_ + "/user-data", user_data_);
+  }
+
+  TempDir tmp_;
+  std::string root_image_, rootfs_, tarball_, cidata_image_, cidata_;
+  std::string meta_data_, user_data_, vendor_data_;
+  std::string config_dir_, sysinfo_, out_;
+  AgentConfig config_;
+  FakeDevices devices_;
+  FakeMounter mounter_;
+  CapturingLogger log_;
+  AgentOptions options_;
+};
+
+TEST_F(AgentFlowTest, WritesThePlainRecordAndTheWholeFolder) {
+  ASSERT_EQ(Run(), kExitOk) << (FailureEntry() ? FailureEntry()->message : "");
+  EXPECT_EQ(FilesUnder(out_),
+            (std::set<std::string>{"se-checksums.txt", "se-signature.bin", "se-version", "se-commit-id",
+                                   "cidata/meta-data", "cidata/user-data", "cidata/vendor-data",
+                                   "user-data.decrypted", "README"}));
+  const std::string record = ReadText(out_ + "/se-checksums.txt");
+  EXPECT_EQ(record, ExpectedRecord(true));
+  const std::string signature = ReadText(out_ + "/se-signature.bin");
+  EXPECT_EQ(signature.size(), 512u);
+  EXPECT_TRUE(VerifiesWithAttestationCert(record, signature));
+  EXPECT_EQ(ReadText(out_ + "/se-version"), "1.2.3\n");
+  EXPECT_EQ(ReadText(out_ + "/se-commit-id"), std::string(kCommit) + "\n");
+  EXPECT_EQ(ReadText(out_ + "/cidata/meta-data"), meta_data_);
+  EXPECT_EQ(ReadText(out_ + "/cidata/user-data"), user_data_);
+  EXPECT_EQ(ReadText(out_ + "/cidata/vendor-data"), vendor_data_);
+  EXPECT_EQ(ReadText(out_ + "/README"), OutputReadme(false));
+  EXPECT_EQ(YAML::Dump(YAML::Load(ReadText(out_ + "/user-data.decrypted"))), YAML::Dump(YAML::Load(user_data_)));
+  for (const std::string& name : FilesUnder(out_)) {
+    EXPECT_EQ(ModeOf(out_ + "/" + name), name == "README" ? 0444 : 0400) << name;
+  }
+  // The record parses back to what was measured, and the run said so.
+  auto parsed = ParseRecord(record);
+  ASSERT_TRUE(parsed.ok()) << parsed.error().message;
+  EXPECT_EQ(parsed->entries.size(), 6u);
+  ASSERT_FALSE(log_.entries.empty());
+  EXPECT_EQ(log_.entries.front().message_id, message_id::kStarted);
+  EXPECT_EQ(log_.entries.back().message_id, message_id::kRecordWritten);
+  EXPECT_EQ(Field(log_.entries.back(), "SE_ATTEST_ACTUAL"), Hex(record));
+}
+
+TEST_F(AgentFlowTest, MountsReadOnlyWithTheProbedFilesystemTypes) {
+  ASSERT_EQ(Run(), kExitOk);
+  ASSERT_EQ(mounter_.calls().size(), 2u);
+  EXPECT_EQ(mounter_.calls()[0].device, root_image_);
+  EXPECT_EQ(mounter_.calls()[0].fs_type, "ext4");
+  EXPECT_EQ(mounter_.calls()[1].device, cidata_image_);
+  EXPECT_EQ(mounter_.calls()[1].fs_type, "iso9660");
+}
+
+TEST_F(AgentFlowTest, OutputOptionOverridesTheConfiguration) {
+  options_.output_dir = tmp_.Sub("elsewhere");
+  ASSERT_EQ(Run(), kExitOk);
+  EXPECT_EQ(ReadText(tmp_.Sub("elsewhere/se-checksums.txt")), ExpectedRecord(true));
+  EXPECT_FALSE(Exists(out_));
+}
+
+TEST_F(AgentFlowTest, QemuMachineLine) {
+  WriteText(sysinfo_, Fixture("sysinfo/qemu-tcg.txt"));
+  ASSERT_EQ(Run(), kExitOk);
+  const std::string record = ReadText(out_ + "/se-checksums.txt");
+  EXPECT_EQ(record.substr(0, record.find('\n', 6) + 1), "1.2.3\nMachine Type/Plant/Serial: 8561/QEMU/QEMU\n");
+}
+
+TEST_F(AgentFlowTest, MissingVendorDataLeavesItsLineOut) {
+  ASSERT_EQ(unlink((cidata_ + "/vendor-data").c_str()), 0);
+  ASSERT_EQ(Run(), kExitOk);
+  EXPECT_EQ(ReadText(out_ + "/se-checksums.txt"), ExpectedRecord(false));
+  EXPECT_FALSE(Exists(out_ + "/cidata/vendor-data"));
+  EXPECT_TRUE(Exists(out_ + "/cidata/user-data"));
+}
+
+// attestationPublicKey as PEM text: the real HPCR 23.3.0 key, whose private half we have.
+TEST_F(AgentFlowTest, EncryptsTheRecordForTheContractsAttestationKey) {
+  const std::string pem = ReadText(SharedPath("interop/hpcr-23.3.0/attestationPublicKey"));
+  std::string contract = "attestationPublicKey: |\n";
+  for (std::size_t pos = 0; pos < pem.size();) {
+    const std::size_t end = pem.find('\n', pos);
+    contract += "    " + pem.substr(pos, end - pos) + "\n";
+    pos = end + 1;
+  }
+  SetUserData(contract + Fixture("contract/plain.yaml"));
+  ASSERT_EQ(Run(), kExitOk) << (FailureEntry() ? FailureEntry()->message : "");
+
+  EXPECT_EQ(FilesUnder(out_),
+            (std::set<std::string>{"se-checksums.txt.enc", "se-signature.bin", "se-version", "se-commit-id",
+                                   "cidata/meta-data", "cidata/user-data", "cidata/vendor-data",
+                                   "user-data.decrypted", "attestationPublicKey", "README"}));
+  EXPECT_EQ(ReadText(out_ + "/attestationPublicKey"), pem);
+  EXPECT_EQ(ReadText(out_ + "/README"), OutputReadme(true));
+  const std::string token = ReadText(out_ + "/se-checksums.txt.enc");
+  EXPECT_EQ(token.rfind("hyper-protect-basic.", 0), 0u);
+  EXPECT_EQ(token.find('\n'), std::string::npos);
+  auto key = PrivateKeyFromPem(ReadText(SharedPath("interop/hpcr-23.3.0.attestation-private.pem")), "k");
+  ASSERT_TRUE(key.ok());
+  auto record = DecryptToken(key->get(), token);
+  ASSERT_TRUE(record.ok()) << record.error().message;
+  EXPECT_EQ(record->view(), ExpectedRecord(true, pem));
+  // The attestationPublicKey line is sha256sum of the file beside it; the signature is over the
+  // plaintext.
+  const std::string last_line = Hex(ReadText(out_ + "/attestationPublicKey")) + " attestationPublicKey\n";
+  EXPECT_EQ(record->view().substr(record->size() - last_line.size()), last_line);
+  EXPECT_TRUE(VerifiesWithAttestationCert(std::string(record->view()), ReadText(out_ + "/se-signature.bin")));
+  for (const std::string& name : FilesUnder(out_)) {
+    EXPECT_EQ(ModeOf(out_ + "/" + name), name == "README" ? 0444 : 0400) << name;
+  }
+}
+
+TEST_F(AgentFlowTest, AttestationKeyAsBase64AndAsToken) {
+  const std::string pem = Fixture("keys/rsa2048.pub");
+  EvpPkeyPtr contract_cert_key = test::TestPublicKey("contract.crt");
+  auto token = EncryptToken(contract_cert_key.get(), pem);
+  ASSERT_TRUE(token.ok());
+  EvpPkeyPtr recipient = test::TestPrivateKey("rsa2048.key");
+  for (const std::string& value : {Base64Encode(ToBytes(pem)), *token}) {
+    SetUserData("attestationPublicKey: " + value + "\n" + Fixture("contract/plain.yaml"));
+    log_.entries.clear();
+    ASSERT_EQ(Run(), kExitOk) << (FailureEntry() ? FailureEntry()->message : "");
+    EXPECT_EQ(ReadText(out_ + "/attestationPublicKey"), pem);
+    EXPECT_FALSE(Exists(out_ + "/se-checksums.txt"));
+    auto record = DecryptToken(recipient.get(), ReadText(out_ + "/se-checksums.txt.enc"));
+    ASSERT_TRUE(record.ok()) << record.error().message;
+    EXPECT_EQ(record->view(), ExpectedRecord(true, pem));
+  }
+}
+
+TEST_F(AgentFlowTest, EncryptedSectionsAreDecryptedIntoUserDataDecrypted) {
+  SetUserData(Fixture("contract/tokens.yaml"));
+  ASSERT_EQ(Run(), kExitOk) << (FailureEntry() ? FailureEntry()->message : "");
+  YAML::Node decrypted = YAML::Load(ReadText(out_ + "/user-data.decrypted"));
+  EXPECT_EQ(decrypted["env"].Scalar(), Fixture("contract/env.plain"));
+  EXPECT_EQ(decrypted["workload"].Scalar(), Fixture("contract/workload.plain"));
+  EXPECT_EQ(ReadText(out_ + "/cidata/user-data"), user_data_);  // the copy stays encrypted
+  EXPECT_EQ(ReadText(out_ + "/attestationPublicKey"), Fixture("keys/rsa2048.pub"));
+}
+
+TEST_F(AgentFlowTest, NoPlaintextRecordIsLeftFromAnEarlierPlainRun) {
+  ASSERT_EQ(Run(), kExitOk);
+  ASSERT_TRUE(Exists(out_ + "/se-checksums.txt"));
+  SetUserData("attestationPublicKey: " + Base64Encode(ToBytes(Fixture("keys/rsa2048.pub"))) + "\n");
+  ASSERT_EQ(Run(), kExitOk);
+  EXPECT_FALSE(Exists(out_ + "/se-checksums.txt"));
+  EXPECT_TRUE(Exists(out_ + "/se-checksums.txt.enc"));
+}
+
+TEST_F(AgentFlowTest, NoPlaintextRecordIsLeftFromAKilledRun) {
+  // A run killed between writing the record's temporary file and renaming it leaves
+  // .tmp.se-checksums.txt, a plaintext record, in the output folder. The next run, encrypting
+  // for the contract's attestationPublicKey, must not leave it there (SPEC: "then no plaintext
+  // record is left anywhere").
+  ASSERT_TRUE(std::filesystem::create_directories(out_));
+  WriteText(out_ + "/.tmp.se-checksums.txt", ExpectedRecord(true));
+  SetUserData("attestationPublicKey: " + Base64Encode(ToBytes(Fixture("keys/rsa2048.pub"))) + "\n");
+  ASSERT_EQ(Run(), kExitOk);
+  EXPECT_TRUE(Exists(out_ + "/se-checksums.txt.enc"));
+  EXPECT_FALSE(Exists(out_ + "/.tmp.se-checksums.txt"));
+}
+
+TEST_F(AgentFlowTest, VendorDataDanglingSymlinkIsRefusedLikeAnyOtherSymlink) {
+  // A symlink on cidata is refused (exit 3) for every file, vendor-data included (see
+  // VendorDataSymlinkExit3); only a vendor-data that is not there at all is optional.
+  ASSERT_EQ(unlink((cidata_ + "/vendor-data").c_str()), 0);
+  ASSERT_EQ(symlink("/nonexistent/vendor-data", (cidata_ + "/vendor-data").c_str()), 0);
+  EXPECT_EQ(Run(), kExitContract);
+  ExpectNoOutput();
+}
+
+TEST_F(AgentFlowTest, VendorDataSymlinkExit3) {
+  WriteText(tmp_.Sub("elsewhere-vendor-data"), vendor_data_);
+  ASSERT_EQ(unlink((cidata_ + "/vendor-data").c_str()), 0);
+  ASSERT_EQ(symlink(tmp_.Sub("elsewhere-vendor-data").c_str(), (cidata_ + "/vendor-data").c_str()), 0);
+  EXPECT_EQ(Run(), kExitContract);
+  ExpectNoOutput();
+}
+
+TEST_F(AgentFlowTest, RootPartitionDiffersExit2NothingWritten) {
+  std::string image = ReadText(root_image_);
+  image[image.size() / 2] ^= 0x01;
+  WriteText(root_image_, image);
+  EXPECT_EQ(Run(), kExitIntegrity);
+  ExpectNoOutput();
+  const LogEntry* e = FailureEntry();
+  ASSERT_NE(e, nullptr);
+  EXPECT_EQ(e->message_id, message_id::kIntegrityFailure);
+  EXPECT_EQ(Field(*e, "SE_ATTEST_EXPECTED"), ToHex(config_.root_sha256));
+  EXPECT_EQ(Field(*e, "SE_ATTEST_ACTUAL"), Hex(image));
+  EXPECT_EQ(Field(*e, "SE_ATTEST_ITEM"), root_image_);
+  EXPECT_EQ(Field(*e, "SE_ATTEST_EXIT"), "2");
+  EXPECT_NE(e->message.find(ToHex(config_.root_sha256)), std::string::npos) << e->message;
+  EXPECT_TRUE(mounter_.calls().empty()) << "mounted an unverified root partition";
+}
+
+TEST_F(AgentFlowTest, RootTarballDiffersExit2NothingWritten) {
+  WriteText(rootfs_ + "/boot/root.tar.gz", tarball_ + "x");
+  EXPECT_EQ(Run(), kExitIntegrity);
+  ExpectNoOutput();
+  const LogEntry* e = FailureEntry();
+  ASSERT_NE(e, nullptr);
+  EXPECT_EQ(e->message_id, message_id::kIntegrityFailure);
+  EXPECT_EQ(Field(*e, "SE_ATTEST_ITEM"), "root.tar.gz");
+  EXPECT_EQ(Field(*e, "SE_ATTEST_EXPECTED"), Hex(tarball_));
+  EXPECT_EQ(Field(*e, "SE_ATTEST_ACTUAL"), Hex(tarball_ + "x"));
+}
+
+TEST_F(AgentFlowTest, RootTarballMissingOrSymlinkExit2) {
+  ASSERT_EQ(rename((rootfs_ + "/boot/root.tar.gz").c_str(), (rootfs_ + "/boot/real.tar.gz").c_str()), 0);
+  EXPECT_EQ(Run(), kExitIntegrity);
+  ExpectNoOutput();
+  ASSERT_EQ(symlink("real.tar.gz", (rootfs_ + "/boot/root.tar.gz").c_str()), 0);
+  EXPECT_EQ(Run(), kExitIntegrity);
+  ExpectNoOutput();
+}
+
+TEST_F(AgentFlowTest, RootDeviceNotFoundExit2) {
+  config_.root_device = *ParseDeviceSpec("PARTLABEL=other");
+  WriteConfig();
+  EXPECT_EQ(Run(), kExitIntegrity);
+  ExpectNoOutput();
+}
+
+TEST_F(AgentFlowTest, FailedRunRemovesAnOlderRecord) {
+  ASSERT_EQ(Run(), kExitOk);
+  ASSERT_TRUE(Exists(out_ + "/se-checksums.txt"));
+  WriteText(out_ + "/not-ours", "stays");
+  WriteText(rootfs_ + "/boot/root.tar.gz", "tampered");
+  EXPECT_EQ(Run(), kExitIntegrity);
+  EXPECT_EQ(FilesUnder(out_), std::set<std::string>{"not-ours"});
+}
+
+TEST_F(AgentFlowTest, CorruptedTokenInContractExit3NothingWritten) {
+  SetUserData(Fixture("contract/corrupted-token.yaml"));
+  EXPECT_EQ(Run(), kExitContract);
+  ExpectNoOutput();
+  const LogEntry* e = FailureEntry();
+  ASSERT_NE(e, nullptr);
+  EXPECT_EQ(e->message_id, message_id::kInvalidContract);
+  EXPECT_NE(e->message.find("env"), std::string::npos) << e->message;
+  EXPECT_EQ(Field(*e, "SE_ATTEST_EXIT"), "3");
+}
+
+TEST_F(AgentFlowTest, InvalidContractsExit3) {
+  for (const char* name : {"malformed.yaml", "unknown-key.yaml", "duplicate-key.yaml", "empty.yaml",
+                           "attestation-key-garbage.yaml", "token-not-pem.yaml"}) {
+    SetUserData(Fixture(std::string("contract/") + name));
+    EXPECT_EQ(Run(), kExitContract) << name;
+    ExpectNoOutput();
+  }
+}
+
+TEST_F(AgentFlowTest, AttestationPublicKeyThatIsNotAnRsaKeyExit3) {
+  for (const std::string& pem : {Fixture("keys/ec-p256.pub"),
+                                 std::string("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n")}) {
+    SetUserData("attestationPublicKey: " + Base64Encode(ToBytes(pem)) + "\n");
+    log_.entries.clear();
+    EXPECT_EQ(Run(), kExitContract);
+    ExpectNoOutput();
+    const LogEntry* e = FailureEntry();
+    ASSERT_NE(e, nullptr);
+    EXPECT_NE(e->message.find("attestationPublicKey"), std::string::npos) << e->message;
+  }
+}
+
+TEST_F(AgentFlowTest, MissingUserDataExit3) {
+  ASSERT_EQ(unlink((cidata_ + "/user-data").c_str()), 0);
+  EXPECT_EQ(Run(), kExitContract);
+  ExpectNoOutput();
+  const LogEntry* e = FailureEntry();
+  ASSERT_NE(e, nullptr);
+  EXPECT_EQ(Field(*e, "SE_ATTEST_ITEM"), "cidata/user-data");
+}
+
+TEST_F(AgentFlowTest, MissingMetaDataExit3) {
+  ASSERT_EQ(unlink((cidata_ + "/meta-data").c_str()), 0);
+  EXPECT_EQ(Run(), kExitContract);
+  ExpectNoOutput();
+}
+
+TEST_F(AgentFlowTest, UserDataSymlinkExit3) {
+  WriteText(tmp_.Sub("elsewhere-user-data"), user_data_);
+  ASSERT_EQ(unlink((cidata_ + "/user-data").c_str()), 0);
+  ASSERT_EQ(symlink(tmp_.Sub("elsewhere-user-data").c_str(), (cidata_ + "/user-data").c_str()), 0);
+  EXPECT_EQ(Run(), kExitContract);
+  ExpectNoOutput();
+}
+
+TEST_F(AgentFlowTest, CidataDeviceNotFoundExit3) {
+  config_.cidata_device = *ParseDeviceSpec("LABEL=CIDATA2");
+  WriteConfig();
+  EXPECT_EQ(Run(), kExitContract);
+  ExpectNoOutput();
+}
+
+TEST_F(AgentFlowTest, MissingAttestationKeyExit1) {
+  ASSERT_EQ(unlink((config_dir_ + "/attestation.key").c_str()), 0);
+  EXPECT_EQ(Run(), kExitUsage);
+  ExpectNoOutput();
+  const LogEntry* e = FailureEntry();
+  ASSERT_NE(e, nullptr);
+  EXPECT_EQ(e->message_id, message_id::kUsageError);
+  EXPECT_EQ(Field(*e, "SE_ATTEST_ITEM"), config_dir_ + "/attestation.key");
+}
+
+TEST_F(AgentFlowTest, UnreadableAttestationKeyExit1) {
+  // A folder where the key should be: unreadable as a file whoever runs the test (root included).
+  ASSERT_EQ(unlink((config_dir_ + "/attestation.key").c_str()), 0);
+  ASSERT_EQ(mkdir((config_dir_ + "/attestation.key").c_str(), 0700), 0);
+  EXPECT_EQ(Run(), kExitUsage);
+  ExpectNoOutput();
+}
+
+TEST_F(AgentFlowTest, AttestationKeyNotAKeyExit1) {
+  WriteText(config_dir_ + "/attestation.key", Fixture("keys/attestation.crt"));
+  EXPECT_EQ(Run(), kExitUsage);
+  ExpectNoOutput();
+}
+
+TEST_F(AgentFlowTest, AttestationKeyRsa2048Exit1) {
+  WriteText(config_dir_ + "/attestation.key", Fixture("keys/rsa2048.key"));
+  EXPECT_EQ(Run(), kExitUsage);
+  ExpectNoOutput();
+  const LogEntry* e = FailureEntry();
+  ASSERT_NE(e, nullptr);
+  EXPECT_NE(e->message.find("RSA-2048"), std::string::npos) << e->message;
+}
+
+TEST_F(AgentFlowTest, MissingContractKeyExit1) {
+  ASSERT_EQ(unlink((config_dir_ + "/contract.key").c_str()), 0);
+  EXPECT_EQ(Run(), kExitUsage);
+  ExpectNoOutput();
+}
+
+TEST_F(AgentFlowTest, ConfigMissingExit1) {
+  options_.config_path = tmp_.Sub("nowhere/agent.yaml");
+  EXPECT_EQ(Run(), kExitUsage);
+  ExpectNoOutput();
+  const LogEntry* e = FailureEntry();
+  ASSERT_NE(e, nullptr);
+  EXPECT_EQ(e->message_id, message_id::kUsageError);
+  EXPECT_EQ(Field(*e, "SE_ATTEST_EXIT"), "1");
+}
+
+TEST_F(AgentFlowTest, ConfigInvalidExit1) {
+  WriteText(config_dir_ + "/agent.yaml", Fixture("config/unknown-key.yaml"));
+  EXPECT_EQ(Run(), kExitUsage);
+  ExpectNoOutput();
+}
+
+TEST_F(AgentFlowTest, SysinfoMissingOrInvalidExit1) {
+  options_.sysinfo_path = tmp_.Sub("no-sysinfo");
+  EXPECT_EQ(Run(), kExitUsage);
+  ExpectNoOutput();
+  options_.sysinfo_path = sysinfo_;
+  WriteText(sysinfo_, Fixture("sysinfo/missing-plant.txt"));
+  EXPECT_EQ(Run(), kExitUsage);
+  ExpectNoOutput();
+}
+
+TEST_F(AgentFlowTest, OutputFolderUnderARegularFileExit4NoRecord) {
+  WriteText(tmp_.Sub("regular-file"), "x");
+  options_.output_dir = tmp_.Sub("regular-file/hyperprotect");
+  EXPECT_EQ(Run(), kExitOutput);
+  const LogEntry* e = FailureEntry();
+  ASSERT_NE(e, nullptr);
+  EXPECT_EQ(e->message_id, message_id::kOutputFailure);
+  EXPECT_EQ(Field(*e, "SE_ATTEST_EXIT"), "4");
+  EXPECT_EQ(ReadText(tmp_.Sub("regular-file")), "x");
+  ExpectNoOutput();
+}
+
+TEST_F(AgentFlowTest, OutputFileBlockedExit4NothingOfThisRunLeft) {
+  // se-version cannot be written (a folder has its name): the run must leave no record and none
+  // of the files it wrote before.
+  ASSERT_TRUE(std::filesystem::create_directories(out_ + "/se-version"));
+  EXPECT_EQ(Run(), kExitOutput);
+  EXPECT_TRUE(FilesUnder(out_).empty()) << *FilesUnder(out_).begin();
+}
+
+}  // namespace
+}  // namespace seattest

@@ -1,0 +1,188 @@
+#include "core/config.h"
+
+#include <gtest/gtest.h>
+#include <yaml-cpp/yaml.h>
+
+#include <string>
+
+#include "core/hex.h"
+#include "test_support.h"
+
+namespace seattest {
+namespace {
+
+using test::Fixture;
+
+Result<AgentConfig> ParseFixture(const std::string& name) {
+  return ParseAgentConfig(Fixture("config/" + name), name);
+}
+
+void ExpectSameConfig(const AgentConfig& a, const AgentConfig& b) {
+  EXPECT_EQ(a.image_version, b.image_version);
+  EXPECT_EQ(a.commit_id, b.commit_id);
+  EXPECT_EQ(a.output_dir, b.output_dir);
+  EXPECT_EQ(a.baseimage_sha256, b.baseimage_sha256);
+  EXPECT_EQ(a.root_device.kind, b.root_device.kind);
+  EXPECT_EQ(a.root_device.value, b.root_device.value);
+  EXPECT_EQ(a.root_sha256, b.root_sha256);
+  EXPECT_EQ(a.root_tarball, b.root_tarball);
+  EXPECT_EQ(a.root_tarball_sha256, b.root_tarball_sha256);
+  EXPECT_EQ(a.cidata_device.kind, b.cidata_device.kind);
+  EXPECT_EQ(a.cidata_device.value, b.cidata_device.value);
+  EXPECT_EQ(a.attestation_key, b.attestation_key);
+  EXPECT_EQ(a.contract_key, b.contract_key);
+}
+
+TEST(ConfigTest, ParsesEveryKey) {
+  auto c = ParseFixture("good.yaml");
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->image_version, "1.2.3");
+  EXPECT_EQ(c->commit_id, "0123456789abcdef0123456789abcdef01234567");
+  EXPECT_EQ(c->output_dir, "/run/se-attest/hyperprotect");
+  EXPECT_EQ(ToHex(c->baseimage_sha256), "71ea00241774e638085af4dc95f9b157ffd6c7bc0e604583cc1e6722ade6f181");
+  EXPECT_EQ(c->root_device.kind, DeviceSpec::Kind::kPartLabel);
+  EXPECT_EQ(c->root_device.value, "root");
+  EXPECT_EQ(ToHex(c->root_sha256), "2d43b2ffeb1c543d3b3a5b0b96d5417f79d8245f1e085f5e3f150390d093fc6b");
+  EXPECT_EQ(c->root_tarball, "/boot/root.tar.gz");
+  EXPECT_EQ(ToHex(c->root_tarball_sha256), "2d290fcafca295cd2de49e7246a5a5a080f503cb066d451b008a863b84a82ee1");
+  EXPECT_EQ(c->cidata_device.ToString(), "/dev/vdb");
+  EXPECT_EQ(c->attestation_key, "keys/attestation.key");  // as written: resolved by the agent
+  EXPECT_EQ(c->contract_key, "/etc/se-attest/contract.key");
+}
+
+TEST(ConfigTest, DefaultsForOutputDirAndCidata) {
+  auto c = ParseFixture("defaults.yaml");
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->output_dir, kDefaultOutputDir);
+  EXPECT_EQ(c->output_dir, "/run/se-attest/hyperprotect");
+  EXPECT_EQ(c->cidata_device.kind, DeviceSpec::Kind::kLabel);
+  EXPECT_EQ(c->cidata_device.ToString(), "LABEL=cidata");
+}
+
+TEST(ConfigTest, CidataMappingWithoutDeviceUsesTheDefault) {
+  std::string text = Fixture("config/good.yaml");
+  const std::string line = "  device: /dev/vdb\n";
+  text.replace(text.find(line), line.size(), "  {}\n");
+  // "cidata:\n  {}" is an empty mapping.
+  auto c = ParseAgentConfig(text, "t");
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->cidata_device.ToString(), "LABEL=cidata");
+}
+
+TEST(ConfigTest, UpperCaseHexIsAccepted) {
+  auto c = ParseFixture("uppercase-hex.yaml");
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(ToHex(c->root_sha256), "2d43b2ffeb1c543d3b3a5b0b96d5417f79d8245f1e085f5e3f150390d093fc6b");
+}
+
+TEST(ConfigTest, RenderParseRoundTrip) {
+  auto c = ParseFixture("good.yaml");
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  const std::string text = RenderAgentConfig(*c);
+  EXPECT_EQ(text.back(), '\n');
+  auto back = ParseAgentConfig(text, "rendered");
+  ASSERT_TRUE(back.ok()) << back.error().message << "\n" << text;
+  ExpectSameConfig(*back, *c);
+  // Rendering is stable.
+  EXPECT_EQ(RenderAgentConfig(*back), text);
+}
+
+TEST(ConfigTest, RenderParseRoundTripOfAwkwardValues) {
+  AgentConfig c;
+  c.image_version = "23.11.0 \"beta\": #1 \\ 'x' \xc3\xa9";
+  c.commit_id = "0123abc";  // digits first
+  c.output_dir = "out dir/with: colon #hash";
+  c.baseimage_sha256 = *ParseSha256Hex(std::string(64, 'f'));
+  c.root_device = *ParseDeviceSpec("LABEL=root fs: #1");
+  c.root_sha256 = *ParseSha256Hex(std::string(64, '0'));
+  c.root_tarball = "/boot/root tar.gz";
+  c.root_tarball_sha256 = *ParseSha256Hex(std::string(32, '1') + std::string(32, 'e'));
+  c.cidata_device = *ParseDeviceSpec("UUID=2024-01-01-00-00-00-00");
+  c.attestation_key = "- keys/attestation.key";
+  c.contract_key = "null";
+  const std::string text = RenderAgentConfig(c);
+  auto back = ParseAgentConfig(text, "rendered");
+  ASSERT_TRUE(back.ok()) << back.error().message << "\n" << text;
+  ExpectSameConfig(*back, c);
+}
+
+TEST(ConfigTest, RenderedTextIsOneYamlMapping) {
+  auto c = ParseFixture("good.yaml");
+  ASSERT_TRUE(c.ok());
+  YAML::Node n = YAML::Load(RenderAgentConfig(*c));
+  ASSERT_TRUE(n.IsMap());
+  EXPECT_EQ(n["root"]["device"].as<std::string>(), "PARTLABEL=root");
+  EXPECT_EQ(n["cidata"]["device"].as<std::string>(), "/dev/vdb");
+}
+
+struct BadCase {
+  const char* fixture;
+  const char* expected_in_message;
+};
+
+class ConfigBadTest : public ::testing::TestWithParam<BadCase> {};
+
+TEST_P(ConfigBadTest, IsRejectedNamingFileAndKey) {
+  auto c = ParseFixture(GetParam().fixture);
+  ASSERT_FALSE(c.ok()) << GetParam().fixture << " was accepted";
+  const std::string& m = c.error().message;
+  EXPECT_EQ(m.rfind(std::string("config ") + GetParam().fixture, 0), 0u) << m;
+  EXPECT_NE(m.find(GetParam().expected_in_message), std::string::npos) << m;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Fixtures, ConfigBadTest,
+    ::testing::Values(BadCase{"empty.yaml", "empty"}, BadCase{"comments-only.yaml", "empty"},
+                      BadCase{"truncated.yaml", ""},
+                      BadCase{"unknown-key.yaml", "contract_keys: unknown key (line 14)"},
+                      BadCase{"unknown-nested-key.yaml", "root.tarbal_sha256: unknown key"},
+                      BadCase{"bad-hex.yaml", "baseimage_sha256: expected 64 hex digits"},
+                      BadCase{"short-hex.yaml", "root.sha256: expected 64 hex digits"},
+                      BadCase{"missing-root-sha256.yaml", "root.sha256: missing"},
+                      BadCase{"missing-image-version.yaml", "image_version: missing"},
+                      BadCase{"missing-attestation-key.yaml", "attestation_key: missing"},
+                      BadCase{"missing-root.yaml", "root: missing"},
+                      BadCase{"malformed.yaml", "malformed.yaml: line "},
+                      BadCase{"not-a-mapping.yaml", "expected a mapping"},
+                      BadCase{"relative-tarball.yaml", "root.tarball"},
+                      BadCase{"bad-device.yaml", "root.device"},
+                      BadCase{"multiline-version.yaml", "image_version: must be one line"}),
+    [](const auto& p) { return test::ParamName(p.param.fixture); });
+
+TEST(ConfigTest, RejectsDuplicateKeys) {
+  // YAML mappings have unique keys, and the configuration is strict so that nothing can silently
+  // change what is checked: a second `root.sha256` must be an error, not one of the two values.
+  auto c = ParseFixture("duplicate-key.yaml");
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.error().message.find("sha256"), std::string::npos) << c.error().message;
+}
+
+TEST(ConfigTest, EmptyValueIsAnError) {
+  std::string text = Fixture("config/good.yaml");
+  const std::string line = "commit_id: \"0123456789abcdef0123456789abcdef01234567\"";
+  text.replace(text.find(line), line.size(), "commit_id: \"\"");
+  auto c = ParseAgentConfig(text, "t");
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.error().message.find("commit_id"), std::string::npos) << c.error().message;
+}
+
+TEST(ConfigTest, NonScalarValueIsAnError) {
+  std::string text = Fixture("config/good.yaml");
+  const std::string line = "image_version: \"1.2.3\"";
+  text.replace(text.find(line), line.size(), "image_version: [1, 2, 3]");
+  auto c = ParseAgentConfig(text, "t");
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.error().message.find("image_version"), std::string::npos) << c.error().message;
+}
+
+TEST(ResolvePathTest, RelativeToBaseAbsoluteKept) {
+  EXPECT_EQ(ResolvePath("/etc/se-attest", "keys/attestation.key"), "/etc/se-attest/keys/attestation.key");
+  EXPECT_EQ(ResolvePath("/etc/se-attest/", "attestation.key"), "/etc/se-attest/attestation.key");
+  EXPECT_EQ(ResolvePath("/etc/se-attest", "/keys/a.key"), "/keys/a.key");
+  EXPECT_EQ(ResolvePath("/", "a.key"), "/a.key");
+  EXPECT_EQ(ResolvePath("", "a.key"), "./a.key");
+  EXPECT_EQ(ResolvePath(".", "a.key"), "./a.key");
+}
+
+}  // namespace
+}  // namespace seattest

@@ -1,0 +1,60 @@
+#include "platform/log.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+#include <string>
+
+namespace seattest {
+namespace {
+
+TEST(LogTest, FormatLineWithoutFields) {
+  LogEntry e{Priority::kInfo, message_id::kStarted, "se-attest-agent started", {}};
+  EXPECT_EQ(FormatLine(e), "se-attest-agent started");
+}
+
+TEST(LogTest, FormatLineWithFields) {
+  LogEntry e{Priority::kErr,
+             message_id::kIntegrityFailure,
+             "root partition differs",
+             {{"SE_ATTEST_ITEM", "/dev/vda1"},
+              {"SE_ATTEST_EXPECTED", "aa"},
+              {"SE_ATTEST_ACTUAL", "bb"},
+              {"OTHER_FIELD", "x"}}};
+  EXPECT_EQ(FormatLine(e), "root partition differs [item=/dev/vda1, expected=aa, actual=bb, other_field=x]");
+}
+
+TEST(LogTest, FormatLineIsOneLine) {
+  LogEntry e{Priority::kErr, message_id::kInvalidContract, "two\nlines", {{"SE_ATTEST_ITEM", "a\nb"}}};
+  EXPECT_EQ(FormatLine(e), "two lines [item=a b]");
+}
+
+TEST(LogTest, MessageIdsAreDistinct128BitHex) {
+  const std::set<std::string_view> ids = {
+      message_id::kStarted,          message_id::kMeasured,         message_id::kRecordWritten,
+      message_id::kUsageError,       message_id::kIntegrityFailure, message_id::kInvalidContract,
+      message_id::kOutputFailure};
+  EXPECT_EQ(ids.size(), 7u);
+  for (std::string_view id : ids) {
+    EXPECT_EQ(id.size(), 32u) << id;
+    EXPECT_EQ(id.find_first_not_of("0123456789abcdef"), std::string_view::npos) << id;
+  }
+}
+
+TEST(LogTest, StderrLoggerWritesFailuresAsOneLine) {
+  auto logger = MakeLogger("se-attest-agent", LogTarget::kStderr);
+  ::testing::internal::CaptureStderr();
+  logger->Log(LogEntry{Priority::kErr, message_id::kOutputFailure, "cannot write", {{"SE_ATTEST_ITEM", "/run/x"}}});
+  const std::string err = ::testing::internal::GetCapturedStderr();
+  EXPECT_EQ(err, "se-attest-agent: cannot write [item=/run/x]\n");
+}
+
+TEST(LogTest, PriorityValuesAreSyslogs) {
+  EXPECT_EQ(static_cast<int>(Priority::kErr), 3);
+  EXPECT_EQ(static_cast<int>(Priority::kWarning), 4);
+  EXPECT_EQ(static_cast<int>(Priority::kNotice), 5);
+  EXPECT_EQ(static_cast<int>(Priority::kInfo), 6);
+}
+
+}  // namespace
+}  // namespace seattest
