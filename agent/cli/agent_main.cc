@@ -4,6 +4,8 @@
 #include <sys/resource.h>
 
 #include <cstdio>
+#include <cstdlib>
+#include <exception>
 #include <string>
 #include <vector>
 
@@ -14,7 +16,7 @@
 namespace {
 
 constexpr const char* kUsage =
-    "usage: se-attest-agent [--config PATH] [--output DIR] [--sysinfo PATH]\n"
+    "usage: se-attest-agent [--config PATH] [--output DIR] [--sysinfo PATH] [--wait SECONDS]\n"
     "\n"
     "Verifies the root partition against the build, measures root.tar.gz, the cidata device and\n"
     "its files, and writes the signed (and, when the contract asks, encrypted) record.\n"
@@ -22,6 +24,7 @@ constexpr const char* kUsage =
     "  --config PATH   agent configuration (default /etc/se-attest/agent.yaml)\n"
     "  --output DIR    output folder (default: output_dir of the configuration)\n"
     "  --sysinfo PATH  machine information (default /proc/sysinfo)\n"
+    "  --wait SECONDS  wait up to SECONDS for the root and cidata devices to appear (default 0)\n"
     "\n"
     "exit codes: 0 record written; 1 usage or configuration error; 2 integrity failure (root\n"
     "partition or root.tar.gz differs from the build); 3 invalid contract; 4 the record could not\n"
@@ -34,7 +37,7 @@ int Run(const std::vector<std::string>& args) {
   setrlimit(RLIMIT_CORE, &no_core);
 
   auto parsed = seattest::ParseArgs(args, {{"config", true}, {"output", true}, {"sysinfo", true},
-                                           {"help", false}, {"version", false}});
+                                           {"wait", true}, {"help", false}, {"version", false}});
   if (!parsed) {
     std::fprintf(stderr, "se-attest-agent: %s\n%s", parsed.error().message.c_str(), kUsage);
     return seattest::kExitUsage;
@@ -55,12 +58,29 @@ int Run(const std::vector<std::string>& args) {
   options.config_path = parsed->Get("config").value_or(std::string(seattest::kDefaultConfigPath));
   options.output_dir = parsed->Get("output");
   options.sysinfo_path = parsed->Get("sysinfo").value_or("/proc/sysinfo");
+  if (auto wait = parsed->Get("wait")) {
+    char* end = nullptr;
+    long seconds = std::strtol(wait->c_str(), &end, 10);
+    if (wait->empty() || *end != '\0' || seconds < 0 || seconds > 3600) {
+      std::fprintf(stderr, "se-attest-agent: --wait: expected seconds from 0 to 3600, got '%s'\n", wait->c_str());
+      return seattest::kExitUsage;
+    }
+    options.wait_seconds = static_cast<int>(seconds);
+  }
 
   auto devices = seattest::MakeLibblkidDevices();
   auto mounter = seattest::MakeKernelMounter("/run/se-attest");
   auto log = seattest::MakeLogger("se-attest-agent", seattest::LogTarget::kAuto);
   seattest::Platform platform{*devices, *mounter, *log};
-  return seattest::RunAgent(options, platform);
+  try {
+    return seattest::RunAgent(options, platform);
+  } catch (const std::exception& e) {
+    // No library code throws on purpose; this is std::bad_alloc and its kind. Still one line,
+    // still a SPEC exit code, still no record (nothing is written before the end).
+    log->Log({seattest::Priority::kErr, seattest::message_id::kOutputFailure,
+              std::string("unexpected failure: ") + e.what(), {{"SE_ATTEST_EXIT", "4"}}});
+    return seattest::kExitOutput;
+  }
 }
 
 }  // namespace

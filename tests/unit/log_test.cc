@@ -26,15 +26,23 @@ TEST(LogTest, FormatLineWithFields) {
 
 TEST(LogTest, FormatLineIsOneLine) {
   LogEntry e{Priority::kErr, message_id::kInvalidContract, "two\nlines", {{"SE_ATTEST_ITEM", "a\nb"}}};
-  EXPECT_EQ(FormatLine(e), "two lines [item=a b]");
+  EXPECT_EQ(FormatLine(e), "two\\x0alines [item=a\\x0ab]");
+}
+
+// Host-controlled text (a contract key) cannot put escape sequences on the console or flood it.
+TEST(LogTest, FormatLineEscapesControlCharactersAndIsBounded) {
+  LogEntry e{Priority::kErr, message_id::kInvalidContract, "key \x1b[31menv\r: unknown", {}};
+  EXPECT_EQ(FormatLine(e), "key \\x1b[31menv\\x0d: unknown");
+  LogEntry big{Priority::kErr, message_id::kInvalidContract, std::string(100000, 'k'), {}};
+  EXPECT_LE(FormatLine(big).size(), 2048u + 3);
 }
 
 TEST(LogTest, MessageIdsAreDistinct128BitHex) {
   const std::set<std::string_view> ids = {
       message_id::kStarted,          message_id::kMeasured,         message_id::kRecordWritten,
       message_id::kUsageError,       message_id::kIntegrityFailure, message_id::kInvalidContract,
-      message_id::kOutputFailure};
-  EXPECT_EQ(ids.size(), 7u);
+      message_id::kOutputFailure,    message_id::kSecureExecution};
+  EXPECT_EQ(ids.size(), 8u);
   for (std::string_view id : ids) {
     EXPECT_EQ(id.size(), 32u) << id;
     EXPECT_EQ(id.find_first_not_of("0123456789abcdef"), std::string_view::npos) << id;

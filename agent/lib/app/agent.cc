@@ -1,6 +1,12 @@
 #include "app/agent.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstring>
+#include <thread>
 
 #include <cerrno>
 #include <vector>
@@ -47,6 +53,48 @@ struct CidataFile {
   std::optional<Bytes> content;  // what was read, hashed and kept
 };
 
+// The copy of root.tar.gz made while it is hashed: a temporary file, renamed into place only once
+// the digest matched the build, removed otherwise.
+class KeptCopy {
+ public:
+  static Result<KeptCopy> Open(const std::string& path) {
+    SEA_RETURN_IF_ERROR(MakeDirs(DirName(path), 0700));
+    const std::string tmp = path + ".partial";
+    unlink(tmp.c_str());
+    unlink(path.c_str());  // an older run's copy must not pass for this one's
+    int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0) return MakeError(tmp + ": " + std::strerror(errno));
+    return KeptCopy(path, fd);
+  }
+  KeptCopy(KeptCopy&& o) noexcept : path_(std::move(o.path_)), fd_(o.fd_) { o.fd_ = -1; }
+  KeptCopy(const KeptCopy&) = delete;
+  KeptCopy& operator=(const KeptCopy&) = delete;
+  KeptCopy& operator=(KeptCopy&&) = delete;
+  ~KeptCopy() {
+    if (fd_ >= 0) {
+      close(fd_);
+      unlink((path_ + ".partial").c_str());
+    }
+  }
+  int fd() const { return fd_; }
+  Status Keep() {
+    const std::string tmp = path_ + ".partial";
+    int fd = fd_;
+    fd_ = -1;
+    if (close(fd) != 0 || rename(tmp.c_str(), path_.c_str()) != 0) {
+      Error e = MakeError(path_ + ": " + std::strerror(errno));
+      unlink(tmp.c_str());
+      return e;
+    }
+    return {};
+  }
+
+ private:
+  KeptCopy(std::string path, int fd) : path_(std::move(path)), fd_(fd) {}
+  std::string path_;
+  int fd_;
+};
+
 class AgentRun {
  public:
   AgentRun(const AgentOptions& options, Platform& platform) : options_(options), p_(platform) {}
@@ -86,6 +134,7 @@ class AgentRun {
     }
     if (auto f = LoadKeys()) return f;
     if (auto f = ReadMachine()) return f;
+    LogSecureExecution();
     if (auto f = VerifyRootPartition()) return f;
     Measured(kNameBaseimage, config_.baseimage_sha256, "the build");
     if (auto f = MeasureRootTarball()) return f;
@@ -132,9 +181,39 @@ class AgentRun {
     return std::nullopt;
   }
 
+  // Reports whether the ultravisor says this is a Secure Execution guest. Under emulation it is
+  // not, and the log says so rather than let anyone assume otherwise.
+  void LogSecureExecution() {
+    auto flag = ReadFile(options_.prot_virt_guest_path, 64);
+    const bool protected_guest = flag && AsText(*flag).substr(0, 1) == "1";
+    p_.log.Log(LogEntry{protected_guest ? Priority::kInfo : Priority::kNotice, message_id::kSecureExecution,
+                        protected_guest ? "Secure Execution: this is a protected guest (" + options_.prot_virt_guest_path + " = 1)"
+                                        : "Secure Execution: NOT a protected guest (" + options_.prot_virt_guest_path +
+                                              (flag ? " is not 1" : " cannot be read") +
+                                              "); the record attests nothing about the hypervisor",
+                        {{"SE_ATTEST_PROTECTED_GUEST", protected_guest ? "1" : "0"}}});
+  }
+
+  // Resolves a device, waiting up to --wait seconds while it is not there yet. An ambiguous spec
+  // fails at once: waiting would not make it less ambiguous.
+  Result<std::string> ResolveDevice(const DeviceSpec& spec) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(options_.wait_seconds);
+    for (;;) {
+      auto device = p_.devices.Resolve(spec);
+      if (device || device.error().kind != Error::Kind::kNotFound ||
+          std::chrono::steady_clock::now() >= deadline) {
+        if (!device && device.error().kind == Error::Kind::kNotFound && options_.wait_seconds > 0) {
+          return MakeError(device.error().message + " (waited " + std::to_string(options_.wait_seconds) + " s)");
+        }
+        return device;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    }
+  }
+
   std::optional<Failure> VerifyRootPartition() {
     const std::string spec = config_.root_device.ToString();
-    auto device = p_.devices.Resolve(config_.root_device);
+    auto device = ResolveDevice(config_.root_device);
     if (!device) return Fail(kExitIntegrity, message_id::kIntegrityFailure, "root partition: " + device.error().message, spec);
     root_device_ = *device;
     auto digest = HashPath(*device);
@@ -159,7 +238,17 @@ class AgentRun {
     auto mounted = p_.mounter.MountReadOnly(*device, *fs_type);
     if (!mounted) return Fail(kExitIntegrity, message_id::kIntegrityFailure, "root partition: " + mounted.error().message, *device);
     const std::string tarball = (*mounted)->dir() + config_.root_tarball;
-    auto tar_digest = HashPath(tarball, Follow::kNoSymlinks);
+    std::optional<KeptCopy> copy;
+    if (!config_.root_tarball_copy.empty()) {
+      auto opened = KeptCopy::Open(config_.root_tarball_copy);
+      if (!opened) return Fail(kExitOutput, message_id::kOutputFailure, "root.tarball_copy: " + opened.error().message, config_.root_tarball_copy);
+      copy.emplace(std::move(*opened));
+    }
+    auto tar_digest = HashPath(tarball, Follow::kNoSymlinks, copy ? copy->fd() : -1);
+    if (!tar_digest && tar_digest.error().kind == Error::Kind::kWrite) {
+      return Fail(kExitOutput, message_id::kOutputFailure, "root.tarball_copy: " + tar_digest.error().message,
+                  config_.root_tarball_copy);
+    }
     if (!tar_digest) {
       return Fail(kExitIntegrity, message_id::kIntegrityFailure,
                   std::string(kNameRootTarball) + ": " + config_.root_tarball + " in " + *device + ": " +
@@ -174,12 +263,17 @@ class AgentRun {
                   std::string(kNameRootTarball), ToHex(config_.root_tarball_sha256), ToHex(tar_digest->digest));
     }
     Measured(kNameRootTarball, tar_digest->digest, config_.root_tarball + " in " + *device);
+    if (copy) {
+      if (auto kept = copy->Keep(); !kept) {
+        return Fail(kExitOutput, message_id::kOutputFailure, "root.tarball_copy: " + kept.error().message, config_.root_tarball_copy);
+      }
+    }
     return std::nullopt;
   }
 
   std::optional<Failure> MeasureCidata() {
     const std::string spec = config_.cidata_device.ToString();
-    auto device = p_.devices.Resolve(config_.cidata_device);
+    auto device = ResolveDevice(config_.cidata_device);
     if (!device) return Fail(kExitContract, message_id::kInvalidContract, "cidata device: " + device.error().message, spec);
     auto digest = HashPath(*device);
     if (!digest) return Fail(kExitContract, message_id::kInvalidContract, "cidata device: " + digest.error().message, *device);

@@ -24,6 +24,11 @@ struct AgentOptions {
   std::string config_path;
   std::optional<std::string> output_dir;  // overrides the configuration's
   std::string sysinfo_path = "/proc/sysinfo";
+  // How long to wait for the root and cidata devices to appear (udev may still be probing them
+  // early in the boot). 0: look once.
+  int wait_seconds = 0;
+  // The ultravisor's word on whether this is a Secure Execution guest; logged, never assumed.
+  std::string prot_virt_guest_path = "/sys/firmware/uv/prot_virt_guest";
 };
 
 struct Platform {

@@ -1,6 +1,10 @@
 #include "app/output.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include "platform/file_io.h"
 
@@ -32,6 +36,7 @@ Status WriteOutputFolder(const std::string& dir, const std::vector<OutputFile>& 
     return e;
   };
   if (auto made = MakeDirs(dir, 0755); !made) return made;
+  if (chmod(dir.c_str(), 0755) != 0) return MakeError("chmod " + dir + ": " + std::strerror(errno));
   for (const OutputFile& f : files) {
     if (f.name.find('/') != std::string::npos) {
       if (auto made = MakeDirs(dir + "/" + DirName(f.name), 0755); !made) return undo(made.error());

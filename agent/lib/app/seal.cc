@@ -53,6 +53,10 @@ Result<SealResult> Seal(const SealOptions& o, BlockDevices& devices, Mounter& mo
   c.commit_id = o.commit_id;
   c.output_dir = o.output_dir;
   c.root_tarball = o.tarball;
+  c.root_tarball_copy = o.tarball_copy;
+  if (!c.root_tarball_copy.empty() && c.root_tarball_copy.front() != '/') {
+    return MakeError("--tarball-copy: must be an absolute path");
+  }
   c.attestation_key = "attestation.key";
   c.contract_key = "contract.key";
   if (c.image_version.empty() || c.image_version.find_first_of("\r\n") != std::string::npos) {
@@ -94,11 +98,14 @@ Result<SealResult> Seal(const SealOptions& o, BlockDevices& devices, Mounter& mo
     c.root_tarball_sha256 = tar->digest;
   }
 
+  // What the agent will read at boot must parse now, or nothing is written.
+  const std::string config_text = RenderAgentConfig(c);
+  if (auto back = ParseAgentConfig(config_text, "agent.yaml"); !back) return back.error();
   const std::string config_dir = o.out + "/" + kConfigDir;
   SEA_RETURN_IF_ERROR(MakeDirs(config_dir, 0755));
   SEA_RETURN_IF_ERROR(WriteFileAtomic(config_dir, c.attestation_key, attestation_pem.view(), 0600));
   SEA_RETURN_IF_ERROR(WriteFileAtomic(config_dir, c.contract_key, contract_pem.view(), 0600));
-  SEA_RETURN_IF_ERROR(WriteFileAtomic(config_dir, "agent.yaml", RenderAgentConfig(c), 0644));
+  SEA_RETURN_IF_ERROR(WriteFileAtomic(config_dir, "agent.yaml", config_text, 0644));
   SealResult result;
   result.config_path = config_dir + "/agent.yaml";
   result.reference_path = o.out + "/reference.yaml";

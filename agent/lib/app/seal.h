@@ -22,6 +22,7 @@ struct SealOptions {
   std::string attestation_key;  // PEM private keys to bake in
   std::string contract_key;
   std::string cidata_device = "LABEL=cidata";
+  std::string tarball_copy;  // where the agent keeps the measured root.tar.gz (empty: nowhere)
   std::string output_dir = "/run/se-attest/hyperprotect";  // where the agent writes, at boot
   std::string out;  // the folder to fill
 };

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "core/hex.h"
+#include "core/record.h"
 
 namespace seattest {
 namespace {
@@ -84,12 +85,16 @@ Result<AgentConfig> ParseTree(const YAML::Node& root) {
   SEA_ASSIGN_OR_RETURN(c.contract_key, top.String("contract_key"));
   if (!top.Has("root")) return MakeError("root: missing");
   MapReader root_map = top.Child("root");
-  SEA_RETURN_IF_ERROR(root_map.CheckKeys({"device", "sha256", "tarball", "tarball_sha256"}));
+  SEA_RETURN_IF_ERROR(root_map.CheckKeys({"device", "sha256", "tarball", "tarball_sha256", "tarball_copy"}));
   SEA_ASSIGN_OR_RETURN(c.root_device, root_map.Device("device"));
   SEA_ASSIGN_OR_RETURN(c.root_sha256, root_map.Digest("sha256"));
   SEA_ASSIGN_OR_RETURN(c.root_tarball, root_map.String("tarball"));
   if (c.root_tarball.front() != '/') return MakeError("root.tarball: must be an absolute path in the root filesystem");
   SEA_ASSIGN_OR_RETURN(c.root_tarball_sha256, root_map.Digest("tarball_sha256"));
+  SEA_ASSIGN_OR_RETURN(c.root_tarball_copy, root_map.String("tarball_copy", "", true));
+  if (!c.root_tarball_copy.empty() && c.root_tarball_copy.front() != '/') {
+    return MakeError("root.tarball_copy: must be an absolute path");
+  }
   if (top.Has("cidata")) {
     MapReader cidata = top.Child("cidata");
     SEA_RETURN_IF_ERROR(cidata.CheckKeys({"device"}));
@@ -102,6 +107,10 @@ Result<AgentConfig> ParseTree(const YAML::Node& root) {
       return MakeError(std::string(line == &c.image_version ? "image_version" : "commit_id") +
                        ": must be one line");
     }
+  }
+  // The version is the record's first line: it must not read as a hash line.
+  if (auto rendered = RenderRecord(MakeRecord(c.image_version, "x/x/x", {})); !rendered) {
+    return MakeError("image_version: cannot be the record's first line: " + rendered.error().message);
   }
   return c;
 }
@@ -134,6 +143,7 @@ std::string RenderAgentConfig(const AgentConfig& c) {
   out << YAML::Key << "sha256" << YAML::Value << ToHex(c.root_sha256);
   out << YAML::Key << "tarball" << YAML::Value << c.root_tarball;
   out << YAML::Key << "tarball_sha256" << YAML::Value << ToHex(c.root_tarball_sha256);
+  if (!c.root_tarball_copy.empty()) out << YAML::Key << "tarball_copy" << YAML::Value << c.root_tarball_copy;
   out << YAML::EndMap;
   out << YAML::Key << "cidata" << YAML::Value << YAML::BeginMap;
   out << YAML::Key << "device" << YAML::Value << c.cidata_device.ToString();

@@ -23,6 +23,9 @@ struct AgentConfig {
   Sha256Digest root_sha256{};   // the whole root partition
   std::string root_tarball;     // absolute path inside the root partition's filesystem
   Sha256Digest root_tarball_sha256{};
+  // Optional: where the agent keeps the bytes of root.tar.gz it measured (for the initrd to
+  // unpack the real root from, without reading the disk again). Empty: not kept.
+  std::string root_tarball_copy;
   DeviceSpec cidata_device;
   std::string attestation_key;  // as written, see output_dir
   std::string contract_key;

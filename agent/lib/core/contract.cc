@@ -29,9 +29,18 @@ std::string_view TrimLeft(std::string_view s) {
   return s;
 }
 
+// Exactly one PEM block, and not a private key: the file is published in /var/hyperprotect.
+Result<std::string> OnePublicPemBlock(std::string pem) {
+  if (pem.find("PRIVATE KEY") != std::string::npos) return MakeError("contains a private key");
+  std::size_t blocks = 0;
+  for (std::size_t pos = pem.find(kPemBegin); pos != std::string::npos; pos = pem.find(kPemBegin, pos + 1)) ++blocks;
+  if (blocks != 1) return MakeError(std::to_string(blocks) + " PEM blocks, expected one public key");
+  return pem;
+}
+
 // attestationPublicKey: PEM text, base64 of the PEM, or a token (already decrypted by then).
 Result<std::string> EffectivePem(const std::string& value, bool from_token) {
-  if (TrimLeft(value).substr(0, kPemBegin.size()) == kPemBegin) return value;
+  if (TrimLeft(value).substr(0, kPemBegin.size()) == kPemBegin) return OnePublicPemBlock(value);
   if (from_token) return MakeError("the decrypted token is not PEM text");
   auto decoded = Base64Decode(value, /*ignore_whitespace=*/true);
   if (!decoded) return MakeError("neither PEM text, base64 of PEM, nor a hyper-protect-basic token");
@@ -39,7 +48,7 @@ Result<std::string> EffectivePem(const std::string& value, bool from_token) {
   if (TrimLeft(pem).substr(0, kPemBegin.size()) != kPemBegin) {
     return MakeError("base64 that does not decode to PEM text");
   }
-  return pem;
+  return OnePublicPemBlock(std::move(pem));
 }
 
 std::string EmitEntry(const std::string& key, const YAML::Node& value) {
@@ -104,12 +113,17 @@ Result<Contract> ParseContract(std::string_view user_data, std::string_view sour
   const std::string where = "contract " + std::string(source);
   if (TrimLeft(user_data).empty()) return MakeError(where + ": empty");
   try {
-    YAML::Node root = YAML::Load(std::string(user_data));
-    auto contract = ParseTree(root, decrypt);
+    std::vector<YAML::Node> documents = YAML::LoadAll(std::string(user_data));
+    if (documents.size() != 1) {
+      return MakeError(where + ": " + std::to_string(documents.size()) + " YAML documents, expected one");
+    }
+    auto contract = ParseTree(documents.front(), decrypt);
     if (!contract) return WithContext(where, contract.error());
     return contract;
   } catch (const YAML::Exception& e) {
     return MakeError(where + ": malformed YAML at line " + std::to_string(e.mark.line + 1) + ": " + e.msg);
+  } catch (const std::exception& e) {
+    return MakeError(where + ": cannot be read: " + e.what());
   }
 }
 

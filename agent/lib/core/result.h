@@ -10,7 +10,11 @@ namespace seattest {
 // What went wrong, in one line that names the thing and the place ("config agent.yaml: root.sha256:
 // expected 64 hex digits"). Library code returns it; only the top level logs it.
 struct Error {
+  enum class Kind { kGeneric, kNotFound, kWrite };
   std::string message;
+  // kNotFound: the thing may still appear (a device during boot); kWrite: writing our own output
+  // failed (not the input's fault).
+  Kind kind = Kind::kGeneric;
 };
 
 template <class T>
@@ -55,7 +59,7 @@ inline Error MakeError(std::string message) { return Error{std::move(message)}; 
 
 // Prefixes an error with where it happened: Context("config x.yaml", e) -> "config x.yaml: <e>".
 inline Error WithContext(const std::string& where, const Error& e) {
-  return Error{where + ": " + e.message};
+  return Error{where + ": " + e.message, e.kind};
 }
 
 }  // namespace seattest

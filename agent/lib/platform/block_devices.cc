@@ -83,7 +83,9 @@ class LibblkidDevices final : public BlockDevices {
   Result<std::string> Resolve(const DeviceSpec& spec) override {
     if (spec.kind == DeviceSpec::Kind::kPath) {
       struct stat st {};
-      if (stat(spec.value.c_str(), &st) != 0) return MakeError(spec.value + ": " + std::strerror(errno));
+      if (stat(spec.value.c_str(), &st) != 0) {
+        return Error{spec.value + ": " + std::strerror(errno), errno == ENOENT ? Error::Kind::kNotFound : Error::Kind::kGeneric};
+      }
       return spec.value;
     }
     std::vector<std::string> found;
@@ -91,7 +93,7 @@ class LibblkidDevices final : public BlockDevices {
       auto probed = ProbeDevice(dev);
       if (probed && Matches(*probed, spec)) found.push_back(dev);
     }
-    if (found.empty()) return MakeError(spec.ToString() + ": no such device");
+    if (found.empty()) return Error{spec.ToString() + ": no such device", Error::Kind::kNotFound};
     if (found.size() > 1) {
       std::string list;
       for (const std::string& d : found) list += (list.empty() ? "" : ", ") + d;

@@ -14,7 +14,8 @@ namespace seattest {
 class BlockDevices {
  public:
   virtual ~BlockDevices() = default;
-  // The one device that matches `spec`. No match, or more than one, is an error naming them.
+  // The one device that matches `spec`. No match (Error::Kind::kNotFound), or more than one, is
+  // an error naming them.
   virtual Result<std::string> Resolve(const DeviceSpec& spec) = 0;
   // The filesystem type on `device` ("ext4", "iso9660", "vfat"), from a fresh probe.
   virtual Result<std::string> FilesystemType(const std::string& device) = 0;

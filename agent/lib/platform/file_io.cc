@@ -36,7 +36,8 @@ class Fd {
 };
 
 Result<int> OpenForReading(const std::string& path, Follow follow) {
-  int flags = O_RDONLY | O_CLOEXEC | O_NOCTTY;
+  // O_NONBLOCK: a FIFO planted on a hostile disk must not block the open; the type is checked next.
+  int flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
   if (follow == Follow::kNoSymlinks) flags |= O_NOFOLLOW;
   int fd = open(path.c_str(), flags);
   if (fd < 0) {
@@ -54,17 +55,14 @@ Status ReadInto(const std::string& path, std::size_t max_size, Follow follow, Bu
   struct stat st {};
   if (fstat(fd.get(), &st) != 0) return SysError(path);
   if (!S_ISREG(st.st_mode)) return MakeError(path + ": not a regular file");
-  if (static_cast<std::uint64_t>(st.st_size) > max_size) {
-    return MakeError(path + ": " + std::to_string(st.st_size) + " bytes, more than the limit of " +
-                     std::to_string(max_size));
-  }
+  // st_size is only a hint (sysfs files say 4096 whatever they hold); the reads enforce the limit.
   // Read until EOF, at most one byte past the limit, so a file that grows while read is caught.
   out = Buffer(static_cast<std::size_t>(std::min<std::uint64_t>(st.st_size, max_size)) + 1);
   std::size_t filled = 0;
   for (;;) {
     if (filled == out.size()) {
       if (filled > max_size) {
-        return MakeError(path + ": grew past the limit of " + std::to_string(max_size) + " bytes while being read");
+        return MakeError(path + ": more than the limit of " + std::to_string(max_size) + " bytes");
       }
       Buffer bigger(std::min(out.size() * 2, max_size + 1));
       std::copy(out.data(), out.data() + filled, bigger.data());
@@ -100,7 +98,7 @@ Result<SecretBytes> ReadSecretFile(const std::string& path, std::size_t max_size
   return out;
 }
 
-Result<StreamDigest> HashPath(const std::string& path, Follow follow) {
+Result<StreamDigest> HashPath(const std::string& path, Follow follow, int copy_fd) {
   SEA_ASSIGN_OR_RETURN(int raw, OpenForReading(path, follow));
   Fd fd(raw);
   struct stat st {};
@@ -120,6 +118,14 @@ Result<StreamDigest> HashPath(const std::string& path, Follow follow) {
     }
     if (n == 0) break;
     sha.Update(buf.get(), static_cast<std::size_t>(n));
+    if (copy_fd >= 0) {
+      for (ssize_t done = 0; done < n;) {
+        ssize_t w = write(copy_fd, buf.get() + done, static_cast<std::size_t>(n - done));
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) return Error{SysError("copying " + path).message, Error::Kind::kWrite};
+        done += w;
+      }
+    }
     result.size += static_cast<std::uint64_t>(n);
   }
   result.digest = sha.Finish();

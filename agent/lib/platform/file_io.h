@@ -26,8 +26,10 @@ struct StreamDigest {
   Sha256Digest digest{};
   std::uint64_t size = 0;
 };
-// SHA-256 of all the bytes of a regular file or a block device, read once, streaming.
-Result<StreamDigest> HashPath(const std::string& path, Follow follow = Follow::kSymlinks);
+// SHA-256 of all the bytes of a regular file or a block device, read once, streaming. With
+// `copy_fd` >= 0 every byte hashed is also written there (what is measured is what is kept).
+Result<StreamDigest> HashPath(const std::string& path, Follow follow = Follow::kSymlinks,
+                              int copy_fd = -1);
 
 // Writes `dir/name` whole or not at all: a temporary file beside it, fsync, chmod, rename.
 // `name` may contain one folder ("cidata/user-data"), which must exist.

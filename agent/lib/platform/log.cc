@@ -84,8 +84,25 @@ std::string FormatLine(const LogEntry& entry) {
     extra += (extra.empty() ? "" : ", ") + key + "=" + value;
   }
   if (!extra.empty()) line += " [" + extra + "]";
-  std::replace(line.begin(), line.end(), '\n', ' ');
-  return line;
+  // Messages can quote host-controlled text (contract keys): no control character reaches a
+  // terminal, and no line floods the console.
+  constexpr std::size_t kMaxLine = 2048;
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string safe;
+  for (unsigned char c : line) {
+    if (safe.size() >= kMaxLine) {
+      safe += "...";
+      break;
+    }
+    if (c < 0x20 || c == 0x7f) {
+      safe += "\\x";
+      safe += kHex[c >> 4];
+      safe += kHex[c & 15];
+    } else {
+      safe += static_cast<char>(c);
+    }
+  }
+  return safe;
 }
 
 std::unique_ptr<Logger> MakeLogger(std::string_view identifier, LogTarget target) {

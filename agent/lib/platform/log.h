@@ -14,6 +14,7 @@ namespace seattest {
 namespace message_id {
 inline constexpr std::string_view kStarted = "4f3a8c1e2b5d4e6f9a0b1c2d3e4f5a61";
 inline constexpr std::string_view kMeasured = "7c2e9a4b1d3f4a5b8c6d7e8f9a0b1c72";
+inline constexpr std::string_view kSecureExecution = "8a1d3c5e7f9b4d2a9c4e6a8b0d2f4e18";
 inline constexpr std::string_view kRecordWritten = "2b8d4f6a1c3e4b5d9f7a8c0e1d2b3a83";
 inline constexpr std::string_view kUsageError = "9e1c3a5b7d2f4e6a8b0c1d3e5f7a9b94";
 inline constexpr std::string_view kIntegrityFailure = "c4a6e8f0b2d44c1e9a3b5d7f9e1c3aa5";
