@@ -30,16 +30,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-passed=0
-failed=0
-ok() { echo "ok - $*"; passed=$((passed + 1)); }
-not_ok() { echo "not ok - $*"; failed=$((failed + 1)); }
-check() {  # check "description" command...
-  local what=$1
-  shift
-  if "$@" >"$WORK/check.out" 2>&1; then ok "$what"; else not_ok "$what"; sed 's/^/#   /' "$WORK/check.out"; fi
-}
-die() { echo "not ok - setup: $*"; echo "0 passed, 1 failed"; exit 1; }
+CHECK_TMP=$WORK
+# shellcheck source=../lib/checks.sh
+. "$HERE/../lib/checks.sh"
 
 # A unique name per run, so a leftover device of another run can never be picked up.
 RUN_ID=$(printf '%04x%04x' $RANDOM $RANDOM)
@@ -58,6 +51,13 @@ check "keygen: private keys are 0600" test "$(stat -c %a keys/attestation.key ke
 check "keygen: attestation key is RSA-4096" \
   bash -c "openssl pkey -in keys/attestation.key -noout -text | head -1 | grep -q '4096 bit'"
 openssl x509 -pubkey -noout -in keys/attestation.crt >attestation.pub
+EXPECT_VERSION=1.0.0-e2e
+EXPECT_COMMIT="e2e-$RUN_ID"
+EXPECT_MACHINE=3932/02/860A8
+BASEIMAGE_FILE=baseimage.qcow2
+TARBALL_FILE=root-part.img.rootfs/boot/root.tar.gz
+ATTESTATION_PUB=attestation.pub
+EXPECT_DECRYPTED='archive: H4sIAAAAAAAA/+yS'
 
 # --- the root partition: GPT disk, partition 1 = ext4 holding boot/root.tar.gz --------------
 mkdir -p tree/etc tree/bin
@@ -140,42 +140,6 @@ run_agent() {  # run_agent OUT -> exit code in $rc, stderr in agent.err
   rc=$?
 }
 
-# Checks every line of a plaintext record against independent tools.
-check_record() {  # check_record NAME RECORD_FILE OUT CIDATA_IMG PUBKEY_EXPECTED(0|1)
-  local name=$1 rec=$2 out=$3 img=$4
-  check "$name: first line is the image version" test "$(head -1 "$rec")" = 1.0.0-e2e
-  check "$name: machine line" test "$(sed -n 2p "$rec")" = "Machine Type/Plant/Serial: 3932/02/860A8"
-  check "$name: baseimage = sha256sum of the base image" \
-    grep -qx "$(sha256sum baseimage.qcow2 | cut -c1-64) baseimage" "$rec"
-  check "$name: root.tar.gz = sha256sum of the tarball" \
-    grep -qx "$(sha256sum root-part.img.rootfs/boot/root.tar.gz | cut -c1-64) root.tar.gz" "$rec"
-  check "$name: cidata device = sha256sum of the device image" \
-    grep -qx "$(sha256sum "$img" | cut -c1-64) /dev/disk/by-label/cidata" "$rec"
-  for f in meta-data user-data vendor-data; do
-    check "$name: cidata/$f = sha256sum of the file on the device" \
-      grep -qx "$(sha256sum "${img%.img}.d/$f" | cut -c1-64) cidata/$f" "$rec"
-    check "$name: cidata/$f copy is byte-exact" cmp "${img%.img}.d/$f" "$out/cidata/$f"
-  done
-  local expect_lines=8
-  if [ "$5" = 1 ]; then
-    expect_lines=9
-    check "$name: attestationPublicKey = sha256sum of the output file" \
-      grep -qx "$(sha256sum "$out/attestationPublicKey" | cut -c1-64) attestationPublicKey" "$rec"
-    check "$name: attestationPublicKey is the auditor's key" \
-      test "$(openssl pkey -pubin -in "$out/attestationPublicKey" -outform DER | sha256sum)" = \
-      "$(openssl pkey -pubin -in auditor.pub -outform DER | sha256sum)"
-  fi
-  check "$name: $expect_lines lines, every hash line '<64 hex> <name>'" \
-    bash -c "[ \$(wc -l <'$rec') = $expect_lines ] && [ \$(tail -n +3 '$rec' | grep -cvE '^[0-9a-f]{64} [^ ].*\$') = 0 ]"
-  check "$name: signature verifies with openssl and the attestation certificate's key" \
-    openssl dgst -sha256 -verify attestation.pub -signature "$out/se-signature.bin" "$rec"
-  check "$name: signature is 512 bytes" test "$(stat -c %s "$out/se-signature.bin")" = 512
-  check "$name: se-version, se-commit-id" \
-    bash -c "[ \"\$(cat '$out/se-version')\" = 1.0.0-e2e ] && [ \"\$(cat '$out/se-commit-id')\" = e2e-$RUN_ID ]"
-  check "$name: modes 0400, README 0444" \
-    bash -c "cd '$out' && [ \"\$(find . -type f ! -name README -printf '%m\n' | sort -u)\" = 400 ] && [ \$(stat -c %a README) = 444 ]"
-  check "$name: user-data.decrypted has the decrypted workload" grep -q 'archive: H4sIAAAAAAAA/+yS' "$out/user-data.decrypted"
-}
 
 # 1. Contract without attestationPublicKey: plain record.
 {
@@ -191,7 +155,7 @@ run_agent out1
 check "plain: agent exits 0" test "$rc" = 0
 [ "$rc" = 0 ] || sed 's/^/#   /' agent.err
 check "plain: no .enc, no attestationPublicKey" test ! -e out1/se-checksums.txt.enc -a ! -e out1/attestationPublicKey
-check_record plain out1/se-checksums.txt out1 cidata1.img 0
+check_record plain out1/se-checksums.txt out1 cidata1.img cidata1.d -
 check "plain: the measured devices are unmounted again" bash -c "! grep -qE '$DISK|$CIDATA' /proc/mounts"
 detach "$CIDATA"
 
@@ -216,7 +180,7 @@ check "pem: the sources' decrypt script decrypts the record" test -s dec2/se-che
 bash "$SHARED/interop/hpcr-23.3.0/decrypt-attestation.sh" auditor.key out2/se-checksums.txt.enc >dec2-ibm.txt 2>dec2-ibm.err
 check "pem: IBM's decrypt-attestation.sh decrypts it to the same bytes" cmp dec2/se-checksums.txt dec2-ibm.txt
 check "pem: se-attest decrypt agrees" cmp dec2/se-checksums.txt <("$SE_ATTEST" decrypt --key auditor.key out2/se-checksums.txt.enc)
-check_record pem dec2/se-checksums.txt out2 cidata2.img 1
+check_record pem dec2/se-checksums.txt out2 cidata2.img cidata2.d auditor.pub
 check "pem: no plaintext record anywhere in the output folder" bash -c "! grep -rqs 'Machine Type/Plant/Serial' out2"
 detach "$CIDATA"
 
@@ -233,7 +197,7 @@ run_agent out3
 check "token+CIDATA: agent exits 0" test "$rc" = 0
 [ "$rc" = 0 ] || sed 's/^/#   /' agent.err
 mkdir -p dec3 && (cd dec3 && bash ../sources-decrypt.sh ../auditor.key ../out3/se-checksums.txt.enc) >dec3.log 2>&1
-check_record token dec3/se-checksums.txt out3 cidata3.img 1
+check_record token dec3/se-checksums.txt out3 cidata3.img cidata3.d auditor.pub
 
 # 4. A second device labelled cidata: the lookup is ambiguous, the agent picks none.
 make_cidata cidata4 cidata contract-plain.yaml || die "mkfs cidata"
@@ -284,5 +248,4 @@ check "flipped byte: empty output folder (the older record is gone too)" test -z
 check "flipped byte: the error names the partition and both digests" \
   bash -c "grep -q '$ROOT_DEV' agent.err && grep -q '$(sha256sum root-part.img | cut -c1-64)' agent.err && grep -q \"\$(sha256sum '$ROOT_DEV' | cut -c1-64)\" agent.err"
 
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+finish

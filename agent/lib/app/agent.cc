@@ -186,7 +186,8 @@ class AgentRun {
   void LogSecureExecution() {
     auto flag = ReadFile(options_.prot_virt_guest_path, 64);
     const bool protected_guest = flag && AsText(*flag).substr(0, 1) == "1";
-    p_.log.Log(LogEntry{protected_guest ? Priority::kInfo : Priority::kNotice, message_id::kSecureExecution,
+    // A warning when it is not, so it reaches the console (stderr) under systemd too.
+    p_.log.Log(LogEntry{protected_guest ? Priority::kInfo : Priority::kWarning, message_id::kSecureExecution,
                         protected_guest ? "Secure Execution: this is a protected guest (" + options_.prot_virt_guest_path + " = 1)"
                                         : "Secure Execution: NOT a protected guest (" + options_.prot_virt_guest_path +
                                               (flag ? " is not 1" : " cannot be read") +

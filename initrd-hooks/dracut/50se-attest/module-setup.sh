@@ -1,0 +1,59 @@
+#!/bin/bash
+# dracut module: se-attest-agent in a systemd initrd.
+#
+# Installs the agent, its libraries, the sealed configuration and keys (from the build system's
+# /etc/se-attest, as `se-attest seal` laid them out; SE_ATTEST_SEALED_DIR overrides), the units,
+# and the kernel modules for the disks. Include it explicitly (`dracut -a se-attest` or
+# add_dracutmodules+=" se-attest "): a measured initrd is a decision, not a default.
+
+sealed_dir() { echo "${SE_ATTEST_SEALED_DIR:-/etc/se-attest}"; }
+
+# shellcheck disable=SC2154  # dracut's variables: $initdir, $systemdsystemunitdir, $dracutsysrootdir
+check() {
+    require_binaries se-attest-agent tar gzip || return 1
+    if [[ ! -f "$dracutsysrootdir$(sealed_dir)/agent.yaml" ]]; then
+        derror "se-attest: no $(sealed_dir)/agent.yaml: run 'se-attest seal' first"
+        return 1
+    fi
+    return 255
+}
+
+depends() {
+    echo systemd systemd-initrd systemd-journald systemd-udevd udev-rules
+}
+
+installkernel() {
+    # virtio disks; the filesystems of the root partition and of cidata (ISO9660 or vfat).
+    hostonly='' instmods virtio_blk virtio_scsi sd_mod sr_mod ext4 isofs vfat nls_cp437 nls_ascii nls_iso8859-1 nls_utf8
+}
+
+install() {
+    local sealed
+    sealed=$(sealed_dir)
+    inst_multiple se-attest-agent tar gzip mount umount udevadm modprobe
+    inst_script /usr/lib/se-attest/se-attest-root /usr/lib/se-attest/se-attest-root
+
+    # The configuration and the keys: 0600, as sealed.
+    inst_simple "$sealed/agent.yaml" /etc/se-attest/agent.yaml
+    local key
+    for key in attestation.key contract.key; do
+        inst_simple "$sealed/$key" "/etc/se-attest/$key"
+        chmod 0600 "$initdir/etc/se-attest/$key"
+    done
+
+    local units=/usr/lib/se-attest/units
+    inst_simple "$units/se-attest-agent.service" "$systemdsystemunitdir/se-attest-agent.service"
+    inst_simple "$units/se-attest-root.service" "$systemdsystemunitdir/se-attest-root.service"
+    # In /etc, so it wins over a sysroot.mount generated from a root= on the command line.
+    inst_simple "$units/sysroot.mount" /etc/systemd/system/sysroot.mount
+    $SYSTEMCTL -q --root "$initdir" add-wants initrd.target se-attest-agent.service
+    $SYSTEMCTL -q --root "$initdir" add-requires initrd-root-fs.target se-attest-root.service
+    $SYSTEMCTL -q --root "$initdir" add-requires initrd-root-fs.target sysroot.mount
+
+    # No shell, whatever the command line says (rd.shell, rd.break, systemd.unit=emergency.target).
+    local unit
+    for unit in emergency.service rescue.service; do
+        inst_simple "$units/no-shell.conf" "/etc/systemd/system/$unit.d/50-se-attest-no-shell.conf"
+    done
+    $SYSTEMCTL -q --root "$initdir" mask debug-shell.service
+}

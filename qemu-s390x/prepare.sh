@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# prepare.sh WORK: everything the QEMU scenarios share, made once per run into WORK:
+#   - se-attest built for s390x (cross build, sysroot) and natively (for keygen and seal);
+#   - an s390x Debian tree (cached, see make-tree.sh) with the agent installed into it as a
+#     builder would (`cmake --install` with the prefix /usr);
+#   - keys, the demo root (busybox + an init that reports /var/hyperprotect) as root.tar.gz in an
+#     ext4 root partition on a GPT disk, sealed with `se-attest seal` into the tree's
+#     /etc/se-attest;
+#   - a dracut initrd (systemd) and an initramfs-tools initrd (busybox), made inside the tree.
+# As root. SE_ATTEST_CACHE (default /var/cache/se-attest) keeps the Debian tree across runs.
+set -euo pipefail
+
+work=${1:?usage: prepare.sh WORK}
+repo=$(cd "$(dirname "$0")/.." && pwd)
+cache=${SE_ATTEST_CACHE:-/var/cache/se-attest}
+shared=$(cd "${SE_ATTEST_SHARED_DIR:-$repo/../shared}" && pwd)
+# shellcheck source=../tests/lib/images.sh
+. "$repo/tests/lib/images.sh"
+
+step() { printf '\n==== %s\n' "$*"; }
+t0=$(date +%s)
+
+step "host setup"
+"$repo/qemu-s390x/host-setup.sh"
+
+step "se-attest for s390x"
+BUILD_DIR=$repo/build-s390x bash "$repo/qemu-s390x/test-s390x.sh" --build-only
+step "se-attest for this host"
+cmake -S "$repo" -B "$repo/build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build "$repo/build" -j"$(nproc)" >/dev/null
+se_attest=$repo/build/agent/se-attest
+
+step "s390x Debian tree"
+"$repo/qemu-s390x/make-tree.sh" "$cache/tree"
+
+# Never rm -rf through a bind mount of /dev left by an interrupted run.
+cleanup() {
+  local m
+  for m in dev/pts dev proc sys; do umount "$work/tree/$m" 2>/dev/null || true; done
+  if grep -q " $work/" /proc/mounts; then
+    echo "prepare: still mounted under $work:" >&2
+    grep " $work/" /proc/mounts >&2
+    return 1
+  fi
+}
+[ ! -d "$work" ] || cleanup
+rm -rf "$work" && mkdir -p "$work"
+cd "$work"
+trap cleanup EXIT
+
+step "the image's tree: a copy of the cached one, with se-attest installed"
+cp -a "$cache/tree" tree
+DESTDIR=$work/tree cmake --install "$repo/build-s390x" --prefix /usr >/dev/null
+file -L tree/usr/bin/se-attest-agent
+kver=$(ls tree/lib/modules)
+cp "tree/boot/vmlinuz-$kver" kernel
+
+step "keys: the development set, and an auditor's key for attestationPublicKey"
+"$se_attest" keygen keys
+openssl x509 -pubkey -noout -in keys/attestation.crt >attestation.pub
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:4096 -out auditor.key 2>/dev/null
+openssl pkey -in auditor.key -pubout -out auditor.pub
+ln -s "$se_attest" se-attest
+ln -s "$shared" shared
+git -C "$repo" rev-parse --short HEAD 2>/dev/null >commit-id || echo unknown >commit-id
+
+step "the demo root: busybox and an init, as root.tar.gz in the root partition"
+mkdir -p demo-root/{bin,sbin,dev,proc,sys,run,tmp,var,etc}
+cp tree/bin/busybox demo-root/bin/busybox
+install -m 0755 "$repo/qemu-s390x/demo-root-init" demo-root/sbin/init
+echo "se-attest demo root" >demo-root/etc/motd
+# systemd switches only into a root that looks like an OS tree.
+printf 'NAME="se-attest demo root"\nID=se-attest-demo\n' >demo-root/etc/os-release
+make_root_partition demo-root root-part.img 32M
+make_gpt_disk disk.img root-part.img se-root
+
+step "seal (the demo has no base image of its own: its baseimage is the kernel it boots)"
+"$se_attest" seal --root root-part.img --root-device PARTLABEL=se-root --tarball /boot/root.tar.gz \
+  --tarball-copy /run/se-attest/root.tar.gz --baseimage kernel \
+  --image-version "1.0.0-qemu" --commit-id "$(cat commit-id)" \
+  --attestation-key keys/attestation.key --contract-key keys/contract.key --out sealed
+mkdir -p tree/etc/se-attest
+cp -a sealed/etc/se-attest/. tree/etc/se-attest/
+
+step "initrds, made inside the tree (s390x programs under qemu-user)"
+mount --bind /dev tree/dev
+mount --bind /dev/pts tree/dev/pts
+mount -t proc proc tree/proc
+mount -t sysfs sysfs tree/sys
+t1=$(date +%s)
+chroot tree dracut --quiet --no-hostonly --no-hostonly-cmdline --force \
+  -m "systemd systemd-initrd systemd-journald systemd-udevd udev-rules base se-attest" \
+  /boot/initrd-dracut.img "$kver"
+echo "dracut: $(($(date +%s) - t1)) s"
+t1=$(date +%s)
+# Only the modules the hooks ask for (the disks are known), gzip: a small initrd, made quickly.
+sed -i 's/^MODULES=.*/MODULES=list/; s/^#\?COMPRESS=.*/COMPRESS=gzip/' tree/etc/initramfs-tools/initramfs.conf
+chroot tree mkinitramfs -o /boot/initrd-initramfs-tools.img "$kver"
+echo "mkinitramfs: $(($(date +%s) - t1)) s"
+cleanup
+cp tree/boot/initrd-dracut.img initrd-dracut.img
+cp tree/boot/initrd-initramfs-tools.img initrd-initramfs-tools.img
+ls -l kernel initrd-*.img disk.img
+echo "prepare: $(($(date +%s) - t0)) s"
