@@ -15,7 +15,7 @@ good-token         dracut           iso        token    no  -                   
 cidata-vfat-upper  dracut           vfat-upper pem      no  -                                   record-enc
 tampered-root      dracut           iso        plain    yes -                                   integrity
 tampered-rd-shell  dracut           iso        plain    yes rd.shell,rd.break                   integrity
-tampered-emergency dracut           iso        plain    yes systemd.unit=emergency.target       no-shell
+tampered-emergency dracut           iso        plain    yes systemd.unit=emergency.target       integrity
 bad-token          dracut           iso        badtoken no  -                                   contract
 no-cidata          dracut           none       -        no  -                                   no-cidata
 two-cidata         dracut           two-iso    plain    no  -                                   ambiguous
