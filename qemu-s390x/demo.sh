@@ -2,7 +2,8 @@
 # The main job: build the sealed demo image (prepare.sh), boot it under qemu-system-s390x with a
 # contract that asks for an encrypted record, and print what came back: the agent's log from the
 # console, and the record, decrypted with the sources' decrypt script, signature checked with
-# openssl, every line checked with sha256sum. As root on Debian 12; BUILD_DIR (default build).
+# openssl, every line checked with sha256sum, and the `se-attest verify` report. As root on
+# Debian 12; BUILD_DIR (default build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
@@ -43,6 +44,10 @@ while IFS= read -r line; do
     printf '%s\n' "$line"
   fi
 done <"$dir/dec/se-checksums.txt"
+
+printf '\n==== the auditor'"'"'s verdict: se-attest verify (certificate chain, signature, every line, reference values)\n'
+cat "$dir/verify.txt"
+grep -q '^verdict: VERIFIED' "$dir/verify.txt" || rc=1
 
 printf '\n==== checks: %s (details: %s)\n' "$(tail -n1 "$work/demo-checks.log")" "$work/demo-checks.log"
 printf 'boot to power-off: %s s\n' "$(cat "$dir/boot-seconds")"

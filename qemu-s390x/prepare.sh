@@ -7,12 +7,12 @@
 #     ext4 root partition on a GPT disk, sealed with `se-attest seal` into the tree's
 #     /etc/se-attest;
 #   - a dracut initrd (systemd) and an initramfs-tools initrd (busybox), made inside the tree.
-# As root. SE_ATTEST_CACHE (default /var/cache/se-attest) keeps the Debian tree across runs.
+# As root. SE_ATTEST_CACHE (default build/cache) keeps the Debian tree across runs.
 set -euo pipefail
 
 work=${1:?usage: prepare.sh WORK}
 repo=$(cd "$(dirname "$0")/.." && pwd)
-cache=${SE_ATTEST_CACHE:-/var/cache/se-attest}
+cache=${SE_ATTEST_CACHE:-$repo/build/cache}
 shared=$(cd "${SE_ATTEST_SHARED_DIR:-$repo/../shared}" && pwd)
 # shellcheck source=../tests/lib/images.sh
 . "$repo/tests/lib/images.sh"

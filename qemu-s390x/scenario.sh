@@ -16,6 +16,8 @@ cidata-vfat-upper  dracut           vfat-upper pem      no  -                   
 tampered-root      dracut           iso        plain    yes -                                   integrity
 tampered-rd-shell  dracut           iso        plain    yes rd.shell,rd.break                   integrity
 tampered-emergency dracut           iso        plain    yes systemd.unit=emergency.target       integrity
+rd-emergency       dracut           iso        plain    yes rd.systemd.unit=emergency.target    no-shell
+rd-rescue          dracut           iso        plain    yes rd.systemd.unit=rescue.target       no-shell
 bad-token          dracut           iso        badtoken no  -                                   contract
 no-cidata          dracut           none       -        no  -                                   no-cidata
 two-cidata         dracut           two-iso    plain    no  -                                   ambiguous
@@ -130,16 +132,22 @@ record-plain | record-enc)
   check "$name: the real root was entered, /var/hyperprotect read-only" \
     grep -q '/var/hyperprotect is ro' console.log
   check "$name: the output folder came back over the console" extract_record_folder
+  audit=(--cert "$work/keys/attestation.crt" --chain "$work/keys/intermediate-ca.crt" --ca "$work/keys/root-ca.crt"
+         --reference "$work/sealed/reference.yaml" --expect-cidata files --machine "$EXPECT_MACHINE")
   if [ "$expect" = record-plain ]; then
     check "$name: a plain record, no .enc" test -s out/se-checksums.txt -a ! -e out/se-checksums.txt.enc
     check_record "$name" out/se-checksums.txt out cidata.img files -
   else
+    audit+=(--key "$work/auditor.key" --attestation-public-key "$work/auditor.pub")
     check "$name: only the encrypted record" test -s out/se-checksums.txt.enc -a ! -e out/se-checksums.txt
     sources_decrypt_script "$work/shared" decrypt.sh
     mkdir -p dec && (cd dec && bash ../decrypt.sh "$work/auditor.key" ../out/se-checksums.txt.enc) >dec.log 2>&1
     check "$name: the sources' decrypt script decrypts it" test -s dec/se-checksums.txt
     check_record "$name" dec/se-checksums.txt out cidata.img files "$work/auditor.pub"
   fi
+  "$work/se-attest" verify out "${audit[@]}" >verify.txt 2>&1
+  check "$name: se-attest verify: VERIFIED (chain, signature, every line, reference values)" \
+    bash -c "[ $? = 0 ] && grep -q '^verdict: VERIFIED' verify.txt"
   ;;
 integrity)
   no_record

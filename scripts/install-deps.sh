@@ -8,6 +8,7 @@ PACKAGES=(
   libssl-dev libblkid-dev libyaml-cpp-dev libsystemd-dev
   libgtest-dev libgmock-dev
   openssl e2fsprogs fdisk util-linux coreutils
+  python3 python3-jsonschema
 )
 missing=()
 for p in "${PACKAGES[@]}" "$@"; do

@@ -157,6 +157,14 @@ check "plain: agent exits 0" test "$rc" = 0
 check "plain: no .enc, no attestationPublicKey" test ! -e out1/se-checksums.txt.enc -a ! -e out1/attestationPublicKey
 check_record plain out1/se-checksums.txt out1 cidata1.img cidata1.d -
 check "plain: the measured devices are unmounted again" bash -c "! grep -qE '$DISK|$CIDATA' /proc/mounts"
+AUDIT=(--cert keys/attestation.crt --chain keys/intermediate-ca.crt --ca keys/root-ca.crt --reference sealed/reference.yaml)
+"$SE_ATTEST" verify out1 "${AUDIT[@]}" --contract contract-plain.yaml --machine 3932/02/860A8 >verify1.txt 2>&1
+check "plain: se-attest verify: verified, exit 0" bash -c "[ $? = 0 ] && grep -q '^verdict: VERIFIED' verify1.txt"
+[ "$(tail -n1 verify1.txt | cut -c1-17)" = "verdict: VERIFIED" ] || sed 's/^/#   /' verify1.txt
+"$SE_ATTEST" verify out1 "${AUDIT[@]}" --json >verify1.json
+check "plain: se-attest verify --json matches docs/verify-report.schema.json" \
+  /usr/bin/python3 -c 'import json, jsonschema, sys; jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2])))' \
+  verify1.json "$HERE/../../docs/verify-report.schema.json"
 detach "$CIDATA"
 
 # 2. attestationPublicKey as PEM text: only the encrypted record.
@@ -181,6 +189,13 @@ bash "$SHARED/interop/hpcr-23.3.0/decrypt-attestation.sh" auditor.key out2/se-ch
 check "pem: IBM's decrypt-attestation.sh decrypts it to the same bytes" cmp dec2/se-checksums.txt dec2-ibm.txt
 check "pem: se-attest decrypt agrees" cmp dec2/se-checksums.txt <("$SE_ATTEST" decrypt --key auditor.key out2/se-checksums.txt.enc)
 check_record pem dec2/se-checksums.txt out2 cidata2.img cidata2.d auditor.pub
+"$SE_ATTEST" verify out2 "${AUDIT[@]}" --key auditor.key --attestation-public-key auditor.pub \
+  --contract contract-pem.yaml >verify2.txt 2>&1
+check "pem: se-attest verify decrypts and verifies, exit 0" bash -c "[ $? = 0 ] && grep -q '^verdict: VERIFIED' verify2.txt"
+cp -a out2 out2-tampered && chmod u+w out2-tampered/cidata/user-data && printf ' ' >>out2-tampered/cidata/user-data
+"$SE_ATTEST" verify out2-tampered "${AUDIT[@]}" --key auditor.key >verify2t.txt 2>&1
+check "pem: one byte added to the folder's user-data: verify exit 1, naming it" \
+  bash -c "[ $? = 1 ] && grep -q '^FAIL *cidata/user-data' verify2t.txt"
 check "pem: no plaintext record anywhere in the output folder" bash -c "! grep -rqs 'Machine Type/Plant/Serial' out2"
 detach "$CIDATA"
 

@@ -254,5 +254,57 @@ TEST(RecordInteropTest, SignedExampleParsesOnceTheNewlineIsThere) {
   EXPECT_EQ(r->entries[11].name, "contract:attestationPublicKey");
 }
 
+// The auditor's reading (LintRecord): problems fail the syntax check, notes are reported.
+struct LintCase {
+  const char* name;
+  std::string text;
+  const char* problem;  // a part of the first problem, or nullptr when there must be none
+};
+
+std::string H(char c) { return std::string(64, c); }
+
+class RecordLintTest : public ::testing::TestWithParam<LintCase> {};
+
+TEST_P(RecordLintTest, Problems) {
+  const LintCase& c = GetParam();
+  const RecordLint lint = LintRecord(c.text);
+  if (c.problem == nullptr) {
+    EXPECT_TRUE(lint.problems.empty()) << lint.problems.front();
+  } else {
+    ASSERT_FALSE(lint.problems.empty());
+    EXPECT_NE(lint.problems.front().find(c.problem), std::string::npos) << lint.problems.front();
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, RecordLintTest,
+    ::testing::Values(
+        LintCase{"good", "1.0\nMachine Type/Plant/Serial: 3932/02/860A8\n" + H('a') + " baseimage\n", nullptr},
+        LintCase{"empty", "", "empty"},
+        LintCase{"no_hash_lines", "1.0\nMachine Type/Plant/Serial: 3932/02/860A8\n", "no hash lines"},
+        LintCase{"duplicate", "1.0\n" + H('a') + " baseimage\n" + H('b') + " baseimage\n", "appears twice"},
+        LintCase{"two_spaces", "1.0\n" + H('a') + "  baseimage\n", "more than one space"},
+        LintCase{"upper_case_hex", "1.0\n" + H('A') + " baseimage\n", "almost a hash line"},
+        LintCase{"header_after_hashes", "1.0\n" + H('a') + " baseimage\nfree text\n", "expected '<64"},
+        LintCase{"bad_machine", "1.0\nMachine Type/Plant/Serial: 3932/02\n" + H('a') + " baseimage\n", "machine line"},
+        LintCase{"machine_not_second", "1.0\nx\nMachine Type/Plant/Serial: 3932/02/860A8\n" + H('a') + " baseimage\n",
+                 "second line"},
+        LintCase{"carriage_return", "1.0\r\n" + H('a') + " baseimage\n", "carriage return"},
+        LintCase{"text_after_last_newline", "1.0\n" + H('a') + " baseimage\ntrailing", "expected '<64"}),
+    [](const ::testing::TestParamInfo<LintCase>& param) { return std::string(param.param.name); });
+
+TEST(RecordLintNotesTest, RealRecordsGetNotesNotProblems) {
+  const RecordLint lint = LintRecord(test::ReadText(SharedPath("interop/signed-example/se-checksums.txt")));
+  EXPECT_TRUE(lint.problems.empty());
+  EXPECT_EQ(lint.machine, "9175/02/C25B8");
+  ASSERT_EQ(lint.notes.size(), 2u);
+  EXPECT_NE(lint.notes[0].find("AP(1):secret"), std::string::npos);
+  EXPECT_NE(lint.notes[1].find("no final newline"), std::string::npos);
+
+  const RecordLint old = LintRecord("23.3.0\n" + H('a') + " baseimage\n");
+  EXPECT_TRUE(old.problems.empty());
+  EXPECT_EQ(old.notes, std::vector<std::string>{"no machine line"});
+}
+
 }  // namespace
 }  // namespace seattest

@@ -1,5 +1,7 @@
 #include "core/record.h"
 
+#include <set>
+
 #include "core/hex.h"
 
 namespace seattest {
@@ -16,6 +18,13 @@ bool IsLowerHex(std::string_view s) {
 // is checked by the reader, so "<hex>  name" is an error, not a header line).
 bool LooksLikeHashLine(std::string_view line) {
   return line.size() >= 65 && line[64] == ' ' && IsLowerHex(line.substr(0, 64));
+}
+
+bool IsHexAnyCase(std::string_view s) {
+  for (char c : s) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) return false;
+  }
+  return true;
 }
 
 }  // namespace
@@ -92,6 +101,62 @@ Result<Record> ParseRecord(std::string_view text) {
   }
   if (r.header.empty()) return MakeError("record: no version line");
   return r;
+}
+
+bool IsKnownRecordName(std::string_view name) {
+  for (std::string_view known : {kNameBaseimage, kNameRootTarball, kNameCidataDevice, kNameMetaData, kNameUserData,
+                                 kNameVendorData, kNameAttestationPublicKey, std::string_view("user-data.decrypted")}) {
+    if (name == known) return true;
+  }
+  return false;
+}
+
+RecordLint LintRecord(std::string_view text) {
+  RecordLint lint;
+  auto parsed = ParseRecord(text);
+  if (!parsed) {
+    lint.problems.push_back(parsed.error().message);
+    return lint;
+  }
+  lint.record = std::move(*parsed);
+  const Record& r = lint.record;
+  for (std::size_t i = 0; i < r.header.size(); ++i) {
+    const std::string& line = r.header[i];
+    const std::string where = "record: line " + std::to_string(i + 1);
+    if (line.find('\r') != std::string::npos) lint.problems.push_back(where + ": carriage return");
+    if (line.size() >= 64 && IsHexAnyCase(std::string_view(line).substr(0, 64))) {
+      lint.problems.push_back(where + ": almost a hash line (expected '<64 lower-case hex digits> <name>')");
+    }
+    if (line.rfind(kMachineLinePrefix, 0) == 0) {
+      const std::string value = line.substr(kMachineLinePrefix.size());
+      std::size_t slashes = 0;
+      bool ok = !value.empty() && value.front() != '/' && value.back() != '/';
+      for (char c : value) {
+        if (c == '/') ++slashes;
+        else if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'))) ok = false;
+      }
+      if (!ok || slashes != 2 || value.find("//") != std::string::npos) {
+        lint.problems.push_back(where + ": machine line is not 'Type/Plant/Serial': '" + value + "'");
+      } else if (i != 1) {
+        lint.problems.push_back(where + ": the machine line must be the second line");
+      } else {
+        lint.machine = value;
+      }
+    }
+  }
+  if (r.entries.empty()) lint.problems.push_back("record: no hash lines");
+  if (lint.machine.empty()) lint.notes.push_back("no machine line");
+  std::set<std::string> seen;
+  std::string unknown;
+  for (const RecordEntry& e : r.entries) {
+    if (!seen.insert(e.name).second) lint.problems.push_back("record: '" + e.name + "' appears twice");
+    if (!IsKnownRecordName(e.name)) unknown += (unknown.empty() ? "" : ", ") + e.name;
+  }
+  if (!unknown.empty()) lint.notes.push_back("names outside the SPEC: " + unknown);
+  if (!r.final_newline) {
+    lint.notes.push_back("the last line has no final newline (line-by-line readers such as 'while read' miss it)");
+  }
+  return lint;
 }
 
 }  // namespace seattest

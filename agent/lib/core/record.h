@@ -47,4 +47,22 @@ Result<std::string> RenderRecord(const Record& record);
 // `final_newline`, not an error: real records are signed that way.
 Result<Record> ParseRecord(std::string_view text);
 
+inline constexpr std::string_view kMachineLinePrefix = "Machine Type/Plant/Serial: ";
+
+// The auditor's reading of a record (`se-attest verify`): everything ParseRecord checks, plus no
+// duplicate names, at least one hash line, a well-formed machine line when there is one, and no
+// line that is almost a hash line (upper-case hex, a tab). `problems` make the syntax check fail;
+// `notes` are reported, not fatal: names outside the SPEC (real HPCR records have more), no machine
+// line (HPCR 23.x records have none), a last hash line without its '\n' (real 25.x records).
+struct RecordLint {
+  Record record;                      // what was read (empty when a problem stopped the reading)
+  std::string machine;                // "Type/Plant/Serial" from the machine line, or empty
+  std::vector<std::string> problems;
+  std::vector<std::string> notes;
+};
+RecordLint LintRecord(std::string_view text);
+
+// True for the names the SPEC's record holds, and user-data.decrypted (in HPCR 23.x records).
+bool IsKnownRecordName(std::string_view name);
+
 }  // namespace seattest

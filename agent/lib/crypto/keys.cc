@@ -59,6 +59,27 @@ Result<X509Ptr> CertificateFromPem(std::string_view pem, std::string_view source
   return cert;
 }
 
+Result<std::vector<X509Ptr>> CertificatesFromPem(std::string_view pem, std::string_view source) {
+  BioPtr bio = ReadBio(pem);
+  std::vector<X509Ptr> certs;
+  while (X509* raw = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)) certs.emplace_back(raw);
+  ERR_clear_error();  // the end of the bundle
+  if (certs.empty()) return MakeError(std::string(source) + ": no PEM certificate");
+  return certs;
+}
+
+Result<X509CrlPtr> CrlFromPemOrDer(std::string_view data, std::string_view source) {
+  BioPtr bio = ReadBio(data);
+  X509CrlPtr crl(PEM_read_bio_X509_CRL(bio.get(), nullptr, nullptr, nullptr));
+  if (!crl) {
+    ERR_clear_error();
+    const auto* p = reinterpret_cast<const unsigned char*>(data.data());
+    crl.reset(d2i_X509_CRL(nullptr, &p, static_cast<long>(data.size())));
+  }
+  if (!crl) return OpensslError(std::string(source) + ": not a certificate revocation list (PEM or DER)");
+  return crl;
+}
+
 Status RequireRsa(const EVP_PKEY* key, int min_bits, int exact_bits, std::string_view what) {
   const std::string where(what);
   if (EVP_PKEY_get_base_id(key) != EVP_PKEY_RSA) return MakeError(where + ": not an RSA key");

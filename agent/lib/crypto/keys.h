@@ -3,6 +3,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/bytes.h"
 #include "core/result.h"
@@ -21,6 +22,10 @@ Result<EvpPkeyPtr> PublicKeyFromPem(std::string_view pem, std::string_view sourc
 
 // A certificate from PEM.
 Result<X509Ptr> CertificateFromPem(std::string_view pem, std::string_view source);
+// Every certificate of a PEM bundle (at least one).
+Result<std::vector<X509Ptr>> CertificatesFromPem(std::string_view pem, std::string_view source);
+// A certificate revocation list, PEM or DER.
+Result<X509CrlPtr> CrlFromPemOrDer(std::string_view data, std::string_view source);
 
 // Fails unless `key` is RSA with at least `min_bits` bits (and exactly `exact_bits` when non-zero).
 Status RequireRsa(const EVP_PKEY* key, int min_bits, int exact_bits, std::string_view what);

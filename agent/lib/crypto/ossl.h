@@ -29,6 +29,14 @@ using BioPtr = std::unique_ptr<BIO, OsslDeleter<BIO_free_all>>;
 using X509Ptr = std::unique_ptr<X509, OsslDeleter<X509_free>>;
 using X509ExtensionPtr = std::unique_ptr<X509_EXTENSION, OsslDeleter<X509_EXTENSION_free>>;
 using BignumPtr = std::unique_ptr<BIGNUM, OsslDeleter<BN_free>>;
+using X509CrlPtr = std::unique_ptr<X509_CRL, OsslDeleter<X509_CRL_free>>;
+using X509StorePtr = std::unique_ptr<X509_STORE, OsslDeleter<X509_STORE_free>>;
+using X509StoreCtxPtr = std::unique_ptr<X509_STORE_CTX, OsslDeleter<X509_STORE_CTX_free>>;
+// sk_X509_free is a macro: a deleter of its own. Frees the stack, not the certificates in it.
+struct X509StackDeleter {
+  void operator()(STACK_OF(X509)* stack) const { sk_X509_free(stack); }
+};
+using X509StackPtr = std::unique_ptr<STACK_OF(X509), X509StackDeleter>;
 
 // "what: <OpenSSL's first queued reason>"; clears the queue.
 Error OpensslError(const std::string& what);

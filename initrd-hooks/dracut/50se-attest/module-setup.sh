@@ -51,9 +51,12 @@ install() {
     $SYSTEMCTL -q --root "$initdir" add-requires initrd-root-fs.target sysroot.mount
 
     # No shell, whatever the command line says (rd.shell, rd.break, systemd.unit=emergency.target).
+    # Whole units in /etc, not drop-ins: without dracut's dracut-systemd module there is no
+    # emergency.service to drop into, and emergency.target would sit idle instead.
+    inst_multiple echo
     local unit
     for unit in emergency.service rescue.service; do
-        inst_simple "$units/no-shell.conf" "/etc/systemd/system/$unit.d/50-se-attest-no-shell.conf"
+        inst_simple "$units/se-attest-no-shell.service" "/etc/systemd/system/$unit"
     done
     $SYSTEMCTL -q --root "$initdir" mask debug-shell.service
 }

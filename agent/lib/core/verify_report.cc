@@ -1,0 +1,118 @@
+#include "core/verify_report.h"
+
+#include <cstdio>
+
+namespace seattest {
+namespace {
+
+// Names of each status and verdict, in enum order: in JSON (stable) and for people.
+struct Names {
+  std::string_view json, text;
+};
+constexpr Names kStatusNames[] = {
+    {"pass", "pass"}, {"fail", "FAIL"}, {"not-checked", "not checked"}, {"warning", "WARNING"}, {"error", "ERROR"}};
+constexpr Names kVerdictNames[] = {
+    {"verified", "VERIFIED"}, {"failed", "FAILED"}, {"bad-input", "NOT VERIFIED (bad input)"}, {"incomplete", "INCOMPLETE"}};
+
+std::string_view JsonStatus(CheckStatus status) { return kStatusNames[static_cast<int>(status)].json; }
+std::string_view JsonVerdict(Verdict verdict) { return kVerdictNames[static_cast<int>(verdict)].json; }
+
+bool Passed(CheckStatus s) { return s == CheckStatus::kPass || s == CheckStatus::kWarning; }
+
+}  // namespace
+
+Verdict VerifyReport::verdict() const {
+  bool bad_input = false, incomplete = false;
+  for (const Check& c : checks) {
+    if (c.status == CheckStatus::kFail) return Verdict::kFailed;
+    if (c.status == CheckStatus::kError) bad_input = true;
+    if (c.required && !Passed(c.status)) incomplete = true;
+  }
+  if (bad_input) return Verdict::kBadInput;
+  if (incomplete || checks.empty()) return Verdict::kIncomplete;
+  return Verdict::kVerified;
+}
+
+int VerifyReport::exit_code() const {
+  switch (verdict()) {
+    case Verdict::kVerified: return kVerifyExitVerified;
+    case Verdict::kFailed: return kVerifyExitFailed;
+    case Verdict::kBadInput: return kVerifyExitBadInput;
+    case Verdict::kIncomplete: return kVerifyExitIncomplete;
+  }
+  return kVerifyExitBadInput;
+}
+
+std::string_view StatusName(CheckStatus status) { return kStatusNames[static_cast<int>(status)].text; }
+std::string_view VerdictName(Verdict verdict) { return kVerdictNames[static_cast<int>(verdict)].text; }
+
+std::string RenderReportText(const VerifyReport& report) {
+  std::string out = "se-attest verify " + report.subject + "\n";
+  int counts[5] = {};
+  for (const Check& c : report.checks) {
+    ++counts[static_cast<int>(c.status)];
+    char head[64];
+    std::snprintf(head, sizeof head, "%-12s", std::string(StatusName(c.status)).c_str());
+    out += head + c.title;
+    if (!c.detail.empty()) out += ": " + c.detail;
+    out += "\n";
+    // Values are shown where a check did not hold; --json always has them.
+    if (c.status != CheckStatus::kPass && (!c.expected.empty() || !c.actual.empty())) {
+      out += "              expected " + (c.expected.empty() ? std::string("-") : c.expected);
+      if (!c.expected_source.empty()) out += "  (" + c.expected_source + ")";
+      out += "\n              actual   " + (c.actual.empty() ? std::string("-") : c.actual);
+      if (!c.actual_source.empty()) out += "  (" + c.actual_source + ")";
+      out += "\n";
+    }
+  }
+  const Verdict v = report.verdict();
+  out += "verdict: " + std::string(VerdictName(v)) + " - " + std::to_string(counts[0]) + " passed, " +
+         std::to_string(counts[1]) + " failed, " + std::to_string(counts[3]) + " warnings, " +
+         std::to_string(counts[2]) + " not checked, " + std::to_string(counts[4]) + " errors (exit " +
+         std::to_string(report.exit_code()) + ")\n";
+  return out;
+}
+
+std::string JsonString(std::string_view s) {
+  std::string out = "\"";
+  for (unsigned char ch : s) {
+    switch (ch) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\t': out += "\\t"; break;
+      case '\r': out += "\\r"; break;
+      default:
+        if (ch < 0x20 || ch == 0x7f) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", ch);
+          out += buf;
+        } else {
+          out += static_cast<char>(ch);
+        }
+    }
+  }
+  return out + "\"";
+}
+
+std::string RenderReportJson(const VerifyReport& report) {
+  int counts[5] = {};
+  std::string checks;
+  for (const Check& c : report.checks) {
+    ++counts[static_cast<int>(c.status)];
+    if (!checks.empty()) checks += ",\n";
+    checks += "    {\"id\": " + JsonString(c.id) + ", \"title\": " + JsonString(c.title) +
+              ", \"status\": " + JsonString(JsonStatus(c.status)) +
+              ", \"required\": " + (c.required ? "true" : "false") + ", \"detail\": " + JsonString(c.detail) +
+              ", \"expected\": " + JsonString(c.expected) + ", \"expected_source\": " + JsonString(c.expected_source) +
+              ", \"actual\": " + JsonString(c.actual) + ", \"actual_source\": " + JsonString(c.actual_source) + "}";
+  }
+  return "{\n  \"schema\": \"se-attest-verify/1\",\n  \"subject\": " + JsonString(report.subject) +
+         ",\n  \"verdict\": " + JsonString(JsonVerdict(report.verdict())) +
+         ",\n  \"exit_code\": " + std::to_string(report.exit_code()) +
+         ",\n  \"summary\": {\"pass\": " + std::to_string(counts[0]) + ", \"fail\": " + std::to_string(counts[1]) +
+         ", \"warning\": " + std::to_string(counts[3]) + ", \"not_checked\": " + std::to_string(counts[2]) +
+         ", \"error\": " + std::to_string(counts[4]) + "},\n  \"checks\": [\n" + checks + "\n  ]\n}\n";
+}
+
+}  // namespace seattest

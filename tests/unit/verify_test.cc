@@ -1,0 +1,511 @@
+// `se-attest verify` (app/verify.h) on folders made here the way the agent makes them, signed with
+// the committed test keys under a CA hierarchy made here; every tamper named by its check; the
+// interop vectors.
+#include "app/verify.h"
+
+#include <gtest/gtest.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
+#include <ctime>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "core/hex.h"
+#include "core/record.h"
+#include "core/verify_report.h"
+#include "crypto/certs.h"
+#include "crypto/keys.h"
+#include "crypto/rsa.h"
+#include "crypto/sha256.h"
+#include "crypto/token.h"
+#include "test_support.h"
+
+namespace seattest {
+namespace {
+
+using test::Fixture;
+using test::ReadText;
+using test::SharedPath;
+using test::TempDir;
+using test::WriteText;
+
+std::string Hex(std::string_view s) { return ToHex(Sha256Of(s)); }
+
+std::string Pem(const X509* cert) { return *CertificatePem(cert); }
+
+// root CA (rsa2048.key) -> intermediate CA (contract.key) -> leaf (attestation.key, RSA-4096):
+// committed keys, certificates issued at test time (fast: no key generation).
+struct Pki {
+  Pki() {
+    root_key = test::TestPrivateKey("rsa2048.key");
+    intermediate_key = test::TestPrivateKey("contract.key");
+    leaf_key = test::TestPrivateKey("attestation.key");
+    root = Issue({"test root CA", CertProfile::kRootCa, 3650}, root_key.get(), nullptr, root_key.get());
+    intermediate = Issue({"test intermediate CA", CertProfile::kIntermediateCa, 3650}, intermediate_key.get(),
+                         root.get(), root_key.get());
+    leaf = Issue({"test attestation", CertProfile::kSigning, 365}, leaf_key.get(), intermediate.get(),
+                 intermediate_key.get());
+  }
+  static X509Ptr Issue(const CertRequest& r, EVP_PKEY* subject, const X509* issuer, EVP_PKEY* issuer_key) {
+    auto cert = IssueCertificate(r, subject, issuer, issuer_key);
+    EXPECT_TRUE(cert.ok()) << cert.error().message;
+    return cert ? std::move(*cert) : nullptr;
+  }
+  EvpPkeyPtr root_key, intermediate_key, leaf_key;
+  X509Ptr root, intermediate, leaf;
+};
+
+// A CRL of `issuer` revoking `serial_of`'s serial number.
+std::string CrlRevoking(const X509* issuer, EVP_PKEY* issuer_key, const X509* serial_of) {
+  X509CrlPtr crl(X509_CRL_new());
+  std::unique_ptr<X509_REVOKED, OsslDeleter<X509_REVOKED_free>> revoked(X509_REVOKED_new());
+  std::unique_ptr<ASN1_TIME, OsslDeleter<ASN1_TIME_free>> now(ASN1_TIME_set(nullptr, std::time(nullptr) - 60));
+  std::unique_ptr<ASN1_TIME, OsslDeleter<ASN1_TIME_free>> next(ASN1_TIME_set(nullptr, std::time(nullptr) + 86400));
+  EXPECT_EQ(X509_CRL_set_version(crl.get(), 1), 1);
+  EXPECT_EQ(X509_CRL_set_issuer_name(crl.get(), X509_get_subject_name(issuer)), 1);
+  EXPECT_EQ(X509_CRL_set1_lastUpdate(crl.get(), now.get()), 1);
+  EXPECT_EQ(X509_CRL_set1_nextUpdate(crl.get(), next.get()), 1);
+  EXPECT_EQ(X509_REVOKED_set_serialNumber(revoked.get(), const_cast<ASN1_INTEGER*>(X509_get0_serialNumber(serial_of))), 1);
+  EXPECT_EQ(X509_REVOKED_set_revocationDate(revoked.get(), now.get()), 1);
+  EXPECT_EQ(X509_CRL_add0_revoked(crl.get(), revoked.release()), 1);
+  EXPECT_GT(X509_CRL_sign(crl.get(), issuer_key, EVP_sha256()), 0);
+  BioPtr bio(BIO_new(BIO_s_mem()));
+  EXPECT_EQ(PEM_write_bio_X509_CRL(bio.get(), crl.get()), 1);
+  char* data = nullptr;
+  const long n = BIO_get_mem_data(bio.get(), &data);
+  return std::string(data, static_cast<std::size_t>(n));
+}
+
+class VerifyTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = tmp_.Sub("hyperprotect");
+    std::filesystem::create_directories(dir_ + "/cidata");
+    WriteText(tmp_.Sub("root-ca.crt"), Pem(pki_.root.get()));
+    WriteText(tmp_.Sub("intermediate-ca.crt"), Pem(pki_.intermediate.get()));
+    WriteText(tmp_.Sub("attestation.crt"), Pem(pki_.leaf.get()));
+    WriteText(tmp_.Sub("auditor.key"), Fixture("keys/rsa2048.key"));
+    WriteText(tmp_.Sub("reference.yaml"),
+              "image_version: \"1.0.0\"\ncommit_id: \"abc123\"\nmeasurements:\n  baseimage: " + Hex(kBaseimage) +
+                  "\n  root.tar.gz: " + Hex(kTarball) + "\nattestation_public_key_sha256: " +
+                  ToHex(*PublicKeyFingerprint(pki_.leaf_key.get())) + "\n");
+    options_.folder = dir_;
+    options_.certs = {tmp_.Sub("attestation.crt")};
+    options_.chain = {tmp_.Sub("intermediate-ca.crt")};
+    options_.cas = {tmp_.Sub("root-ca.crt")};
+    options_.reference_path = tmp_.Sub("reference.yaml");
+    options_.at = std::time(nullptr);
+  }
+
+  // The folder as the agent writes it: encrypted for the auditor (rsa2048) when `encrypted`.
+  void MakeFolder(bool encrypted) {
+    const std::string user_data = "workload: |\n  type: workload\nenv: |\n  type: env\n" +
+                                  (encrypted ? "attestationPublicKey: |\n" + Indent(Fixture("keys/rsa2048.pub")) : "");
+    files_ = {{"cidata/meta-data", "instance-id: i-1\n"},
+              {"cidata/user-data", user_data},
+              {"cidata/vendor-data", "#cloud-config\n{}\n"},
+              {"user-data.decrypted", "workload: |\n  type: workload\n"},
+              {"se-version", "1.0.0\n"},
+              {"se-commit-id", "abc123\n"}};
+    std::vector<RecordEntry> entries = {Entry(kNameBaseimage, kBaseimage), Entry(kNameRootTarball, kTarball),
+                                        Entry(kNameCidataDevice, "the cidata device"),
+                                        Entry(kNameMetaData, files_[0].second), Entry(kNameUserData, files_[1].second),
+                                        Entry(kNameVendorData, files_[2].second)};
+    if (encrypted) {
+      files_.push_back({"attestationPublicKey", Fixture("keys/rsa2048.pub")});
+      entries.push_back(Entry(kNameAttestationPublicKey, files_.back().second));
+    }
+    record_ = *RenderRecord(MakeRecord("1.0.0", "3932/02/860A8", entries));
+    const Bytes signature = *SignSha256(pki_.leaf_key.get(), record_);
+    files_.push_back({"se-signature.bin", std::string(AsText(signature))});
+    if (encrypted) {
+      files_.push_back({"se-checksums.txt.enc", *EncryptToken(test::TestPublicKey("rsa2048.pub").get(), record_)});
+      options_.key_path = tmp_.Sub("auditor.key");
+    } else {
+      files_.push_back({"se-checksums.txt", record_});
+    }
+    for (const auto& [name, content] : files_) WriteText(dir_ + "/" + name, content);
+  }
+
+  static std::string Indent(const std::string& text) {
+    std::string out;
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+      const std::size_t end = text.find('\n', pos);
+      out += "  " + text.substr(pos, end - pos) + "\n";
+      pos = end == std::string::npos ? text.size() : end + 1;
+    }
+    return out;
+  }
+  static RecordEntry Entry(std::string_view name, std::string_view content) {
+    return RecordEntry{Sha256Of(content), std::string(name)};
+  }
+
+  const Check* Find(const VerifyReport& r, const std::string& id) {
+    for (const Check& c : r.checks) {
+      if (c.id == id) return &c;
+    }
+    ADD_FAILURE() << "no check '" << id << "' in\n" << RenderReportText(r);
+    return nullptr;
+  }
+  void ExpectStatus(const VerifyReport& r, const std::string& id, CheckStatus status) {
+    if (const Check* c = Find(r, id)) {
+      EXPECT_EQ(c->status, status) << id << ": " << c->detail << "\n" << RenderReportText(r);
+    }
+  }
+
+  static constexpr std::string_view kBaseimage = "the base image";
+  static constexpr std::string_view kTarball = "root.tar.gz bytes";
+  TempDir tmp_;
+  Pki pki_;
+  std::string dir_, record_;
+  std::vector<std::pair<std::string, std::string>> files_;
+  VerifyOptions options_;
+};
+
+TEST_F(VerifyTest, PlainFolderVerifies) {
+  MakeFolder(false);
+  const VerifyReport r = Verify(options_);
+  EXPECT_EQ(r.exit_code(), kVerifyExitVerified) << RenderReportText(r);
+  for (const char* id : {"record-syntax", "signature", "certificate-key", "chain", "file:cidata/user-data",
+                         "file:se-version", "reference:baseimage", "reference:root.tar.gz", "reference:image-version",
+                         "reference:commit-id", "reference:attestation-key"}) {
+    ExpectStatus(r, id, CheckStatus::kPass);
+  }
+  ExpectStatus(r, "decryption", CheckStatus::kNotChecked);
+  EXPECT_NE(Find(r, "signature")->detail.find(ToHex(*PublicKeyFingerprint(pki_.leaf_key.get()))), std::string::npos);
+}
+
+TEST_F(VerifyTest, EncryptedFolderVerifies) {
+  MakeFolder(true);
+  const VerifyReport r = Verify(options_);
+  EXPECT_EQ(r.exit_code(), kVerifyExitVerified) << RenderReportText(r);
+  ExpectStatus(r, "decryption", CheckStatus::kPass);
+  ExpectStatus(r, "file:attestationPublicKey", CheckStatus::kPass);
+}
+
+// One byte changed anywhere an instance or a host could change it: the verdict fails and the
+// failed check is the one named.
+struct Tamper {
+  const char* file;  // in the folder; "attestation.crt" is the auditor's copy beside it
+  bool encrypted;
+  const char* check;
+};
+
+class VerifyTamperTest : public VerifyTest, public ::testing::WithParamInterface<Tamper> {};
+
+TEST_P(VerifyTamperTest, OneByteFailsTheNamedCheck) {
+  const Tamper t = GetParam();
+  MakeFolder(t.encrypted);
+  std::string path = dir_ + "/" + t.file;
+  std::size_t offset = 0;
+  if (std::string(t.file) == "attestation.crt") {
+    // A byte of the certificate's signature (the end of the DER): it still parses.
+    path = tmp_.Sub("attestation.crt");
+    unsigned char* der = nullptr;
+    const int n = i2d_X509(pki_.leaf.get(), &der);
+    der[n - 10] ^= 0x01;
+    const unsigned char* p = der;
+    X509Ptr changed(d2i_X509(nullptr, &p, n));
+    OPENSSL_free(der);
+    ASSERT_NE(changed, nullptr);
+    WriteText(path, Pem(changed.get()));
+  } else {
+    std::string data = ReadText(path);
+    ASSERT_FALSE(data.empty());
+    // Past the token's prefix for .enc (the AES part); the middle elsewhere.
+    offset = std::string(t.file) == "se-checksums.txt.enc" ? data.size() - 40 : data.size() / 2;
+    data[offset] = static_cast<char>(data[offset] == 'A' ? 'B' : 'A');
+    WriteText(path, data);
+  }
+  const VerifyReport r = Verify(options_);
+  EXPECT_EQ(r.exit_code(), kVerifyExitFailed) << RenderReportText(r);
+  ExpectStatus(r, t.check, CheckStatus::kFail);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    EveryFile, VerifyTamperTest,
+    ::testing::Values(Tamper{"se-checksums.txt", false, "signature"},
+                      Tamper{"se-signature.bin", false, "signature"},
+                      Tamper{"se-signature.bin", true, "signature"},
+                      Tamper{"se-checksums.txt.enc", true, "decryption"},
+                      Tamper{"cidata/meta-data", false, "file:cidata/meta-data"},
+                      Tamper{"cidata/user-data", false, "file:cidata/user-data"},
+                      Tamper{"cidata/vendor-data", true, "file:cidata/vendor-data"},
+                      Tamper{"attestationPublicKey", true, "file:attestationPublicKey"},
+                      Tamper{"se-version", false, "file:se-version"},
+                      Tamper{"se-commit-id", false, "reference:commit-id"},
+                      Tamper{"attestation.crt", false, "chain"}),
+    [](const ::testing::TestParamInfo<Tamper>& param) {
+      return test::ParamName(std::string(param.param.file) + (param.param.encrypted ? "_enc" : ""));
+    });
+
+TEST_F(VerifyTest, AlteredRecordIsToldApartFromAnotherKey) {
+  MakeFolder(false);
+  std::string record = record_;
+  record[0] = '2';  // version 2.0.0: signed by the right key, over another record
+  WriteText(dir_ + "/se-checksums.txt", record);
+  VerifyReport r = Verify(options_);
+  const Check* sig = Find(r, "signature");
+  ASSERT_NE(sig, nullptr);
+  EXPECT_EQ(sig->status, CheckStatus::kFail);
+  EXPECT_NE(sig->detail.find("altered after signing"), std::string::npos) << sig->detail;
+  EXPECT_EQ(sig->expected, Hex(record_));
+  EXPECT_EQ(sig->actual, Hex(record));
+
+  // Signed by another key: every certificate tried is listed by fingerprint.
+  WriteText(dir_ + "/se-checksums.txt", record_);
+  WriteText(dir_ + "/se-signature.bin", std::string(AsText(*SignSha256(pki_.intermediate_key.get(), record_))));
+  options_.certs.push_back(test::FixturePath("keys/attestation.crt"));
+  r = Verify(options_);
+  sig = Find(r, "signature");
+  ASSERT_NE(sig, nullptr);
+  EXPECT_EQ(sig->status, CheckStatus::kFail);
+  EXPECT_NE(sig->detail.find("signed by another key"), std::string::npos) << sig->detail;
+  EXPECT_NE(sig->detail.find(tmp_.Sub("attestation.crt")), std::string::npos) << sig->detail;
+  EXPECT_NE(sig->detail.find(test::FixturePath("keys/attestation.crt")), std::string::npos) << sig->detail;
+}
+
+TEST_F(VerifyTest, SaysWhichOfSeveralCertificatesSigned) {
+  MakeFolder(false);
+  options_.certs = {test::FixturePath("keys/contract.crt"), tmp_.Sub("attestation.crt")};
+  const VerifyReport r = Verify(options_);
+  EXPECT_EQ(r.exit_code(), kVerifyExitVerified) << RenderReportText(r);
+  EXPECT_NE(Find(r, "signature")->detail.find(tmp_.Sub("attestation.crt")), std::string::npos);
+}
+
+TEST_F(VerifyTest, WrongPrivateKeyIsBadInput) {
+  MakeFolder(true);
+  WriteText(tmp_.Sub("other.key"), Fixture("keys/contract.key"));
+  options_.key_path = tmp_.Sub("other.key");
+  const VerifyReport r = Verify(options_);
+  EXPECT_EQ(r.exit_code(), kVerifyExitBadInput) << RenderReportText(r);
+  ExpectStatus(r, "decryption", CheckStatus::kError);
+  EXPECT_NE(Find(r, "decryption")->detail.find("wrong private key"), std::string::npos);
+}
+
+TEST_F(VerifyTest, ExpiredCertificateFails) {
+  MakeFolder(false);
+  options_.at = std::time(nullptr) + 400L * 86400;  // the leaf is valid for 365 days
+  const VerifyReport r = Verify(options_);
+  EXPECT_EQ(r.exit_code(), kVerifyExitFailed);
+  ExpectStatus(r, "chain", CheckStatus::kFail);
+  EXPECT_NE(Find(r, "chain")->detail.find("expired"), std::string::npos) << Find(r, "chain")->detail;
+}
+
+TEST_F(VerifyTest, CertificateNearExpiryIsAWarningNotAFailure) {
+  MakeFolder(false);
+  options_.at = std::time(nullptr) + 350L * 86400;
+  const VerifyReport r = Verify(options_);
+  EXPECT_EQ(r.exit_code(), kVerifyExitVerified) << RenderReportText(r);
+  ExpectStatus(r, "chain", CheckStatus::kWarning);
+  EXPECT_NE(Find(r, "chain")->detail.find("expires in"), std::string::npos);
+}
+
+TEST_F(VerifyTest, ChainToAnotherAnchorFails) {
+  MakeFolder(false);
+  options_.cas = {test::FixturePath("keys/contract.crt")};  // a self-signed certificate, not our root
+  const VerifyReport r = Verify(options_);
+  EXPECT_EQ(r.exit_code(), kVerifyExitFailed);
+  ExpectStatus(r, "chain", CheckStatus::kFail);
+  EXPECT_NE(Find(r, "chain")->detail.find("issuer certificate"), std::string::npos) << Find(r, "chain")->detail;
+}
+
+TEST_F(VerifyTest, RevokedCertificateFails) {
+  MakeFolder(false);
+  WriteText(tmp_.Sub("revoked.crl"), CrlRevoking(pki_.intermediate.get(), pki_.intermediate_key.get(), pki_.leaf.get()));
+  options_.crls = {tmp_.Sub("revoked.crl")};
+  VerifyReport r = Verify(options_);
+  EXPECT_EQ(r.exit_code(), kVerifyExitFailed);
+  ExpectStatus(r, "chain", CheckStatus::kFail);
+  EXPECT_NE(Find(r, "chain")->detail.find("revoked"), std::string::npos) << Find(r, "chain")->detail;
+
+  // A CRL revoking another certificate: passes, and says it was checked.
+  WriteText(tmp_.Sub("other.crl"), CrlRevoking(pki_.intermediate.get(), pki_.intermediate_key.get(), pki_.root.get()));
+  options_.crls = {tmp_.Sub("other.crl")};
+  r = Verify(options_);
+  EXPECT_EQ(r.exit_code(), kVerifyExitVerified) << RenderReportText(r);
+  EXPECT_NE(Find(r, "chain")->detail.find("not revoked"), std::string::npos);
+}
+
+TEST_F(VerifyTest, AttestationKeyMustBeRsa4096) {
+  EvpPkeyPtr small = test::TestPrivateKey("rsa2048.key");
+  MakeFolder(false);
+  X509Ptr leaf = Pki::Issue({"short key", CertProfile::kSigning, 30 + 365}, small.get(), pki_.intermediate.get(),
+                            pki_.intermediate_key.get());
+  WriteText(tmp_.Sub("attestation.crt"), Pem(leaf.get()));
+  WriteText(dir_ + "/se-signature.bin", std::string(AsText(*SignSha256(small.get(), record_))));
+  const VerifyReport r = Verify(options_);
+  EXPECT_EQ(r.exit_code(), kVerifyExitFailed);
+  ExpectStatus(r, "certificate-key", CheckStatus::kFail);
+  ExpectStatus(r, "signature", CheckStatus::kPass);
+}
+
+TEST_F(VerifyTest, ReferenceMismatchNamesBothSides) {
+  MakeFolder(false);
+  WriteText(tmp_.Sub("reference.yaml"), "image_version: \"1.0.1\"\ncommit_id: \"abc123\"\nmeasurements:\n  baseimage: " +
+                                            Hex("another base image") + "\n");
+  const VerifyReport r = Verify(options_);
+  EXPECT_EQ(r.exit_code(), kVerifyExitFailed);
+  const Check* c = Find(r, "reference:baseimage");
+  ASSERT_NE(c, nullptr);
+  EXPECT_EQ(c->status, CheckStatus::kFail);
+  EXPECT_EQ(c->expected, Hex("another base image"));
+  EXPECT_EQ(c->actual, Hex(kBaseimage));
+  EXPECT_NE(c->expected_source.find("reference.yaml"), std::string::npos);
+  ExpectStatus(r, "reference:image-version", CheckStatus::kFail);
+}
+
+TEST_F(VerifyTest, ExpectationsOfTheAuditor) {
+  MakeFolder(true);
+  WriteText(tmp_.Sub("contract.yaml"), ReadText(dir_ + "/cidata/user-data"));
+  options_.contract_path = tmp_.Sub("contract.yaml");
+  options_.attestation_public_key_path = test::FixturePath("keys/rsa2048.pub");
+  options_.machine = "3932/02/860A8";
+  VerifyReport r = Verify(options_);
+  EXPECT_EQ(r.exit_code(), kVerifyExitVerified) << RenderReportText(r);
+  ExpectStatus(r, "expected:contract", CheckStatus::kPass);
+  ExpectStatus(r, "expected:attestationPublicKey", CheckStatus::kPass);
+  ExpectStatus(r, "expected:machine", CheckStatus::kPass);
+
+  WriteText(tmp_.Sub("contract.yaml"), "workload: another\n");
+  options_.attestation_public_key_path = test::FixturePath("keys/contract.pub");
+  options_.machine = "8561/02/12345";
+  r = Verify(options_);
+  EXPECT_EQ(r.exit_code(), kVerifyExitFailed);
+  ExpectStatus(r, "expected:contract", CheckStatus::kFail);
+  ExpectStatus(r, "expected:attestationPublicKey", CheckStatus::kFail);
+  ExpectStatus(r, "expected:machine", CheckStatus::kFail);
+}
+
+TEST_F(VerifyTest, FolderStructureProblems) {
+  MakeFolder(false);
+  WriteText(dir_ + "/attestationPublicKey", Fixture("keys/rsa2048.pub"));  // added, not in the record
+  VerifyReport r = Verify(options_);
+  EXPECT_EQ(r.exit_code(), kVerifyExitFailed);
+  ExpectStatus(r, "decryption", CheckStatus::kFail);  // the agent would have encrypted
+  ExpectStatus(r, "file:attestationPublicKey", CheckStatus::kFail);
+
+  std::filesystem::remove(dir_ + "/attestationPublicKey");
+  std::filesystem::remove(dir_ + "/cidata/vendor-data");
+  r = Verify(options_);
+  ExpectStatus(r, "file:cidata/vendor-data", CheckStatus::kFail);
+
+  std::filesystem::remove(dir_ + "/se-signature.bin");
+  r = Verify(options_);
+  ExpectStatus(r, "signature", CheckStatus::kFail);
+}
+
+TEST_F(VerifyTest, BothPlainAndEncryptedRecordFail) {
+  MakeFolder(true);
+  WriteText(dir_ + "/se-checksums.txt", record_);
+  const VerifyReport r = Verify(options_);
+  EXPECT_EQ(r.exit_code(), kVerifyExitFailed);
+  ExpectStatus(r, "record", CheckStatus::kFail);
+}
+
+TEST_F(VerifyTest, MissingInputsAreBadInputOrIncomplete) {
+  MakeFolder(false);
+  options_.cas.clear();
+  VerifyReport r = Verify(options_);
+  EXPECT_EQ(r.exit_code(), kVerifyExitIncomplete) << RenderReportText(r);
+  ExpectStatus(r, "chain", CheckStatus::kNotChecked);
+
+  options_.cas = {tmp_.Sub("no-such-ca.crt")};
+  r = Verify(options_);
+  EXPECT_EQ(r.exit_code(), kVerifyExitBadInput);
+  ExpectStatus(r, "input:ca", CheckStatus::kError);
+
+  std::filesystem::remove(dir_ + "/se-checksums.txt");
+  MakeFolder(true);
+  options_.cas = {tmp_.Sub("root-ca.crt")};
+  options_.key_path.clear();
+  r = Verify(options_);
+  EXPECT_EQ(r.exit_code(), kVerifyExitIncomplete);
+  ExpectStatus(r, "decryption", CheckStatus::kNotChecked);
+  ExpectStatus(r, "signature", CheckStatus::kNotChecked);
+}
+
+// The real HPCR 23.3.0 folder: no IBM certificate in interop/, so the verdict is incomplete.
+TEST(VerifyInteropTest, Hpcr2330FolderDecryptsAndEveryFileLinePasses) {
+  VerifyOptions o;
+  o.folder = SharedPath("interop/hpcr-23.3.0");
+  o.key_path = SharedPath("interop/hpcr-23.3.0.attestation-private.pem");
+  o.at = std::time(nullptr);
+  const VerifyReport r = Verify(o);
+  EXPECT_EQ(r.exit_code(), kVerifyExitIncomplete) << RenderReportText(r);
+  int files = 0;
+  for (const Check& c : r.checks) {
+    if (c.id == "decryption" || c.id == "record-syntax") {
+      EXPECT_EQ(c.status, CheckStatus::kPass) << c.id;
+    }
+    if (c.id.rfind("file:", 0) == 0) {
+      ++files;
+      EXPECT_EQ(c.status, CheckStatus::kPass) << c.id << ": " << c.detail;
+    }
+    if (c.id == "signature") {
+      EXPECT_EQ(c.detail, "no certificate (--cert)");
+    }
+  }
+  EXPECT_EQ(files, 6);  // cidata x3, attestationPublicKey, user-data.decrypted, se-version
+}
+
+TEST(VerifyInteropTest, SignedExampleSignaturePasses) {
+  VerifyOptions o;
+  o.record_path = SharedPath("interop/signed-example/se-checksums.txt");
+  o.signature_path = SharedPath("interop/signed-example/se-signature.bin");
+  o.certs = {SharedPath("interop/signed-example/attestation.crt")};
+  o.cas = o.certs;  // self-signed
+  o.at = std::time(nullptr);
+  const VerifyReport r = Verify(o);
+  EXPECT_EQ(r.exit_code(), kVerifyExitVerified) << RenderReportText(r);
+  for (const Check& c : r.checks) {
+    if (c.id == "record-syntax") {
+      EXPECT_NE(c.detail.find("no final newline"), std::string::npos);
+      EXPECT_NE(c.detail.find("contract:workload"), std::string::npos);
+    }
+  }
+}
+
+TEST(VerifyReportTest, JsonEscapesAndCounts) {
+  VerifyReport r;
+  r.subject = "dir\n\"x\"";
+  Check pass;
+  pass.id = "a";
+  pass.status = CheckStatus::kPass;
+  pass.required = true;
+  r.Add(pass);
+  Check fail;
+  fail.id = "b";
+  fail.status = CheckStatus::kFail;
+  fail.detail = std::string("tab\there \x01");
+  r.Add(fail);
+  const std::string json = RenderReportJson(r);
+  EXPECT_NE(json.find("\"subject\": \"dir\\n\\\"x\\\"\""), std::string::npos) << json;
+  EXPECT_NE(json.find("tab\\there \\u0001"), std::string::npos) << json;
+  EXPECT_NE(json.find("\"verdict\": \"failed\""), std::string::npos);
+  EXPECT_NE(json.find("\"exit_code\": 1"), std::string::npos);
+  EXPECT_NE(json.find("\"pass\": 1, \"fail\": 1"), std::string::npos);
+}
+
+TEST(VerifyReportTest, VerdictOrder) {
+  VerifyReport r;
+  EXPECT_EQ(r.verdict(), Verdict::kIncomplete);  // nothing checked is not verified
+  Check c;
+  c.required = true;
+  c.status = CheckStatus::kNotChecked;
+  r.Add(c);
+  EXPECT_EQ(r.exit_code(), kVerifyExitIncomplete);
+  c.status = CheckStatus::kError;
+  r.Add(c);
+  EXPECT_EQ(r.exit_code(), kVerifyExitBadInput);
+  c.status = CheckStatus::kFail;
+  r.Add(c);
+  EXPECT_EQ(r.exit_code(), kVerifyExitFailed);
+}
+
+}  // namespace
+}  // namespace seattest
