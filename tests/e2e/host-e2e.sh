@@ -133,6 +133,11 @@ make_cidata() {  # make_cidata NAME LABEL USER_DATA_FILE -> NAME.img
   make_cidata_ext4 "$1.img" "$2" "$1.d"
 }
 
+valid_report_json() {  # valid_report_json FILE: se-attest verify --json output against its schema
+  /usr/bin/python3 -c 'import json, jsonschema, sys; jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2])))' \
+    "$1" "$HERE/../../docs/verify-report.schema.json"
+}
+
 run_agent() {  # run_agent OUT -> exit code in $rc, stderr in agent.err
   rm -rf "$1"
   mkdir -p "$1"
@@ -162,9 +167,11 @@ AUDIT=(--cert keys/attestation.crt --chain keys/intermediate-ca.crt --ca keys/ro
 check "plain: se-attest verify: verified, exit 0" bash -c "[ $? = 0 ] && grep -q '^verdict: VERIFIED' verify1.txt"
 [ "$(tail -n1 verify1.txt | cut -c1-17)" = "verdict: VERIFIED" ] || sed 's/^/#   /' verify1.txt
 "$SE_ATTEST" verify out1 "${AUDIT[@]}" --json >verify1.json
-check "plain: se-attest verify --json matches docs/verify-report.schema.json" \
-  /usr/bin/python3 -c 'import json, jsonschema, sys; jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2])))' \
-  verify1.json "$HERE/../../docs/verify-report.schema.json"
+check "plain: se-attest verify --json matches docs/verify-report.schema.json" valid_report_json verify1.json
+"$SE_ATTEST" verify "$SHARED/interop/hpcr-23.3.0" --key "$SHARED/interop/hpcr-23.3.0.attestation-private.pem" --json \
+  >verify-interop.json
+check "interop 23.3.0: verify exits 3 (incomplete: no IBM certificate)" test $? = 3
+check "interop 23.3.0: its JSON report matches the schema" valid_report_json verify-interop.json
 detach "$CIDATA"
 
 # 2. attestationPublicKey as PEM text: only the encrypted record.
@@ -223,6 +230,48 @@ check "two cidata devices: exit 3" test "$rc" = 3
 check "two cidata devices: the error names both" bash -c "grep -q '$CIDATA' agent.err && grep -q '$CIDATA2' agent.err"
 check "two cidata devices: nothing written" test -z "$(ls -A out4)"
 detach "$CIDATA2"
+detach "$CIDATA"
+
+# 4b. The contract author's path, round trip: se-attest contract (sections as tokens for the
+#     contract certificate, envWorkloadSignature with a signing key) -> agent -> se-attest verify;
+#     without and with attestationPublicKey (a token), so plain and encrypted records.
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:3072 -out signing.key 2>/dev/null || die "signing key"
+openssl pkey -in signing.key -pubout -out signing.pub || die "signing pub"
+printf 'type: env\nlogging: {}\n' >env.yaml
+for form in none token; do
+  extra=()
+  [ "$form" = none ] || extra=(--attestation-public-key auditor.pub --attestation-key-form "$form")
+  "$SE_ATTEST" contract --workload workload.yaml --env env.yaml --encrypt-for keys/contract.crt \
+    --signing-key signing.key "${extra[@]}" --out "contract-made-$form.yaml" >contract.log 2>&1
+  check "contract ($form): se-attest contract writes the contract" test $? = 0 -a -s "contract-made-$form.yaml"
+  sed -n 's/^envWorkloadSignature: //p' "contract-made-$form.yaml" | base64 -d >"ews-$form.bin"
+  check "contract ($form): envWorkloadSignature verifies with openssl over workload token + env token" \
+    bash -c "printf %s \"\$(sed -n 's/^workload: //p' contract-made-$form.yaml)\$(sed -n 's/^env: //p' contract-made-$form.yaml)\" |
+             openssl dgst -sha256 -verify signing.pub -signature ews-$form.bin"
+  make_cidata "cidata-made-$form" cidata "contract-made-$form.yaml" || die "mkfs cidata"
+  attach_loop "cidata-made-$form.img" || die "losetup cidata"
+  CIDATA=$LOOP_DEV
+  run_agent "out-made-$form"
+  check "contract ($form): the agent checks the signature and writes the record, exit 0" test "$rc" = 0
+  [ "$rc" = 0 ] || sed 's/^/#   /' agent.err
+  key=()
+  [ "$form" = none ] || key=(--key auditor.key --attestation-public-key auditor.pub)
+  "$SE_ATTEST" verify "out-made-$form" "${AUDIT[@]}" "${key[@]}" --contract "contract-made-$form.yaml" \
+    --expect-cidata "cidata-made-$form.d" >"verify-made-$form.txt" 2>&1
+  check "contract ($form): se-attest verify: VERIFIED" \
+    bash -c "[ $? = 0 ] && grep -q '^verdict: VERIFIED' verify-made-$form.txt"
+  detach "$CIDATA"
+done
+# The same contract with one character of its signature changed: invalid contract, no record.
+sig=$(sed -n 's/^envWorkloadSignature: //p' contract-made-none.yaml)
+if [ "${sig:10:1}" = A ]; then c=B; else c=A; fi
+sed "s|^envWorkloadSignature: .*|envWorkloadSignature: ${sig:0:10}$c${sig:11}|" contract-made-none.yaml >contract-badsig.yaml
+make_cidata cidata-badsig cidata contract-badsig.yaml || die "mkfs cidata"
+attach_loop cidata-badsig.img || die "losetup cidata"
+CIDATA=$LOOP_DEV
+run_agent out-badsig
+check "altered envWorkloadSignature: exit 3, naming it, nothing written" \
+  bash -c "[ $rc = 3 ] && grep -q envWorkloadSignature agent.err && [ -z \"\$(ls -A out-badsig)\" ]"
 detach "$CIDATA"
 
 # 5. A corrupted token in the contract: invalid contract, nothing written.

@@ -18,6 +18,8 @@
 #include "core/config.h"
 #include "core/hex.h"
 #include "core/record.h"
+#include "crypto/contract_signature.h"
+#include "crypto/keys.h"
 #include "crypto/rsa.h"
 #include "crypto/sha256.h"
 #include "crypto/token.h"
@@ -592,6 +594,116 @@ TEST_F(AgentFlowTest, OutputFileBlockedExit4NothingOfThisRunLeft) {
   ASSERT_TRUE(std::filesystem::create_directories(out_ + "/se-version"));
   EXPECT_EQ(Run(), kExitOutput);
   EXPECT_TRUE(FilesUnder(out_).empty()) << *FilesUnder(out_).begin();
+}
+
+// --- envWorkloadSignature ---
+
+// A contract with workload and env as tokens for the contract key, env naming `signing_key_pem`
+// as signingKey, and envWorkloadSignature made with `signer` (none when null).
+struct SignedContract {
+  std::string workload_token;
+  std::string env_token;
+  std::string signature;
+  std::string Text() const {
+    std::string text = "workload: " + workload_token + "\nenv: " + env_token + "\n";
+    if (!signature.empty()) text += "envWorkloadSignature: " + signature + "\n";
+    return text;
+  }
+};
+
+SignedContract MakeSignedContract(const std::string& signing_key_pem, EVP_PKEY* signer) {
+  EvpPkeyPtr contract_key = test::TestPublicKey("contract.crt");
+  std::string env = "type: env\nsigningKey: |\n";
+  for (std::size_t pos = 0; pos < signing_key_pem.size();) {
+    const std::size_t end = signing_key_pem.find('\n', pos);
+    env += "  " + signing_key_pem.substr(pos, end - pos) + "\n";
+    pos = end + 1;
+  }
+  SignedContract c;
+  c.workload_token = *EncryptToken(contract_key.get(), Fixture("contract/workload.plain"));
+  c.env_token = *EncryptToken(contract_key.get(), env);
+  if (signer != nullptr) c.signature = *SignEnvWorkload(signer, c.workload_token, c.env_token);
+  return c;
+}
+
+TEST_F(AgentFlowTest, ValidEnvWorkloadSignatureWritesTheRecord) {
+  EvpPkeyPtr signer = test::TestPrivateKey("rsa2048.key");
+  SetUserData(MakeSignedContract(Fixture("keys/rsa2048.pub"), signer.get()).Text());
+  ASSERT_EQ(Run(), kExitOk) << (FailureEntry() ? FailureEntry()->message : "");
+  EXPECT_EQ(ReadText(out_ + "/se-checksums.txt"), ExpectedRecord(true));
+  // The journal says which key the signature was checked with.
+  EvpPkeyPtr public_key = test::TestPublicKey("rsa2048.pub");
+  const std::string fingerprint = ToHex(*PublicKeyFingerprint(public_key.get()));
+  bool logged = false;
+  for (const LogEntry& e : log_.entries) {
+    if (Field(e, "SE_ATTEST_ITEM") == "envWorkloadSignature") {
+      logged = true;
+      EXPECT_EQ(Field(e, "SE_ATTEST_ACTUAL"), fingerprint);
+      EXPECT_NE(e.message.find("verified"), std::string::npos) << e.message;
+    }
+  }
+  EXPECT_TRUE(logged);
+  YAML::Node decrypted = YAML::Load(ReadText(out_ + "/user-data.decrypted"));
+  EXPECT_EQ(decrypted["envWorkloadSignature"].Scalar(), YAML::Load(user_data_)["envWorkloadSignature"].Scalar());
+}
+
+// The contract fixture made with the openssl command line (tokens and signature).
+TEST_F(AgentFlowTest, OpensslMadeEnvWorkloadSignatureIsAccepted) {
+  SetUserData(Fixture("contract/tokens.yaml"));
+  ASSERT_EQ(Run(), kExitOk) << (FailureEntry() ? FailureEntry()->message : "");
+}
+
+class AgentFlowBadSignatureTest : public AgentFlowTest {
+ protected:
+  void ExpectInvalidContract(const std::string& user_data, const std::string& says) {
+    SetUserData(user_data);
+    log_.entries.clear();
+    EXPECT_EQ(Run(), kExitContract);
+    ExpectNoOutput();
+    const LogEntry* e = FailureEntry();
+    ASSERT_NE(e, nullptr);
+    EXPECT_EQ(e->message_id, message_id::kInvalidContract);
+    EXPECT_EQ(Field(*e, "SE_ATTEST_EXIT"), "3");
+    EXPECT_NE(e->message.find(says), std::string::npos) << e->message;
+  }
+};
+
+TEST_F(AgentFlowBadSignatureTest, OneChangedCharacterExit3NoRecord) {
+  EvpPkeyPtr signer = test::TestPrivateKey("rsa2048.key");
+  SignedContract c = MakeSignedContract(Fixture("keys/rsa2048.pub"), signer.get());
+  c.signature[10] = c.signature[10] == 'A' ? 'B' : 'A';
+  ExpectInvalidContract(c.Text(), "contract cidata/user-data: envWorkloadSignature: does not verify");
+  EXPECT_EQ(Field(*FailureEntry(), "SE_ATTEST_ITEM"), "envWorkloadSignature");
+}
+
+TEST_F(AgentFlowBadSignatureTest, SignedByAnotherKeyExit3) {
+  EvpPkeyPtr other = test::TestPrivateKey("contract.key");
+  ExpectInvalidContract(MakeSignedContract(Fixture("keys/rsa2048.pub"), other.get()).Text(),
+                        "envWorkloadSignature: does not verify");
+}
+
+// Anyone can encrypt a section for the contract certificate; a replaced env no longer matches.
+TEST_F(AgentFlowBadSignatureTest, ReplacedEnvTokenExit3) {
+  EvpPkeyPtr signer = test::TestPrivateKey("rsa2048.key");
+  SignedContract c = MakeSignedContract(Fixture("keys/rsa2048.pub"), signer.get());
+  c.env_token = MakeSignedContract(Fixture("keys/rsa2048.pub"), nullptr).env_token;  // same plaintext, new token
+  ExpectInvalidContract(c.Text(), "envWorkloadSignature: does not verify");
+}
+
+TEST_F(AgentFlowBadSignatureTest, SigningKeyThatIsNotRsaOrTooShortExit3) {
+  EvpPkeyPtr signer = test::TestPrivateKey("rsa2048.key");
+  ExpectInvalidContract(MakeSignedContract(Fixture("keys/ec-p256.pub"), signer.get()).Text(),
+                        "env.signingKey: not an RSA key");
+}
+
+TEST_F(AgentFlowBadSignatureTest, SigningKeyWithoutSignatureExit3) {
+  ExpectInvalidContract(MakeSignedContract(Fixture("keys/rsa2048.pub"), nullptr).Text(),
+                        "env.signingKey is set but envWorkloadSignature is missing");
+}
+
+TEST_F(AgentFlowBadSignatureTest, SignatureOverPlainSectionsExit3) {
+  ExpectInvalidContract(Fixture("contract/plain.yaml") + "envWorkloadSignature: c2lnbmF0dXJl\n",
+                        "envWorkloadSignature: workload and env must both be hyper-protect-basic tokens");
 }
 
 }  // namespace

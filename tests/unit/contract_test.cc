@@ -3,11 +3,14 @@
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <map>
 #include <string>
 
 #include "core/base64.h"
 #include "core/hex.h"
+#include "crypto/contract_signature.h"
+#include "crypto/keys.h"
 #include "crypto/sha256.h"
 #include "crypto/token.h"
 #include "test_support.h"
@@ -15,6 +18,7 @@
 namespace seattest {
 namespace {
 
+using test::ContractKeyDecryptor;
 using test::Fixture;
 using test::SharedPath;
 
@@ -23,25 +27,6 @@ Result<std::string> NoTokens(std::string_view token) {
   ADD_FAILURE() << "unexpected token " << token.substr(0, 40);
   return MakeError("no tokens expected");
 }
-
-// Decrypts with the committed test contract key, as the agent does.
-class ContractKeyDecryptor {
- public:
-  ContractKeyDecryptor() : key_(test::TestPrivateKey("contract.key")) {}
-  TokenDecryptor Get() {
-    return [this](std::string_view token) -> Result<std::string> {
-      ++calls_;
-      auto plain = DecryptToken(key_.get(), token);
-      if (!plain) return plain.error();
-      return std::string(plain->view());
-    };
-  }
-  int calls() const { return calls_; }
-
- private:
-  EvpPkeyPtr key_;
-  int calls_ = 0;
-};
 
 // Parses `text` with yaml-cpp and returns the node of `key` (test failure when missing).
 YAML::Node Section(const std::string& text, const std::string& key) {
@@ -62,7 +47,7 @@ TEST(ContractTest, PlainSectionsAreKeptAsYaml) {
   ASSERT_TRUE(decrypted.IsMap()) << c->decrypted_text;
   EXPECT_EQ(YAML::Dump(decrypted), YAML::Dump(original));
   EXPECT_LT(c->decrypted_text.find("env:"), c->decrypted_text.find("workload:"));
-  EXPECT_LT(c->decrypted_text.find("workload:"), c->decrypted_text.find("envWorkloadSignature:"));
+  EXPECT_FALSE(c->env_workload_signature.has_value());
   EXPECT_EQ(decrypted["workload"]["auths"]["registry.example.com"]["password"].as<std::string>(),
             "s3cr3t: with colon # and hash");
   EXPECT_EQ(decrypted["workload"]["env"]["GREETING"].as<std::string>(), "  leading spaces kept");
@@ -90,7 +75,8 @@ TEST(ContractTest, AttestationPublicKeyAsWrappedBase64OfPem) {
   EXPECT_EQ(*c->attestation_public_key_pem, Fixture("keys/rsa2048.pub"));
 }
 
-// env, workload and attestationPublicKey as tokens made by the openssl command line.
+// env, workload and attestationPublicKey as tokens made by the openssl command line, and
+// envWorkloadSignature by `openssl dgst -sha256 -sign` (tests/fixtures/keys/README.txt).
 TEST(ContractTest, TokensAreDecryptedAndWrittenBackAsTheirPlaintexts) {
   ContractKeyDecryptor decryptor;
   auto c = ParseContract(Fixture("contract/tokens.yaml"), "cidata/user-data", decryptor.Get());
@@ -101,8 +87,8 @@ TEST(ContractTest, TokensAreDecryptedAndWrittenBackAsTheirPlaintexts) {
   EXPECT_EQ(Section(c->decrypted_text, "env").Scalar(), Fixture("contract/env.plain"));
   EXPECT_EQ(Section(c->decrypted_text, "workload").Scalar(), Fixture("contract/workload.plain"));
   EXPECT_EQ(Section(c->decrypted_text, "attestationPublicKey").Scalar(), Fixture("keys/rsa2048.pub"));
-  EXPECT_EQ(Section(c->decrypted_text, "envWorkloadSignature").Scalar(),
-            "c2lnbmF0dXJlIG9mIGVudiBhbmQgd29ya2xvYWQ=");
+  const YAML::Node contract = YAML::Load(Fixture("contract/tokens.yaml"));
+  EXPECT_EQ(Section(c->decrypted_text, "envWorkloadSignature").Scalar(), contract["envWorkloadSignature"].Scalar());
   EXPECT_EQ(c->decrypted_text.find("hyper-protect-basic."), std::string::npos) << c->decrypted_text;
   // The sections keep the contract's order.
   EXPECT_LT(c->decrypted_text.find("env:"), c->decrypted_text.find("workload:"));
@@ -133,19 +119,29 @@ TEST(ContractTest, AwkwardPlaintextsReadBackExactly) {
   EXPECT_EQ(Section(empty->decrypted_text, "env").Scalar(), "");
 }
 
-TEST(ContractTest, AttestationPublicKeyOfRealHpcr2330Contract) {
-  // The real HPCR 23.3.0 user-data: attestationPublicKey as PEM text, env and workload as tokens
-  // for IBM's contract key (not available: their plaintexts come from IBM's user-data.decrypted).
+// The real HPCR 23.3.0 user-data: attestationPublicKey as PEM text, env and workload as tokens
+// for IBM's contract key (not available: their plaintexts come from IBM's user-data.decrypted),
+// and envWorkloadSignature.
+struct RealHpcr2330 {
   const std::string user_data = test::ReadText(SharedPath("interop/hpcr-23.3.0/cidata/user-data"));
-  YAML::Node ibm = YAML::Load(test::ReadText(SharedPath("interop/hpcr-23.3.0/user-data.decrypted")));
-  YAML::Node original = YAML::Load(user_data);
-  TokenDecryptor from_ibm = [&](std::string_view token) -> Result<std::string> {
-    for (const char* key : {"env", "workload"}) {
-      if (original[key].Scalar() == token) return ibm[key].Scalar();
-    }
-    return MakeError("unknown token");
-  };
-  auto c = ParseContract(user_data, "cidata/user-data", from_ibm);
+  const YAML::Node ibm = YAML::Load(test::ReadText(SharedPath("interop/hpcr-23.3.0/user-data.decrypted")));
+  const YAML::Node original = YAML::Load(user_data);
+
+  Result<Contract> Parse() const {
+    TokenDecryptor from_ibm = [this](std::string_view token) -> Result<std::string> {
+      for (const char* key : {"env", "workload"}) {
+        if (original[key].Scalar() == token) return ibm[key].Scalar();
+      }
+      return MakeError("unknown token");
+    };
+    return ParseContract(user_data, "cidata/user-data", from_ibm);
+  }
+};
+
+TEST(ContractTest, AttestationPublicKeyOfRealHpcr2330Contract) {
+  const RealHpcr2330 hpcr;
+  const YAML::Node& ibm = hpcr.ibm;
+  auto c = hpcr.Parse();
   ASSERT_TRUE(c.ok()) << c.error().message;
   ASSERT_TRUE(c->attestation_public_key_pem.has_value());
   const std::string ibm_key_file =
@@ -216,6 +212,158 @@ TEST(ContractTest, SourceNamesTheFile) {
   EXPECT_EQ(c.error().message.rfind("contract /mnt/cidata/user-data: bogus: unknown contract key", 0), 0u)
       << c.error().message;
 }
+
+// --- envWorkloadSignature ---
+
+TEST(ContractSignatureTest, TokensFixtureCarriesAnOpensslMadeSignature) {
+  ContractKeyDecryptor decryptor;
+  const std::string user_data = Fixture("contract/tokens.yaml");
+  auto c = ParseContract(user_data, "cidata/user-data", decryptor.Get());
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  ASSERT_TRUE(c->env_workload_signature.has_value());
+  const YAML::Node contract = YAML::Load(user_data);
+  // The workload token, then the env token, whatever their order in the contract (env first here).
+  EXPECT_EQ(c->env_workload_signature->signed_data, contract["workload"].Scalar() + contract["env"].Scalar());
+  EXPECT_EQ(c->env_workload_signature->signature, *Base64Decode(contract["envWorkloadSignature"].Scalar()));
+  EXPECT_EQ(c->env_workload_signature->signing_key_pem, Fixture("keys/rsa2048.pub"));
+  auto key = VerifyEnvWorkloadSignature(*c->env_workload_signature);
+  ASSERT_TRUE(key.ok()) << key.error().message;
+  EvpPkeyPtr signing_key = test::TestPublicKey("rsa2048.pub");
+  EXPECT_EQ(*key, *PublicKeyFingerprint(signing_key.get()));
+}
+
+// IBM's own signed contract (HPCR 23.3.0): env.signingKey with CRLF line ends, the signature made
+// by IBM's tooling over the two tokens.
+TEST(ContractSignatureTest, RealHpcr2330SignatureVerifies) {
+  const RealHpcr2330 hpcr;
+  const YAML::Node& original = hpcr.original;
+  auto c = hpcr.Parse();
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  ASSERT_TRUE(c->env_workload_signature.has_value());
+  EXPECT_EQ(c->env_workload_signature->signed_data, original["workload"].Scalar() + original["env"].Scalar());
+  EXPECT_NE(c->env_workload_signature->signing_key_pem.find("\r\n"), std::string::npos);
+  auto key = VerifyEnvWorkloadSignature(*c->env_workload_signature);
+  EXPECT_TRUE(key.ok()) << key.error().message;
+  // The same signature over the tokens in the other order does not verify.
+  EnvWorkloadSignature swapped = *c->env_workload_signature;
+  swapped.signed_data = original["env"].Scalar() + original["workload"].Scalar();
+  auto bad = VerifyEnvWorkloadSignature(swapped);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().message.rfind("envWorkloadSignature: does not verify", 0), 0u) << bad.error().message;
+}
+
+// Contracts with stand-in tokens: ParseContract is pure and does not check the signature itself.
+constexpr std::string_view kWorkloadToken = "hyper-protect-basic.V09SSw==.TE9BRA==";
+constexpr std::string_view kEnvToken = "hyper-protect-basic.RU5W.U0VDVElPTg==";
+constexpr std::string_view kSignature = "c2lnbmF0dXJl";  // "signature"
+
+std::string Indented(const std::string& text, const std::string& pad) {
+  std::string out;
+  for (std::size_t pos = 0; pos < text.size();) {
+    const std::size_t end = std::min(text.find('\n', pos), text.size());
+    out += pad + text.substr(pos, end - pos) + "\n";
+    pos = end + 1;
+  }
+  return out;
+}
+
+std::string EnvWithSigningKey(const std::string& pem) { return "type: env\nsigningKey: |\n" + Indented(pem, "  "); }
+
+Result<Contract> ParseWithEnv(const std::string& user_data, const std::string& env_plaintext) {
+  TokenDecryptor fake = [&](std::string_view token) -> Result<std::string> {
+    if (token == kWorkloadToken) return std::string("type: workload\n");
+    if (token == kEnvToken) return env_plaintext;
+    return MakeError("unknown token");
+  };
+  return ParseContract(user_data, "cidata/user-data", fake);
+}
+
+const std::string kSignedContract = "env: " + std::string(kEnvToken) + "\nworkload: " + std::string(kWorkloadToken) +
+                                    "\nenvWorkloadSignature: " + std::string(kSignature) + "\n";
+
+TEST(ContractSignatureTest, SignatureOverTheWorkloadThenTheEnvToken) {
+  auto c = ParseWithEnv(kSignedContract, EnvWithSigningKey(Fixture("keys/rsa2048.pub")));
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  ASSERT_TRUE(c->env_workload_signature.has_value());
+  EXPECT_EQ(c->env_workload_signature->signed_data, std::string(kWorkloadToken) + std::string(kEnvToken));
+  EXPECT_EQ(c->env_workload_signature->signature, ToBytes("signature"));
+  EXPECT_EQ(c->env_workload_signature->signing_key_pem, Fixture("keys/rsa2048.pub"));
+  // A certificate is a signing key too.
+  auto cert = ParseWithEnv(kSignedContract, EnvWithSigningKey(Fixture("keys/contract.crt")));
+  ASSERT_TRUE(cert.ok()) << cert.error().message;
+  EXPECT_EQ(cert->env_workload_signature->signing_key_pem, Fixture("keys/contract.crt"));
+}
+
+TEST(ContractSignatureTest, NoSignatureNoSigningKeyIsFine) {
+  auto c = ParseWithEnv("env: " + std::string(kEnvToken) + "\nworkload: " + std::string(kWorkloadToken) + "\n",
+                        "type: env\n");
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_FALSE(c->env_workload_signature.has_value());
+  // env need not be YAML when nothing is signed.
+  auto not_yaml = ParseWithEnv("env: " + std::string(kEnvToken) + "\n", "[not: yaml");
+  EXPECT_TRUE(not_yaml.ok()) << not_yaml.error().message;
+}
+
+struct SignatureBadCase {
+  const char* name;
+  std::string user_data;
+  std::string env_plaintext;
+  const char* message;  // what the error must say
+};
+
+class ContractSignatureBadTest : public ::testing::TestWithParam<SignatureBadCase> {};
+
+TEST_P(ContractSignatureBadTest, IsAnInvalidContract) {
+  auto c = ParseWithEnv(GetParam().user_data, GetParam().env_plaintext);
+  ASSERT_FALSE(c.ok()) << GetParam().name << " was accepted";
+  const std::string& m = c.error().message;
+  EXPECT_EQ(m.rfind("contract cidata/user-data: ", 0), 0u) << m;
+  EXPECT_NE(m.find(GetParam().message), std::string::npos) << m;
+}
+
+const std::string kPlainEnv = "env:\n  type: env\n";
+const std::string kPlainWorkload = "workload:\n  type: workload\n";
+const std::string kSignatureLine = "envWorkloadSignature: " + std::string(kSignature) + "\n";
+const std::string kEnvLine = "env: " + std::string(kEnvToken) + "\n";
+const std::string kWorkloadLine = "workload: " + std::string(kWorkloadToken) + "\n";
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, ContractSignatureBadTest,
+    ::testing::Values(
+        SignatureBadCase{"missing_signing_key", kSignedContract, "type: env\n",
+                         "envWorkloadSignature: env has no signingKey to check it with (line 3)"},
+        SignatureBadCase{"env_not_yaml", kSignedContract, "[not: yaml", "envWorkloadSignature: env has no signingKey"},
+        SignatureBadCase{"plain_workload", kEnvLine + kPlainWorkload + kSignatureLine,
+                         EnvWithSigningKey(Fixture("keys/rsa2048.pub")),
+                         "envWorkloadSignature: workload and env must both be hyper-protect-basic tokens; workload is plain YAML"},
+        SignatureBadCase{"plain_env", kPlainEnv + kWorkloadLine + kSignatureLine, "",
+                         "envWorkloadSignature: workload and env must both be hyper-protect-basic tokens; env is plain YAML"},
+        SignatureBadCase{"plain_sections", kPlainEnv + kPlainWorkload + kSignatureLine, "",
+                         "envWorkloadSignature: workload and env must both be hyper-protect-basic tokens"},
+        SignatureBadCase{"missing_env", kWorkloadLine + kSignatureLine, "", "env is missing"},
+        SignatureBadCase{"malformed_base64", kEnvLine + kWorkloadLine + "envWorkloadSignature: not*base64\n",
+                         EnvWithSigningKey(Fixture("keys/rsa2048.pub")), "envWorkloadSignature: not base64 (line 3)"},
+        SignatureBadCase{"bad_padding", kEnvLine + kWorkloadLine + "envWorkloadSignature: c2lnbmF0dXJl=\n",
+                         EnvWithSigningKey(Fixture("keys/rsa2048.pub")), "envWorkloadSignature: not base64"},
+        SignatureBadCase{"empty_signature", kEnvLine + kWorkloadLine + "envWorkloadSignature: \"\"\n",
+                         EnvWithSigningKey(Fixture("keys/rsa2048.pub")), "envWorkloadSignature: expected a non-empty string"},
+        SignatureBadCase{"signing_key_without_signature", kEnvLine + kWorkloadLine,
+                         EnvWithSigningKey(Fixture("keys/rsa2048.pub")),
+                         "env.signingKey is set but envWorkloadSignature is missing"},
+        SignatureBadCase{"plain_signing_key_without_signature",
+                         kPlainEnv + "  signingKey: |\n" + Indented(Fixture("keys/rsa2048.pub"), "    "), "",
+                         "env.signingKey is set but envWorkloadSignature is missing"},
+        SignatureBadCase{"signing_key_not_pem", kSignedContract, "type: env\nsigningKey: 42\n",
+                         "env.signingKey: expected PEM text"},
+        SignatureBadCase{"signing_key_mapping", kSignedContract, "type: env\nsigningKey:\n  pem: x\n",
+                         "env.signingKey: expected PEM text"},
+        SignatureBadCase{"signing_key_private", kSignedContract, EnvWithSigningKey(Fixture("keys/rsa2048.key")),
+                         "env.signingKey: contains a private key"},
+        SignatureBadCase{"signing_key_twice", kSignedContract,
+                         EnvWithSigningKey(Fixture("keys/rsa2048.pub")) + "signingKey: |\n" +
+                             Indented(Fixture("keys/contract.pub"), "  "),
+                         "env.signingKey: appears twice"}),
+    [](const auto& p) { return std::string(p.param.name); });
 
 }  // namespace
 }  // namespace seattest

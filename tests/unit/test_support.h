@@ -14,8 +14,10 @@
 #include <string_view>
 #include <system_error>
 
+#include "core/contract.h"
 #include "crypto/keys.h"
 #include "crypto/ossl.h"
+#include "crypto/token.h"
 
 namespace seattest::test {
 
@@ -123,5 +125,24 @@ inline EvpPkeyPtr TestPublicKey(std::string_view name) {
   }
   return std::move(*key);
 }
+
+// Decrypts contract tokens with the committed test contract key, as the agent does; counts calls.
+class ContractKeyDecryptor {
+ public:
+  ContractKeyDecryptor() : key_(TestPrivateKey("contract.key")) {}
+  TokenDecryptor Get() {
+    return [this](std::string_view token) -> Result<std::string> {
+      ++calls_;
+      auto plain = DecryptToken(key_.get(), token);
+      if (!plain) return plain.error();
+      return std::string(plain->view());
+    };
+  }
+  int calls() const { return calls_; }
+
+ private:
+  EvpPkeyPtr key_;
+  int calls_ = 0;
+};
 
 }  // namespace seattest::test

@@ -17,6 +17,7 @@
 #include "core/hex.h"
 #include "core/record.h"
 #include "core/sysinfo.h"
+#include "crypto/contract_signature.h"
 #include "crypto/keys.h"
 #include "crypto/rsa.h"
 #include "crypto/sha256.h"
@@ -316,6 +317,13 @@ class AgentRun {
     auto contract = ParseContract(AsText(user_data), kNameUserData, decrypt);
     if (!contract) return Fail(kExitContract, message_id::kInvalidContract, contract.error().message, std::string(kNameUserData));
     contract_ = std::move(*contract);
+    if (contract_.env_workload_signature) {
+      const std::string where = "contract " + std::string(kNameUserData) + ": ";
+      auto key = VerifyEnvWorkloadSignature(*contract_.env_workload_signature);
+      if (!key) return Fail(kExitContract, message_id::kInvalidContract, where + key.error().message, "envWorkloadSignature");
+      Info(message_id::kMeasured, where + "envWorkloadSignature verified with env.signingKey (key sha256 " + ToHex(*key) + ")",
+           {{"SE_ATTEST_ITEM", "envWorkloadSignature"}, {"SE_ATTEST_ACTUAL", ToHex(*key)}});
+    }
     if (contract_.attestation_public_key_pem) {
       const std::string where = std::string(kNameUserData) + ": attestationPublicKey";
       auto key = PublicKeyFromPem(*contract_.attestation_public_key_pem, where);

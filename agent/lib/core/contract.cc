@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <set>
+#include <utility>
 
 #include "core/base64.h"
 #include "core/token_format.h"
@@ -51,6 +52,66 @@ Result<std::string> EffectivePem(const std::string& value, bool from_token) {
   return OnePublicPemBlock(std::move(pem));
 }
 
+// What envWorkloadSignature needs from the other sections, gathered while they are read.
+struct SectionSeen {
+  bool present = false;
+  std::optional<std::string> token;  // the scalar as it stands in the contract, when a token
+};
+struct SignatureInputs {
+  SectionSeen workload;
+  SectionSeen env;
+  std::optional<std::string> signing_key_pem;  // env.signingKey
+  std::optional<std::string> signature;        // envWorkloadSignature, still base64
+  std::string signature_line;
+};
+
+// A decrypted section as YAML; an undefined node when it is not YAML (a section need not be).
+YAML::Node LoadQuietly(const std::string& text) {
+  try {
+    return YAML::Load(text);
+  } catch (const YAML::Exception&) {
+    return YAML::Node(YAML::NodeType::Undefined);
+  }
+}
+
+// env.signingKey, when env is a mapping that has one: one PEM public key or certificate.
+Result<std::optional<std::string>> SigningKeyOf(const YAML::Node& env) {
+  if (!env.IsDefined() || !env.IsMap()) return std::optional<std::string>();
+  std::optional<std::string> found;
+  for (const auto& kv : env) {
+    if (!kv.first.IsScalar() || kv.first.Scalar() != "signingKey") continue;
+    if (found) return MakeError("env.signingKey: appears twice");
+    if (!kv.second.IsScalar() || TrimLeft(kv.second.Scalar()).substr(0, kPemBegin.size()) != kPemBegin) {
+      return MakeError("env.signingKey: expected PEM text (a public key or certificate)");
+    }
+    auto pem = OnePublicPemBlock(kv.second.Scalar());
+    if (!pem) return MakeError("env.signingKey: " + pem.error().message);
+    found = std::move(*pem);
+  }
+  return found;
+}
+
+// The signature's parts, or why the contract cannot carry one.
+Result<std::optional<EnvWorkloadSignature>> SignatureOf(const SignatureInputs& in) {
+  if (!in.signature) {
+    if (in.signing_key_pem) return MakeError("env.signingKey is set but envWorkloadSignature is missing");
+    return std::optional<EnvWorkloadSignature>();
+  }
+  for (auto [name, section] : {std::pair{"workload", &in.workload}, {"env", &in.env}}) {
+    if (!section->token) {
+      return MakeError(std::string("envWorkloadSignature: workload and env must both be hyper-protect-basic tokens; ") +
+                       name + (section->present ? " is plain YAML" : " is missing") + in.signature_line);
+    }
+  }
+  auto signature = Base64Decode(*in.signature, /*ignore_whitespace=*/true);
+  if (!signature || signature->empty()) return MakeError("envWorkloadSignature: not base64" + in.signature_line);
+  if (!in.signing_key_pem) {
+    return MakeError("envWorkloadSignature: env has no signingKey to check it with" + in.signature_line);
+  }
+  return std::optional<EnvWorkloadSignature>(EnvWorkloadSignature{
+      EnvWorkloadSignedData(*in.workload.token, *in.env.token), std::move(*signature), *in.signing_key_pem});
+}
+
 std::string EmitEntry(const std::string& key, const YAML::Node& value) {
   YAML::Emitter out;
   out.SetIndent(4);
@@ -64,6 +125,7 @@ Result<Contract> ParseTree(const YAML::Node& root, const TokenDecryptor& decrypt
   std::set<std::string> seen;
   // Decrypted sections, to check user-data.decrypted reads back to exactly these values.
   std::vector<std::pair<std::string, std::string>> plaintexts;
+  SignatureInputs signature_inputs;
   for (const auto& kv : root) {
     if (!kv.first.IsScalar()) return MakeError("a key that is not a string");
     const std::string key = kv.first.Scalar();
@@ -95,6 +157,20 @@ Result<Contract> ParseTree(const YAML::Node& root, const TokenDecryptor& decrypt
       if (!pem) return MakeError(key + ": " + pem.error().message);
       contract.attestation_public_key_pem = std::move(*pem);
     }
+    if (key == "workload" || key == "env") {
+      SectionSeen& section = key == "env" ? signature_inputs.env : signature_inputs.workload;
+      section.present = true;
+      if (is_token) section.token = value.Scalar();
+    }
+    if (key == "env") {
+      auto signing_key = SigningKeyOf(is_token ? LoadQuietly(plaintext) : value);
+      if (!signing_key) return signing_key.error();
+      signature_inputs.signing_key_pem = std::move(*signing_key);
+    }
+    if (key == "envWorkloadSignature") {
+      signature_inputs.signature = value.Scalar();
+      signature_inputs.signature_line = line;
+    }
   }
   // What we write must read back to what we decrypted, byte for byte.
   YAML::Node back = YAML::Load(contract.decrypted_text);
@@ -103,6 +179,7 @@ Result<Contract> ParseTree(const YAML::Node& root, const TokenDecryptor& decrypt
       return MakeError(key + ": the decrypted section cannot be written back as YAML unchanged");
     }
   }
+  SEA_ASSIGN_OR_RETURN(contract.env_workload_signature, SignatureOf(signature_inputs));
   return contract;
 }
 

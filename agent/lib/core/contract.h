@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/bytes.h"
 #include "core/result.h"
 
 namespace seattest {
@@ -14,15 +15,34 @@ namespace seattest {
 // Decrypts one hyper-protect-basic token to its plaintext.
 using TokenDecryptor = std::function<Result<std::string>(std::string_view token)>;
 
+// envWorkloadSignature, IBM's contract signature: RSASSA-PKCS1-v1_5 with SHA-256 over the workload
+// token followed by the env token (as they stand in the contract, nothing between them), checked
+// with env.signingKey. What the crypto layer needs to check it.
+struct EnvWorkloadSignature {
+  std::string signed_data;      // EnvWorkloadSignedData(workload token, env token)
+  Bytes signature;              // envWorkloadSignature, base64-decoded
+  std::string signing_key_pem;  // env.signingKey: a PEM public key or certificate
+};
+
+// The bytes envWorkloadSignature signs.
+inline std::string EnvWorkloadSignedData(std::string_view workload_token, std::string_view env_token) {
+  return std::string(workload_token) + std::string(env_token);
+}
+
 struct Contract {
   // The effective PEM of attestationPublicKey (PEM given as text, base64 of it, or a token), when
   // the contract has one. Not yet checked to be a key: that is the crypto layer's job.
   std::optional<std::string> attestation_public_key_pem;
+  // When the contract has envWorkloadSignature: what it signs and the key to check it with. Not
+  // yet checked: that is the crypto layer's job.
+  std::optional<EnvWorkloadSignature> env_workload_signature;
   // user-data.decrypted: the contract, key by key in its order, tokens replaced by plaintext.
   std::string decrypted_text;
 };
 
-// Every error names the contract key it is about. `source` names the file.
+// Every error names the contract key it is about. `source` names the file. With
+// envWorkloadSignature, workload and env must both be tokens and env must have signingKey; env
+// with signingKey needs envWorkloadSignature.
 Result<Contract> ParseContract(std::string_view user_data, std::string_view source,
                                const TokenDecryptor& decrypt);
 

@@ -32,7 +32,84 @@ bool LiteralSafe(std::string_view s) {
   return true;
 }
 
+// A string yaml-cpp's literal block style carries unchanged: one final line break, no leading
+// white space, nothing a literal block cannot hold.
+bool SimpleLiteral(const std::string& s) {
+  return s.size() > 1 && s.find('\n') < s.size() - 1 && s.back() == '\n' && s[s.size() - 2] != '\n' &&
+         s.front() != ' ' && s.front() != '\t' && s.find(" \n") == std::string::npos && LiteralSafe(s);
+}
+
+void EmitKeepingTypes(YAML::Emitter& out, const YAML::Node& node, bool literals) {
+  switch (node.Type()) {
+    case YAML::NodeType::Map:
+      out << YAML::BeginMap;
+      for (const auto& kv : node) {
+        out << YAML::Key;
+        EmitKeepingTypes(out, kv.first, literals);
+        out << YAML::Value;
+        EmitKeepingTypes(out, kv.second, literals);
+      }
+      out << YAML::EndMap;
+      return;
+    case YAML::NodeType::Sequence:
+      out << YAML::BeginSeq;
+      for (const auto& item : node) EmitKeepingTypes(out, item, literals);
+      out << YAML::EndSeq;
+      return;
+    case YAML::NodeType::Scalar:
+      if (node.Tag() == "!") {  // quoted (or a block scalar) in the source: a string
+        out << (literals && SimpleLiteral(node.Scalar()) ? YAML::Literal : YAML::DoubleQuoted) << node.Scalar();
+        return;
+      }
+      if (!node.Tag().empty() && node.Tag() != "?") out << YAML::VerbatimTag(node.Tag());
+      out << node.Scalar();
+      return;
+    default:
+      out << YAML::Null;
+  }
+}
+
+// A node made in code has no tag; read from text, a plain scalar has "?".
+std::string_view PlainTag(const std::string& tag) { return tag.empty() ? std::string_view("?") : tag; }
+
+// Same structure, order, values and tags (quoted vs plain).
+bool SameYaml(const YAML::Node& a, const YAML::Node& b) {
+  if (a.Type() != b.Type()) return false;
+  switch (a.Type()) {
+    case YAML::NodeType::Scalar:
+      return a.Scalar() == b.Scalar() && PlainTag(a.Tag()) == PlainTag(b.Tag());
+    case YAML::NodeType::Sequence:
+    case YAML::NodeType::Map: {
+      if (a.size() != b.size()) return false;
+      for (auto i = a.begin(), j = b.begin(); i != a.end(); ++i, ++j) {
+        if (a.IsMap() ? !SameYaml(i->first, j->first) || !SameYaml(i->second, j->second) : !SameYaml(*i, *j)) {
+          return false;
+        }
+      }
+      return true;
+    }
+    default:
+      return true;
+  }
+}
+
 }  // namespace
+
+Result<std::string> RenderYamlKeepingTypes(const YAML::Node& node) {
+  try {
+    for (bool literals : {true, false}) {
+      YAML::Emitter out;
+      out.SetIndent(2);
+      EmitKeepingTypes(out, node, literals);
+      if (!out.good()) continue;
+      std::string text = std::string(out.c_str()) + "\n";
+      if (SameYaml(YAML::Load(text), node)) return text;
+    }
+  } catch (const std::exception& e) {
+    return MakeError(std::string("cannot be written as YAML: ") + e.what());
+  }
+  return MakeError("cannot be written back as YAML unchanged");
+}
 
 std::optional<std::string> RenderLiteralBlock(std::string_view text, int indent) {
   // YAML's indentation indicator is one digit.
