@@ -46,7 +46,7 @@ while IFS= read -r line; do
 done <"$dir/dec/se-checksums.txt"
 
 printf '\n==== the auditor'"'"'s verdict: se-attest verify (certificate chain, signature, every line, reference values)\n'
-cat "$dir/verify.txt"
+cat "$dir/verify.txt" || rc=1
 grep -q '^verdict: VERIFIED' "$dir/verify.txt" || rc=1
 
 printf '\n==== checks: %s (details: %s)\n' "$(tail -n1 "$work/demo-checks.log")" "$work/demo-checks.log"

@@ -89,7 +89,7 @@ mount -t proc proc tree/proc
 mount -t sysfs sysfs tree/sys
 t1=$(date +%s)
 chroot tree dracut --quiet --no-hostonly --no-hostonly-cmdline --force \
-  -m "systemd systemd-initrd systemd-journald systemd-udevd udev-rules base se-attest" \
+  -m "systemd systemd-initrd systemd-journald systemd-udevd udev-rules dracut-systemd base se-attest" \
   /boot/initrd-dracut.img "$kver"
 echo "dracut: $(($(date +%s) - t1)) s"
 t1=$(date +%s)

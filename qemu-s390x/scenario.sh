@@ -16,8 +16,9 @@ cidata-vfat-upper  dracut           vfat-upper pem      no  -                   
 tampered-root      dracut           iso        plain    yes -                                   integrity
 tampered-rd-shell  dracut           iso        plain    yes rd.shell,rd.break                   integrity
 tampered-emergency dracut           iso        plain    yes systemd.unit=emergency.target       integrity
-rd-emergency       dracut           iso        plain    yes rd.systemd.unit=emergency.target    no-shell
-rd-rescue          dracut           iso        plain    yes rd.systemd.unit=rescue.target       no-shell
+rd-emergency       dracut           iso        plain    no  rd.systemd.unit=emergency.target    no-shell
+rd-rescue          dracut           iso        plain    no  rd.systemd.unit=rescue.target       no-shell
+rd-break-pivot     dracut           iso        plain    no  rd.break=pre-pivot                  no-shell
 bad-token          dracut           iso        badtoken no  -                                   contract
 no-cidata          dracut           none       -        no  -                                   no-cidata
 two-cidata         dracut           two-iso    plain    no  -                                   ambiguous
@@ -47,9 +48,8 @@ make_contract() {  # make_contract KIND > user-data
   printf 'type: workload\ncompose:\n  archive: H4sIAAAAqemu\n' >workload.yaml
   case $1 in
   badtoken)
-    # One character of the token's first part swapped: not decryptable with the contract key.
-    echo "workload: $("$work/se-attest" encrypt --to "$work/keys/contract.crt" workload.yaml |
-      sed 's/^\(hyper-protect-basic\.\)\(.\)\(.\)/\1\3\2/')" ;;
+    # One character of the token's RSA part changed: not decryptable with the contract key.
+    echo "workload: $("$work/se-attest" encrypt --to "$work/keys/contract.crt" workload.yaml | corrupt_token)" ;;
   *) echo "workload: $(openssl_token "$work/keys/contract.crt" workload.yaml)" ;;
   esac
   printf 'env: |\n    type: env\n'

@@ -162,6 +162,14 @@ check "plain: agent exits 0" test "$rc" = 0
 check "plain: no .enc, no attestationPublicKey" test ! -e out1/se-checksums.txt.enc -a ! -e out1/attestationPublicKey
 check_record plain out1/se-checksums.txt out1 cidata1.img cidata1.d -
 check "plain: the measured devices are unmounted again" bash -c "! grep -qE '$DISK|$CIDATA' /proc/mounts"
+# The output folder's filesystem full half-way through (16 KiB: a few files fit): exit 4, and
+# nothing is left, not even the files that were written whole.
+mkdir -p out-full && mount -t tmpfs -o size=16k tmpfs out-full
+"$AGENT" --config "$CONFIG" --output out-full --sysinfo sysinfo 2>agent-full.err
+rc=$?
+check "full output filesystem: exit 4, naming the output folder" bash -c "[ $rc = 4 ] && grep -q 'out-full' agent-full.err"
+check "full output filesystem: nothing left in it" test -z "$(ls -A out-full)"
+umount out-full
 AUDIT=(--cert keys/attestation.crt --chain keys/intermediate-ca.crt --ca keys/root-ca.crt --reference sealed/reference.yaml)
 "$SE_ATTEST" verify out1 "${AUDIT[@]}" --contract contract-plain.yaml --machine 3932/02/860A8 >verify1.txt 2>&1
 check "plain: se-attest verify: verified, exit 0" bash -c "[ $? = 0 ] && grep -q '^verdict: VERIFIED' verify1.txt"
@@ -203,6 +211,38 @@ cp -a out2 out2-tampered && chmod u+w out2-tampered/cidata/user-data && printf '
 "$SE_ATTEST" verify out2-tampered "${AUDIT[@]}" --key auditor.key >verify2t.txt 2>&1
 check "pem: one byte added to the folder's user-data: verify exit 1, naming it" \
   bash -c "[ $? = 1 ] && grep -q '^FAIL *cidata/user-data' verify2t.txt"
+
+# The agent killed (SIGKILL) at random moments: afterwards the folder holds a complete, verifiable
+# record or none at all — never a record without its signature, never a plaintext record.
+t0=$(date +%s%N)
+run_agent out-kill
+run_ns=$(($(date +%s%N) - t0))
+kills=0 complete=0 empty=0 broken=0 leftover=0
+for i in $(seq 1 60); do
+  rm -rf out-kill && mkdir -p out-kill
+  "$AGENT" --config "$CONFIG" --output out-kill --sysinfo sysinfo 2>/dev/null &
+  pid=$!
+  sleep "$(awk -v n="$run_ns" -v r="$RANDOM" 'BEGIN { printf "%.4f", 1.3 * n / 1e9 * r / 32767 }')"
+  kill -9 "$pid" 2>/dev/null && kills=$((kills + 1))
+  wait "$pid" 2>/dev/null
+  if [ -e out-kill/se-checksums.txt ]; then
+    broken=$((broken + 1))  # encryption was asked for: a plaintext record must never appear
+  elif [ -e out-kill/se-checksums.txt.enc ]; then
+    if "$SE_ATTEST" verify out-kill "${AUDIT[@]}" --key auditor.key >verify-kill.txt 2>&1; then
+      complete=$((complete + 1))
+    else
+      broken=$((broken + 1)); sed 's/^/#   /' verify-kill.txt | grep -v '^#   pass'
+    fi
+  else
+    empty=$((empty + 1))
+  fi
+  # A killed agent cannot unmount what it mounted read-only (the root partition, cidata).
+  for m in $(awk -v a="$ROOT_DEV" -v b="$CIDATA" '$1 == a || $1 == b { print $2 }' /proc/mounts); do
+    umount "$m" && leftover=$((leftover + 1))
+  done
+done
+echo "# kill test: one run takes $((run_ns / 1000000)) ms; 60 runs, killed at 0 to 1.3 times that, $kills killed in flight: $complete complete and verified, $empty without a record, $broken broken; $leftover read-only mounts left behind"
+check "killed at random moments: never a partial or plaintext record ($complete complete, $empty none)" test "$broken" = 0
 check "pem: no plaintext record anywhere in the output folder" bash -c "! grep -rqs 'Machine Type/Plant/Serial' out2"
 detach "$CIDATA"
 
@@ -275,7 +315,7 @@ check "altered envWorkloadSignature: exit 3, naming it, nothing written" \
 detach "$CIDATA"
 
 # 5. A corrupted token in the contract: invalid contract, nothing written.
-sed 's/^\(workload: hyper-protect-basic\.\)\(.\)\(.\)/\1\3\2/' contract-plain.yaml >contract-bad.yaml
+corrupt_token <contract-plain.yaml >contract-bad.yaml
 make_cidata cidata5 cidata contract-bad.yaml || die "mkfs cidata"
 attach_loop cidata5.img || die "losetup cidata"
 CIDATA=$LOOP_DEV

@@ -61,6 +61,13 @@ openssl_token() {
 
 # sources_decrypt_script SHARED OUT: the decrypt script of the HPCR attestation document
 # (spec/sources/004_...), extracted unchanged.
+# corrupt_token: stdin to stdout, the first character of every token's RSA part replaced by
+# another one (A, or B where it was A): never a no-op, unlike swapping two characters that may
+# be equal. The token no longer decrypts with the right key.
+corrupt_token() {
+  sed -E 's/(hyper-protect-basic\.)A/\1B/; t; s/(hyper-protect-basic\.)./\1A/'
+}
+
 sources_decrypt_script() {
   sed -n '/^#!\/bin\/bash/,/--out se-checksums.txt$/p' "$1/spec/sources/004_62851196aa14877a.txt" >"$2"
   [ -s "$2" ]

@@ -365,5 +365,12 @@ INSTANTIATE_TEST_SUITE_P(
                          "env.signingKey: appears twice"}),
     [](const auto& p) { return std::string(p.param.name); });
 
+TEST(ContractLimitsTest, BillionLaughsIsAnInvalidContractNotAHang) {
+  ContractKeyDecryptor decryptor;
+  auto c = ParseContract(Fixture("contract/billion-laughs.yaml"), "user-data", decryptor.Get());
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.error().message.find("YAML nodes with aliases expanded"), std::string::npos) << c.error().message;
+}
+
 }  // namespace
 }  // namespace seattest

@@ -290,6 +290,8 @@ INSTANTIATE_TEST_SUITE_P(
         LintCase{"machine_not_second", "1.0\nx\nMachine Type/Plant/Serial: 3932/02/860A8\n" + H('a') + " baseimage\n",
                  "second line"},
         LintCase{"carriage_return", "1.0\r\n" + H('a') + " baseimage\n", "carriage return"},
+        LintCase{"escape_in_version", "1.0\x1b[8m\n" + H('a') + " baseimage\n", "control character"},
+        LintCase{"tab_in_name", "1.0\n" + H('a') + " base\timage\n", "control character"},
         LintCase{"text_after_last_newline", "1.0\n" + H('a') + " baseimage\ntrailing", "expected '<64"}),
     [](const ::testing::TestParamInfo<LintCase>& param) { return std::string(param.param.name); });
 

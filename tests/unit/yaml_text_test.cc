@@ -127,5 +127,20 @@ TEST(RenderStringEntryTest, KeyThatNeedsQuoting) {
   EXPECT_EQ(ReadEntry(entry, "a: b"), "value\n") << entry;
 }
 
+TEST(CheckYamlNodeCountTest, CountsAliasesExpanded) {
+  // 1 map + 2 keys + a list of 3 + the list again through its alias: 1 + 2 + 4 + 4 = 11 nodes.
+  const YAML::Node doc = YAML::Load("a: &x [1, 2, 3]\nb: *x\n");
+  EXPECT_TRUE(CheckYamlNodeCount(doc, 11).ok());
+  const Status s = CheckYamlNodeCount(doc, 10);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.error().message.find("more than 10 YAML nodes"), std::string::npos) << s.error().message;
+}
+
+TEST(CheckYamlNodeCountTest, BillionLaughsStopsAtTheLimit) {
+  const YAML::Node doc = YAML::Load(test::Fixture("contract/billion-laughs.yaml"));
+  EXPECT_FALSE(CheckYamlNodeCount(doc).ok());
+  EXPECT_TRUE(CheckYamlNodeCount(YAML::Load(test::Fixture("contract/plain.yaml"))).ok());
+}
+
 }  // namespace
 }  // namespace seattest

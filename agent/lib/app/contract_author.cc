@@ -73,6 +73,7 @@ Result<SectionFile> ReadSectionFile(const char* name, const std::string& path) {
   } catch (const YAML::Exception& e) {
     return MakeError(f.where() + ": line " + std::to_string(e.mark.line + 1) + ": malformed YAML: " + e.msg);
   }
+  if (auto s = CheckYamlNodeCount(f.mapping); !s) return WithContext(f.where(), s.error());
   if (auto s = CheckNoDuplicateKeys(f.mapping); !s) return WithContext(f.where(), s.error());
   return f;
 }

@@ -1,7 +1,9 @@
 #include "app/verify.h"
 
 #include <sys/stat.h>
+#include <yaml-cpp/yaml.h>
 
+#include <ctime>
 #include <optional>
 #include <utility>
 
@@ -10,6 +12,7 @@
 #include "core/record.h"
 #include "core/reference.h"
 #include "core/token_format.h"
+#include "core/yaml_text.h"
 #include "crypto/chain.h"
 #include "crypto/keys.h"
 #include "crypto/rsa.h"
@@ -28,6 +31,13 @@ constexpr std::size_t kSignatureBytes = 512;  // RSA-4096
 constexpr std::string_view kFolderFiles[] = {kNameMetaData, kNameUserData, kNameVendorData,
                                              kNameAttestationPublicKey, "user-data.decrypted"};
 
+std::string UtcText(std::time_t t) {
+  std::tm tm{};
+  char buf[32];
+  if (gmtime_r(&t, &tm) == nullptr || std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0) return "?";
+  return buf;
+}
+
 bool Exists(const std::string& path) {
   struct stat st {};
   return lstat(path.c_str(), &st) == 0;
@@ -38,7 +48,11 @@ std::string Fingerprint(const EVP_PKEY* key) {
   return fp ? "SHA256:" + ToHex(*fp) : "(no fingerprint)";
 }
 
-std::string FirstLine(std::string_view text) { return std::string(text.substr(0, text.find('\n'))); }
+// One-line files of the folder (se-version, se-commit-id) hold the value and a newline, nothing else.
+std::string WithoutFinalNewline(std::string_view text) {
+  if (!text.empty() && text.back() == '\n') text.remove_suffix(1);
+  return std::string(text);
+}
 
 struct NamedCert {
   std::string path;
@@ -125,6 +139,18 @@ class Verifier {
 
   std::string InFolder(std::string_view name) const { return o_.folder + "/" + std::string(name); }
 
+  // A file of the folder, as the instance sent it: a regular file, no symbolic link as its name
+  // or as the cidata folder (O_NOFOLLOW covers only the last component), no device node.
+  Result<Bytes> ReadFolderFile(std::string_view name) const {
+    if (name.rfind("cidata/", 0) == 0) {
+      struct stat st {};
+      if (lstat(InFolder("cidata").c_str(), &st) == 0 && !S_ISDIR(st.st_mode)) {
+        return MakeError(InFolder("cidata") + ": not a folder (a symbolic link?)");
+      }
+    }
+    return ReadFile(InFolder(name), kMaxFile, Follow::kNoSymlinks);
+  }
+
   // --- the record: found, decrypted, read --------------------------------------------------
   bool LoadRecord() {
     std::string path = o_.record_path;
@@ -137,17 +163,38 @@ class Verifier {
         return false;
       }
       path = Exists(enc) ? enc : plain;
+      record_in_folder_ = true;
     }
-    auto data = ReadFile(path, kMaxFile);
+    // A folder without its record has lost it (a failure); a --record that cannot be read is bad input.
+    auto data = record_in_folder_ ? ReadFile(path, kMaxFile, Follow::kNoSymlinks) : ReadFile(path, kMaxFile);
     if (!data) {
-      report_.Add({.id = "record", .title = "record", .status = CheckStatus::kError, .required = true,
-                   .detail = data.error().message});
+      report_.Add({.id = "record", .title = "record", .status = record_in_folder_ ? CheckStatus::kFail : CheckStatus::kError,
+                   .required = true, .detail = data.error().message});
       return false;
     }
     record_source_ = path;
     record_file_ = std::string(AsText(*data));
     encrypted_ = LooksLikeToken(record_file_);
+    const bool named_enc = path.size() >= 4 && path.compare(path.size() - 4, 4, ".enc") == 0;
+    if (record_in_folder_ && named_enc != encrypted_) {
+      report_.Add({.id = "record", .title = "record", .status = CheckStatus::kFail, .required = true,
+                   .detail = path + (encrypted_ ? " holds a token but is not named .enc" : " is named .enc but holds no token")});
+      return false;
+    }
     return true;
+  }
+
+  // The auditor's --attestation-public-key, when given and readable (reported in CheckExpectations).
+  EVP_PKEY* ExpectedRecipient() {
+    if (!expected_recipient_loaded_) {
+      expected_recipient_loaded_ = true;
+      if (!o_.attestation_public_key_path.empty()) {
+        if (auto pem = ReadFile(o_.attestation_public_key_path, kMaxFile)) {
+          if (auto key = PublicKeyFromPem(AsText(*pem), o_.attestation_public_key_path)) expected_recipient_ = std::move(*key);
+        }
+      }
+    }
+    return expected_recipient_.get();
   }
 
   // The key of the folder's attestationPublicKey file, when there is one that parses.
@@ -155,7 +202,7 @@ class Verifier {
     if (!folder_recipient_loaded_) {
       folder_recipient_loaded_ = true;
       if (!o_.folder.empty()) {
-        if (auto pem = ReadFile(InFolder(kNameAttestationPublicKey), kMaxFile)) {
+        if (auto pem = ReadFolderFile(kNameAttestationPublicKey)) {
           if (auto key = PublicKeyFromPem(AsText(*pem), kNameAttestationPublicKey)) folder_recipient_ = std::move(*key);
         }
       }
@@ -167,7 +214,7 @@ class Verifier {
     Check c{.id = "decryption", .title = "record decryption (" + record_source_ + ")"};
     if (!encrypted_) {
       c.required = false;
-      if (!o_.folder.empty() && Exists(InFolder(kNameAttestationPublicKey))) {
+      if (record_in_folder_ && Exists(InFolder(kNameAttestationPublicKey))) {
         c.status = CheckStatus::kFail;
         c.detail = "the record is plain, but the folder has attestationPublicKey: the agent encrypts the record then";
       } else {
@@ -191,16 +238,18 @@ class Verifier {
       report_.Add(std::move(c));
       return;
     }
-    // Wrong key (bad input) or an altered .enc (a failure)? The folder's attestationPublicKey
-    // says which key the agent encrypted for.
-    EVP_PKEY* recipient = FolderRecipient();
+    // Wrong key (bad input) or an altered .enc (a failure)? The key the agent encrypted for is
+    // the auditor's own attestationPublicKey when given (trusted), else the folder's (sent by the
+    // instance, so only a hint).
+    EVP_PKEY* recipient = ExpectedRecipient();
+    const std::string whose = recipient != nullptr ? "--attestation-public-key" : "the folder's attestationPublicKey";
+    if (recipient == nullptr) recipient = FolderRecipient();
     if (recipient != nullptr && EVP_PKEY_eq(recipient, key_.get()) != 1) {
       c.status = CheckStatus::kError;
-      c.detail = "wrong private key: --key is " + Fingerprint(key_.get()) + ", the folder's attestationPublicKey is " +
-                 Fingerprint(recipient);
+      c.detail = "wrong private key: --key is " + Fingerprint(key_.get()) + ", " + whose + " is " + Fingerprint(recipient);
     } else if (recipient != nullptr) {
       c.status = CheckStatus::kFail;
-      c.detail = "the key is the folder's attestationPublicKey, yet the record does not decrypt: it was altered (" +
+      c.detail = "--key is the private key of " + whose + ", yet the record does not decrypt: it was altered (" +
                  plain.error().message + ")";
     } else {
       c.status = CheckStatus::kError;
@@ -247,7 +296,7 @@ class Verifier {
       report_.Add(std::move(c));
       return;
     }
-    auto sig = ReadFile(sig_path, kMaxFile);
+    auto sig = o_.signature_path.empty() ? ReadFolderFile(kSignatureFile) : ReadFile(sig_path, kMaxFile);
     if (!sig) {
       // A folder without its signature has lost something; a --signature that cannot be read is bad input.
       c.status = o_.signature_path.empty() ? CheckStatus::kFail : CheckStatus::kError;
@@ -320,6 +369,7 @@ class Verifier {
     for (const NamedCert& c : chain_) in.intermediates.push_back(c.cert.get());
     for (const NamedCert& c : cas_) in.anchors.push_back(c.cert.get());
     for (const X509CrlPtr& crl : crls_) in.crls.push_back(crl.get());
+    chain.title += " at " + UtcText(o_.at);
     auto verdict = VerifyChain(in);
     if (!verdict) {
       chain.status = CheckStatus::kError;
@@ -332,7 +382,8 @@ class Verifier {
       chain.detail = cert->path + ": " + usage;
     } else {
       chain.status = CheckStatus::kPass;
-      chain.detail = verdict->path + (crls_.empty() ? "" : "; not revoked in the CRLs given");
+      chain.detail = verdict->path + (crls_.empty() ? "" : "; the attestation certificate is not revoked in the CRLs given"
+                                                             " (the CAs above it are not checked for revocation)");
       if (verdict->days_left < kExpiryWarningDays) {
         chain.status = CheckStatus::kWarning;
         chain.detail += "; " + verdict->first_to_expire + " expires in " + std::to_string(verdict->days_left) + " days";
@@ -392,22 +443,23 @@ class Verifier {
       if (!present) {
         c.status = CheckStatus::kFail;
         c.detail = "listed in the record, missing from the folder (" + path + ")";
-      } else if (auto d = HashPath(path, Follow::kNoSymlinks); !d) {
+      } else if (auto data = ReadFolderFile(name); !data) {
         c.status = CheckStatus::kFail;
-        c.detail = d.error().message;
+        c.detail = data.error().message;
+      } else if (!listed && name == "user-data.decrypted") {
+        CheckDecryptedContract(std::move(c), AsText(*data));
+        continue;
       } else if (!listed) {
-        // The agent publishes user-data.decrypted without a line (SPEC); anything else unlisted was added.
-        if (name == "user-data.decrypted") continue;
         c.status = CheckStatus::kFail;
         c.detail = "in the folder but not in the record";
       } else {
-        CompareLine(std::move(c), name, d->digest, "sha256 of " + path, RecordSide::kExpected);
+        CompareLine(std::move(c), name, Sha256Of(*data), "sha256 of " + path, RecordSide::kExpected);
         continue;
       }
       report_.Add(std::move(c));
     }
     Check v{.id = "file:se-version", .title = "se-version"};
-    auto version = ReadFile(InFolder("se-version"), kMaxFile);
+    auto version = ReadFolderFile("se-version");
     const std::string record_version = lint_->record.header.empty() ? "" : lint_->record.header.front();
     if (!version) {
       v.status = CheckStatus::kFail;
@@ -415,11 +467,56 @@ class Verifier {
     } else {
       v.expected = record_version;
       v.expected_source = "the record's first line";
-      v.actual = FirstLine(AsText(*version));
+      v.actual = WithoutFinalNewline(AsText(*version));
       v.actual_source = InFolder("se-version");
       v.status = v.expected == v.actual ? CheckStatus::kPass : CheckStatus::kFail;
     }
     report_.Add(std::move(v));
+  }
+
+  // user-data.decrypted has no record line (SPEC): what can be checked without the contract key
+  // is that it has exactly the contract's sections and that every plain section is the contract's.
+  // The plaintext of encrypted sections is not covered by anything: a warning says so.
+  void CheckDecryptedContract(Check c, std::string_view decrypted) {
+    c.title = "user-data.decrypted (no record line: checked against cidata/user-data)";
+    auto user_data = ReadFolderFile(kNameUserData);
+    auto fail = [&](std::string why) {
+      c.status = CheckStatus::kFail;
+      c.detail = std::move(why);
+      report_.Add(std::move(c));
+    };
+    if (!user_data) return fail("nothing to compare with: " + user_data.error().message);
+    YAML::Node contract, plain;
+    try {
+      contract = YAML::Load(std::string(AsText(*user_data)));
+      plain = YAML::Load(std::string(decrypted));
+    } catch (const YAML::Exception& e) {
+      return fail("not YAML: " + e.msg);
+    }
+    if (!CheckYamlNodeCount(contract) || !CheckYamlNodeCount(plain)) return fail("too many YAML nodes");
+    if (!contract.IsMap() || !plain.IsMap()) return fail("not a mapping of contract sections");
+    std::vector<std::string> encrypted;
+    for (const auto& kv : contract) {
+      const std::string key = kv.first.Scalar();
+      const YAML::Node mine = plain[key];
+      if (!mine) return fail("section '" + key + "' of cidata/user-data is missing");
+      if (kv.second.IsScalar() && LooksLikeToken(kv.second.Scalar())) {
+        if (!mine.IsScalar()) return fail("section '" + key + "' is not the plaintext of a token");
+        encrypted.push_back(key);
+      } else if (YAML::Dump(kv.second) != YAML::Dump(mine)) {
+        return fail("section '" + key + "' differs from cidata/user-data");
+      }
+    }
+    if (plain.size() != contract.size()) return fail("has sections that cidata/user-data does not have");
+    c.status = encrypted.empty() ? CheckStatus::kPass : CheckStatus::kWarning;
+    c.detail = "the same sections as cidata/user-data, plain ones equal";
+    if (!encrypted.empty()) {
+      std::string names;
+      for (const std::string& k : encrypted) names += (names.empty() ? "" : ", ") + k;
+      c.detail += "; the plaintext of the encrypted sections (" + names +
+                  ") is covered by nothing the auditor can check without the contract key";
+    }
+    report_.Add(std::move(c));
   }
 
   void CheckReference() {
@@ -439,14 +536,17 @@ class Verifier {
     }
     report_.Add(std::move(v));
 
-    Check commit{.id = "reference:commit-id", .title = "reference commit id", .expected = reference_->commit_id,
-                 .expected_source = src};
-    if (auto data = o_.folder.empty() ? Result<Bytes>(MakeError("no folder")) : ReadFile(InFolder("se-commit-id"), kMaxFile)) {
-      commit.actual = FirstLine(AsText(*data));
+    Check commit{.id = "reference:commit-id", .title = "reference commit id", .required = !o_.folder.empty(),
+                 .expected = reference_->commit_id, .expected_source = src};
+    if (o_.folder.empty()) {
+      commit.detail = "no folder (se-commit-id is not in the record)";
+    } else if (auto data = ReadFolderFile("se-commit-id"); !data) {
+      commit.status = CheckStatus::kFail;
+      commit.detail = data.error().message;
+    } else {
+      commit.actual = WithoutFinalNewline(AsText(*data));
       commit.actual_source = InFolder("se-commit-id");
       commit.status = commit.actual == commit.expected ? CheckStatus::kPass : CheckStatus::kFail;
-    } else {
-      commit.detail = data.error().message;
     }
     report_.Add(std::move(commit));
 
@@ -476,7 +576,13 @@ class Verifier {
     if (!o_.expect_cidata_dir.empty()) {
       for (std::string_view name : {kNameMetaData, kNameUserData, kNameVendorData}) {
         const std::string path = o_.expect_cidata_dir + "/" + std::string(name.substr(name.find('/') + 1));
-        if (!Exists(path)) continue;
+        if (!Exists(path)) {
+          if (Line(name) == nullptr) continue;  // neither expected nor there
+          report_.Add({.id = "expected:" + std::string(name), .title = "the " + std::string(name) + " you expect",
+                       .status = CheckStatus::kFail, .required = true,
+                       .detail = "the record has a '" + std::string(name) + "' line, and " + path + " does not exist"});
+          continue;
+        }
         if (auto d = HashPath(path)) {
           CompareLine({.id = "expected:" + std::string(name), .title = "the " + std::string(name) + " you expect",
                        .required = true}, name, d->digest, "sha256 of " + path, RecordSide::kActual);
@@ -539,8 +645,9 @@ class Verifier {
   std::optional<std::string> plaintext_;
   std::optional<RecordLint> lint_;
   const NamedCert* signer_ = nullptr;
-  EvpPkeyPtr folder_recipient_;
-  bool folder_recipient_loaded_ = false;
+  EvpPkeyPtr folder_recipient_, expected_recipient_;
+  bool folder_recipient_loaded_ = false, expected_recipient_loaded_ = false;
+  bool record_in_folder_ = false;
 };
 
 }  // namespace

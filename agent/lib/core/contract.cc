@@ -65,10 +65,13 @@ struct SignatureInputs {
   std::string signature_line;
 };
 
-// A decrypted section as YAML; an undefined node when it is not YAML (a section need not be).
+// A decrypted section as YAML; an undefined node when it is not YAML (a section need not be) or
+// has more nodes than CheckYamlNodeCount allows.
 YAML::Node LoadQuietly(const std::string& text) {
   try {
-    return YAML::Load(text);
+    YAML::Node node = YAML::Load(text);
+    if (!CheckYamlNodeCount(node)) return YAML::Node(YAML::NodeType::Undefined);
+    return node;
   } catch (const YAML::Exception&) {
     return YAML::Node(YAML::NodeType::Undefined);
   }
@@ -194,6 +197,7 @@ Result<Contract> ParseContract(std::string_view user_data, std::string_view sour
     if (documents.size() != 1) {
       return MakeError(where + ": " + std::to_string(documents.size()) + " YAML documents, expected one");
     }
+    if (auto s = CheckYamlNodeCount(documents.front()); !s) return WithContext(where, s.error());
     auto contract = ParseTree(documents.front(), decrypt);
     if (!contract) return WithContext(where, contract.error());
     return contract;

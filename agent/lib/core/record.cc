@@ -27,6 +27,14 @@ bool IsHexAnyCase(std::string_view s) {
   return true;
 }
 
+// Tabs, escapes and the like: nothing a record line needs, and what a terminal would act on.
+bool HasControl(std::string_view s) {
+  for (char c : s) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 Record MakeRecord(std::string_view version, std::string_view machine,
@@ -123,7 +131,11 @@ RecordLint LintRecord(std::string_view text) {
   for (std::size_t i = 0; i < r.header.size(); ++i) {
     const std::string& line = r.header[i];
     const std::string where = "record: line " + std::to_string(i + 1);
-    if (line.find('\r') != std::string::npos) lint.problems.push_back(where + ": carriage return");
+    if (line.find('\r') != std::string::npos) {
+      lint.problems.push_back(where + ": carriage return");
+    } else if (HasControl(line)) {
+      lint.problems.push_back(where + ": a control character");
+    }
     if (line.size() >= 64 && IsHexAnyCase(std::string_view(line).substr(0, 64))) {
       lint.problems.push_back(where + ": almost a hash line (expected '<64 lower-case hex digits> <name>')");
     }
@@ -150,6 +162,7 @@ RecordLint LintRecord(std::string_view text) {
   std::string unknown;
   for (const RecordEntry& e : r.entries) {
     if (!seen.insert(e.name).second) lint.problems.push_back("record: '" + e.name + "' appears twice");
+    if (HasControl(e.name)) lint.problems.push_back("record: a name with a control character");
     if (!IsKnownRecordName(e.name)) unknown += (unknown.empty() ? "" : ", ") + e.name;
   }
   if (!unknown.empty()) lint.notes.push_back("names outside the SPEC: " + unknown);

@@ -19,6 +19,42 @@ std::string_view JsonVerdict(Verdict verdict) { return kVerdictNames[static_cast
 
 bool Passed(CheckStatus s) { return s == CheckStatus::kPass || s == CheckStatus::kWarning; }
 
+// The length of the valid UTF-8 sequence at s[i], or 0 when there is none (overlong forms and
+// surrogates included).
+std::size_t Utf8Length(std::string_view s, std::size_t i) {
+  const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+  const unsigned char c = b(i);
+  std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
+  if (n == 0 || i + n > s.size()) return 0;
+  for (std::size_t k = 1; k < n; ++k) {
+    if ((b(i + k) & 0xc0) != 0x80) return 0;
+  }
+  if (n == 2 && c < 0xc2) return 0;
+  if (n == 3 && ((c == 0xe0 && b(i + 1) < 0xa0) || (c == 0xed && b(i + 1) >= 0xa0))) return 0;
+  if (n == 4 && ((c == 0xf0 && b(i + 1) < 0x90) || c > 0xf4 || (c == 0xf4 && b(i + 1) >= 0x90))) return 0;
+  return n;
+}
+
+// Text from the folder is the instance's: on a terminal, control characters (an escape
+// sequence could hide the verdict) and bytes that are not UTF-8 are shown as \xNN.
+std::string Printable(std::string_view s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size();) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    const std::size_t n = Utf8Length(s, i);
+    if (n == 0 || c < 0x20 || c == 0x7f) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", c);
+      out += buf;
+      ++i;
+    } else {
+      out.append(s.substr(i, n));
+      i += n;
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 Verdict VerifyReport::verdict() const {
@@ -47,21 +83,21 @@ std::string_view StatusName(CheckStatus status) { return kStatusNames[static_cas
 std::string_view VerdictName(Verdict verdict) { return kVerdictNames[static_cast<int>(verdict)].text; }
 
 std::string RenderReportText(const VerifyReport& report) {
-  std::string out = "se-attest verify " + report.subject + "\n";
+  std::string out = "se-attest verify " + Printable(report.subject) + "\n";
   int counts[5] = {};
   for (const Check& c : report.checks) {
     ++counts[static_cast<int>(c.status)];
     char head[64];
     std::snprintf(head, sizeof head, "%-12s", std::string(StatusName(c.status)).c_str());
-    out += head + c.title;
-    if (!c.detail.empty()) out += ": " + c.detail;
+    out += head + Printable(c.title);
+    if (!c.detail.empty()) out += ": " + Printable(c.detail);
     out += "\n";
     // Values are shown where a check did not hold; --json always has them.
     if (c.status != CheckStatus::kPass && (!c.expected.empty() || !c.actual.empty())) {
-      out += "              expected " + (c.expected.empty() ? std::string("-") : c.expected);
-      if (!c.expected_source.empty()) out += "  (" + c.expected_source + ")";
-      out += "\n              actual   " + (c.actual.empty() ? std::string("-") : c.actual);
-      if (!c.actual_source.empty()) out += "  (" + c.actual_source + ")";
+      out += "              expected " + (c.expected.empty() ? std::string("-") : Printable(c.expected));
+      if (!c.expected_source.empty()) out += "  (" + Printable(c.expected_source) + ")";
+      out += "\n              actual   " + (c.actual.empty() ? std::string("-") : Printable(c.actual));
+      if (!c.actual_source.empty()) out += "  (" + Printable(c.actual_source) + ")";
       out += "\n";
     }
   }
@@ -75,7 +111,19 @@ std::string RenderReportText(const VerifyReport& report) {
 
 std::string JsonString(std::string_view s) {
   std::string out = "\"";
-  for (unsigned char ch : s) {
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const unsigned char ch = static_cast<unsigned char>(s[i]);
+    if (ch >= 0x80) {
+      // Valid UTF-8 as it is; anything else is U+FFFD, so the output stays valid JSON.
+      const std::size_t n = Utf8Length(s, i);
+      if (n == 0) {
+        out += "\\ufffd";
+      } else {
+        out.append(s.substr(i, n));
+        i += n - 1;
+      }
+      continue;
+    }
     switch (ch) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;

@@ -153,4 +153,26 @@ std::string RenderStringEntry(std::string_view key, std::string_view value) {
   return out + v.c_str() + "\n";
 }
 
+Status CheckYamlNodeCount(const YAML::Node& node, std::size_t max_nodes) {
+  std::vector<YAML::Node> pending{node};
+  std::size_t count = 0;
+  while (!pending.empty()) {
+    YAML::Node n = pending.back();
+    pending.pop_back();
+    if (++count > max_nodes) {
+      return MakeError("more than " + std::to_string(max_nodes) + " YAML nodes with aliases expanded (line " +
+                       std::to_string(n.Mark().line + 1) + ")");
+    }
+    if (n.IsSequence()) {
+      for (const auto& item : n) pending.push_back(item);
+    } else if (n.IsMap()) {
+      for (const auto& kv : n) {
+        pending.push_back(kv.first);
+        pending.push_back(kv.second);
+      }
+    }
+  }
+  return {};
+}
+
 }  // namespace seattest

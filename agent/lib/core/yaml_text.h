@@ -2,6 +2,7 @@
 #pragma once
 
 #include <optional>
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -29,5 +30,13 @@ std::string RenderStringEntry(std::string_view key, std::string_view value);
 // are not kept. The text is parsed back and compared; an error when it would differ. Throws
 // nothing.
 Result<std::string> RenderYamlKeepingTypes(const YAML::Node& node);
+
+// The most nodes a contract (or a section of one) may have, counted with every alias expanded: a
+// "billion laughs" document is a few lines that expand to 10^9 nodes when written back out.
+inline constexpr std::size_t kMaxYamlNodes = 100000;
+
+// Fails when `node`, with every alias expanded, has more than `max_nodes` nodes. Stops counting
+// there, so it costs at most `max_nodes` steps whatever the document.
+Status CheckYamlNodeCount(const YAML::Node& node, std::size_t max_nodes = kMaxYamlNodes);
 
 }  // namespace seattest

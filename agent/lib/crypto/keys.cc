@@ -63,7 +63,12 @@ Result<std::vector<X509Ptr>> CertificatesFromPem(std::string_view pem, std::stri
   BioPtr bio = ReadBio(pem);
   std::vector<X509Ptr> certs;
   while (X509* raw = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)) certs.emplace_back(raw);
-  ERR_clear_error();  // the end of the bundle
+  // The end of the bundle is "no start line"; anything else is a damaged certificate in it.
+  const unsigned long err = ERR_peek_last_error();
+  if (err != 0 && !(ERR_GET_LIB(err) == ERR_LIB_PEM && ERR_GET_REASON(err) == PEM_R_NO_START_LINE)) {
+    return OpensslError(std::string(source) + ": certificate " + std::to_string(certs.size() + 1) + " cannot be read");
+  }
+  ERR_clear_error();
   if (certs.empty()) return MakeError(std::string(source) + ": no PEM certificate");
   return certs;
 }

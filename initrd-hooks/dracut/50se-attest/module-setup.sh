@@ -52,10 +52,11 @@ install() {
 
     # No shell, whatever the command line says (rd.shell, rd.break, systemd.unit=emergency.target).
     # Whole units in /etc, not drop-ins: without dracut's dracut-systemd module there is no
-    # emergency.service to drop into, and emergency.target would sit idle instead.
-    inst_multiple echo
+    # emergency.service to drop into, and emergency.target would sit idle instead. With it,
+    # rd.break=<hook> and rd.shell start dracut-emergency.service: replaced the same way.
+    inst_multiple echo rm
     local unit
-    for unit in emergency.service rescue.service; do
+    for unit in emergency.service rescue.service dracut-emergency.service; do
         inst_simple "$units/se-attest-no-shell.service" "/etc/systemd/system/$unit"
     done
     $SYSTEMCTL -q --root "$initdir" mask debug-shell.service
