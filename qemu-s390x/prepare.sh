@@ -78,9 +78,17 @@ step "seal (the demo has no base image of its own: its baseimage is the kernel i
 "$se_attest" seal --root root-part.img --root-device PARTLABEL=se-root --tarball /boot/root.tar.gz \
   --tarball-copy /run/se-attest/root.tar.gz --baseimage kernel \
   --image-version "1.0.0-qemu" --commit-id "$(cat commit-id)" \
-  --attestation-key keys/attestation.key --contract-key keys/contract.key --out sealed
+  --attestation-key keys/attestation.key --contract-key keys/contract.key --development --out sealed
 mkdir -p tree/etc/se-attest
 cp -a sealed/etc/se-attest/. tree/etc/se-attest/
+# The same image sealed for production (no --development): it must not boot outside Secure
+# Execution. Only an initramfs-tools initrd is made of it (the quicker one).
+"$se_attest" seal --root root-part.img --root-device PARTLABEL=se-root --tarball /boot/root.tar.gz \
+  --tarball-copy /run/se-attest/root.tar.gz --baseimage kernel \
+  --image-version "1.0.0-qemu" --commit-id "$(cat commit-id)" \
+  --attestation-key keys/attestation.key --contract-key keys/contract.key --out sealed-production >/dev/null
+mkdir -p tree/etc/se-attest-production
+cp -a sealed-production/etc/se-attest/. tree/etc/se-attest-production/
 
 step "initrds, made inside the tree (s390x programs under qemu-user)"
 mount --bind /dev tree/dev
@@ -96,9 +104,12 @@ t1=$(date +%s)
 # Only the modules the hooks ask for (the disks are known), gzip: a small initrd, made quickly.
 sed -i 's/^MODULES=.*/MODULES=list/; s/^#\?COMPRESS=.*/COMPRESS=gzip/' tree/etc/initramfs-tools/initramfs.conf
 chroot tree mkinitramfs -o /boot/initrd-initramfs-tools.img "$kver"
-echo "mkinitramfs: $(($(date +%s) - t1)) s"
+chroot tree env SE_ATTEST_SEALED_DIR=/etc/se-attest-production \
+  mkinitramfs -o /boot/initrd-initramfs-tools-production.img "$kver"
+echo "mkinitramfs (development and production): $(($(date +%s) - t1)) s"
 cleanup
 cp tree/boot/initrd-dracut.img initrd-dracut.img
 cp tree/boot/initrd-initramfs-tools.img initrd-initramfs-tools.img
+cp tree/boot/initrd-initramfs-tools-production.img initrd-initramfs-tools-production.img
 ls -l kernel initrd-*.img disk.img
 echo "prepare: $(($(date +%s) - t0)) s"

@@ -25,6 +25,7 @@ two-cidata         dracut           two-iso    plain    no  -                   
 itools-good-pem    initramfs-tools  iso        pem      no  -                                   record-enc
 itools-tampered    initramfs-tools  iso        plain    yes -                                   integrity
 itools-bad-token   initramfs-tools  iso        badtoken no  -                                   contract
+itools-production  initramfs-tools-production iso pem  no  -                                   not-se
 "
 if [ "${1:-}" = --list ]; then
   echo "$SCENARIOS" | awk 'NF { print $1 }'
@@ -91,7 +92,7 @@ add_disk disk.img
 
 # --- the boot ------------------------------------------------------------------------------
 cmdline="console=ttysclp0 panic=-1 loglevel=4"
-[ "$initrd" = initramfs-tools ] && cmdline="$cmdline root=PARTLABEL=se-root"
+[ "${initrd#initramfs-tools}" != "$initrd" ] && cmdline="$cmdline root=PARTLABEL=se-root"
 [ "$extra" = - ] || cmdline="$cmdline ${extra//,/ }"
 start=$(date +%s.%N)
 timeout 600 qemu-system-s390x -M s390-ccw-virtio -accel tcg -cpu max -m 1024 -nographic -no-reboot \
@@ -107,7 +108,7 @@ check "$name: the guest powered itself off (no hang, no reboot loop)" test "$rc"
 check "$name: no shell was offered" \
   bash -c "! grep -qE 'emergency mode|Give root password|maintenance|\\(initramfs\\)|dracut:/#|Entering emergency' console.log"
 check "$name: the console says this is not a Secure Execution guest" \
-  bash -c "[ $expect = no-shell ] || grep -q 'NOT a protected guest' console.log"
+  bash -c "[ $expect = no-shell ] || grep -qE 'NOT a protected guest|but this is not a protected guest' console.log"
 
 extract_record_folder() {  # the base64 tar between the markers -> out/
   mkdir -p out
@@ -155,6 +156,11 @@ integrity)
     bash -c "grep 'differs from the build' console.log | grep -q '$(sha256sum "$work/root-part.img" | cut -c1-64)' &&
              grep 'differs from the build' console.log | grep -q \"\$(cat tampered.sha256)\" &&
              grep 'differs from the build' console.log | grep -q 'PARTLABEL=se-root'"
+  ;;
+not-se)
+  no_record
+  check "$name: sealed for production, the agent refuses to run outside Secure Execution" \
+    grep -q 'Secure Execution required' console.log
   ;;
 no-shell)
   no_record

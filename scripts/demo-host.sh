@@ -42,7 +42,7 @@ step "seal: the agent's configuration and keys for the initrd, reference values 
 "$SE_ATTEST" seal --root root-part.img --root-device PARTLABEL=se-root-demo \
   --tarball /boot/root.tar.gz --baseimage baseimage.qcow2 --image-version 1.0.0-demo \
   --commit-id "$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo demo)" \
-  --attestation-key keys/attestation.key --contract-key keys/contract.key --out sealed
+  --attestation-key keys/attestation.key --contract-key keys/contract.key --development --out sealed
 
 step "the contract: workload encrypted for the contract key, attestationPublicKey of the auditor"
 openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:4096 -out auditor.key 2>/dev/null

@@ -57,6 +57,7 @@ constexpr const char* kSealUsage =
     "                      (--baseimage FILE | --baseimage-sha256 HEX) --image-version V\n"
     "                      --commit-id ID --attestation-key KEY --contract-key KEY\n"
     "                      [--cidata-device SPEC] [--output-dir DIR] [--tarball-copy PATH]\n"
+    "                      [--development]\n"
     "                      --out DIR\n"
     "\n"
     "Hashes the root partition (IMAGE_OR_DEVICE) and root.tar.gz inside its filesystem, and\n"
@@ -71,6 +72,9 @@ constexpr const char* kSealUsage =
     "  --cidata-device SPEC   the cloud-init device (default LABEL=cidata)\n"
     "  --output-dir DIR       where the agent writes its record at boot\n"
     "                         (default /run/se-attest/hyperprotect)\n"
+    "  --development          the image may boot outside Secure Execution (QEMU, tests); without\n"
+    "                         it the agent refuses to run unless /sys/firmware/uv/prot_virt_guest\n"
+    "                         is 1\n"
     "  --tarball-copy PATH    where the agent keeps the root.tar.gz it measured, for the initrd to\n"
     "                         unpack the real root from (/run/se-attest/root.tar.gz in the initrd)\n"
     "Mounting an image file needs root (a read-only loop device).\n";
@@ -196,7 +200,7 @@ int Seal(const std::vector<std::string>& args) {
                       {{"root", true}, {"root-device", true}, {"tarball", true}, {"baseimage", true},
                        {"baseimage-sha256", true}, {"image-version", true}, {"commit-id", true},
                        {"attestation-key", true}, {"contract-key", true}, {"cidata-device", true},
-                       {"output-dir", true}, {"tarball-copy", true}, {"out", true}},
+                       {"output-dir", true}, {"tarball-copy", true}, {"development", false}, {"out", true}},
                       kSealUsage, &code);
   if (!parsed) return code;
   if (!parsed->positional().empty()) return UsageError(kSealUsage, "unexpected argument '" + parsed->positional()[0] + "'");
@@ -214,6 +218,7 @@ int Seal(const std::vector<std::string>& args) {
   if (auto v = parsed->Get("cidata-device")) o.cidata_device = *v;
   if (auto v = parsed->Get("output-dir")) o.output_dir = *v;
   if (auto v = parsed->Get("tarball-copy")) o.tarball_copy = *v;
+  o.development = parsed->Has("development");
   if (o.baseimage_file.has_value() == o.baseimage_sha256.has_value()) {
     return UsageError(kSealUsage, "give exactly one of --baseimage and --baseimage-sha256");
   }

@@ -75,7 +75,7 @@ ROOT_DEV=$(partition_of "$DISK") || die "${DISK}p1 did not appear"
 "$SE_ATTEST" seal --root root-part.img --root-device "PARTLABEL=$ROOT_PARTLABEL" \
   --tarball /boot/root.tar.gz --baseimage baseimage.qcow2 --image-version 1.0.0-e2e \
   --commit-id "e2e-$RUN_ID" --attestation-key keys/attestation.key --contract-key keys/contract.key \
-  --out sealed >seal.log 2>&1 || die "seal: $(cat seal.log)"
+  --development --out sealed >seal.log 2>&1 || die "seal: $(cat seal.log)"
 CONFIG=sealed/etc/se-attest/agent.yaml
 check "seal: keys in the initrd folder are 0600" \
   test "$(stat -c %a sealed/etc/se-attest/attestation.key sealed/etc/se-attest/contract.key | sort -u)" = 600
@@ -89,7 +89,7 @@ check "measure: the root partition device = sha256sum" \
 "$SE_ATTEST" seal --root "$ROOT_DEV" --root-device "PARTLABEL=$ROOT_PARTLABEL" \
   --tarball /boot/root.tar.gz --baseimage baseimage.qcow2 --image-version 1.0.0-e2e \
   --commit-id "e2e-$RUN_ID" --attestation-key keys/attestation.key --contract-key keys/contract.key \
-  --out sealed-dev >seal-dev.log 2>&1
+  --development --out sealed-dev >seal-dev.log 2>&1
 check "seal from the block device: the same configuration as from the image file" \
   cmp sealed/etc/se-attest/agent.yaml sealed-dev/etc/se-attest/agent.yaml
 "$SE_ATTEST" seal --root root-part.img --root-device "PARTLABEL=$ROOT_PARTLABEL" \
@@ -162,6 +162,18 @@ check "plain: agent exits 0" test "$rc" = 0
 check "plain: no .enc, no attestationPublicKey" test ! -e out1/se-checksums.txt.enc -a ! -e out1/attestationPublicKey
 check_record plain out1/se-checksums.txt out1 cidata1.img cidata1.d -
 check "plain: the measured devices are unmounted again" bash -c "! grep -qE '$DISK|$CIDATA' /proc/mounts"
+# Sealed for production (no --development): this host is no Secure Execution guest, so the agent
+# refuses to run, says why, and writes nothing.
+"$SE_ATTEST" seal --root root-part.img --root-device "PARTLABEL=$ROOT_PARTLABEL" \
+  --tarball /boot/root.tar.gz --baseimage baseimage.qcow2 --image-version 1.0.0-e2e \
+  --commit-id "e2e-$RUN_ID" --attestation-key keys/attestation.key --contract-key keys/contract.key \
+  --out sealed-prod >seal-prod.log 2>&1 || die "seal: $(cat seal-prod.log)"
+check "seal without --development: require_secure_execution: true" grep -q '^require_secure_execution: true' sealed-prod/etc/se-attest/agent.yaml
+mkdir -p out-prod
+"$AGENT" --config sealed-prod/etc/se-attest/agent.yaml --output out-prod --sysinfo sysinfo 2>agent-prod.err
+rc=$?
+check "sealed for production, not a protected guest: exit 1, saying so, nothing written" \
+  bash -c "[ $rc = 1 ] && grep -q 'Secure Execution required' agent-prod.err && [ -z \"\$(ls -A out-prod)\" ]"
 # The output folder's filesystem full half-way through (16 KiB: a few files fit): exit 4, and
 # nothing is left, not even the files that were written whole.
 mkdir -p out-full && mount -t tmpfs -o size=16k tmpfs out-full

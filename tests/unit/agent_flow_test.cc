@@ -160,6 +160,7 @@ class AgentFlowTest : public ::testing::Test {
     config_.cidata_device = *ParseDeviceSpec("LABEL=cidata");
     config_.attestation_key = "attestation.key";
     config_.contract_key = "contract.key";
+    config_.require_secure_execution = false;  // sealed --development: this host is no SE guest
     WriteConfig();
 
     sysinfo_ = tmp_.Sub("sysinfo");
@@ -704,6 +705,27 @@ TEST_F(AgentFlowBadSignatureTest, SigningKeyWithoutSignatureExit3) {
 TEST_F(AgentFlowBadSignatureTest, SignatureOverPlainSectionsExit3) {
   ExpectInvalidContract(Fixture("contract/plain.yaml") + "envWorkloadSignature: c2lnbmF0dXJl\n",
                         "envWorkloadSignature: workload and env must both be hyper-protect-basic tokens");
+}
+
+TEST_F(AgentFlowTest, SealedForProductionRefusesToRunOutsideSecureExecution) {
+  config_.require_secure_execution = true;
+  WriteConfig();
+  options_.prot_virt_guest_path = tmp_.Sub("prot_virt_guest");  // absent: no ultravisor
+  EXPECT_EQ(Run(), kExitUsage);
+  const LogEntry* e = FailureEntry();
+  ASSERT_NE(e, nullptr);
+  EXPECT_NE(e->message.find("Secure Execution required"), std::string::npos) << e->message;
+  ExpectNoOutput();
+
+  WriteText(options_.prot_virt_guest_path, "0\n");
+  log_.entries.clear();
+  EXPECT_EQ(Run(), kExitUsage);
+  ExpectNoOutput();
+
+  WriteText(options_.prot_virt_guest_path, "1\n");  // what the ultravisor says in a protected guest
+  log_.entries.clear();
+  EXPECT_EQ(Run(), 0);
+  EXPECT_TRUE(Exists(out_ + "/se-signature.bin"));
 }
 
 }  // namespace

@@ -31,6 +31,7 @@ void ExpectSameConfig(const AgentConfig& a, const AgentConfig& b) {
   EXPECT_EQ(a.cidata_device.value, b.cidata_device.value);
   EXPECT_EQ(a.attestation_key, b.attestation_key);
   EXPECT_EQ(a.contract_key, b.contract_key);
+  EXPECT_EQ(a.require_secure_execution, b.require_secure_execution);
 }
 
 TEST(ConfigTest, ParsesEveryKey) {
@@ -182,6 +183,27 @@ TEST(ResolvePathTest, RelativeToBaseAbsoluteKept) {
   EXPECT_EQ(ResolvePath("/", "a.key"), "/a.key");
   EXPECT_EQ(ResolvePath("", "a.key"), "./a.key");
   EXPECT_EQ(ResolvePath(".", "a.key"), "./a.key");
+}
+
+TEST(ConfigTest, SecureExecutionIsRequiredUnlessSaidOtherwise) {
+  auto c = ParseFixture("good.yaml");  // no require_secure_execution: production
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_TRUE(c->require_secure_execution);
+  const std::string text = Fixture("config/good.yaml");
+  c = ParseAgentConfig(text + "require_secure_execution: false\n", "t");
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_FALSE(c->require_secure_execution);
+  for (const char* value : {"no", "0", "off", "maybe", "[]"}) {
+    c = ParseAgentConfig(text + "require_secure_execution: " + value + "\n", "t");
+    ASSERT_FALSE(c.ok()) << value;
+    EXPECT_NE(c.error().message.find("require_secure_execution: expected true or false"), std::string::npos)
+        << c.error().message;
+  }
+  AgentConfig dev = *ParseFixture("good.yaml");
+  dev.require_secure_execution = false;
+  auto back = ParseAgentConfig(RenderAgentConfig(dev), "t");
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_FALSE(back->require_secure_execution);
 }
 
 }  // namespace

@@ -135,7 +135,7 @@ class AgentRun {
     }
     if (auto f = LoadKeys()) return f;
     if (auto f = ReadMachine()) return f;
-    LogSecureExecution();
+    if (auto f = CheckSecureExecution()) return f;
     if (auto f = VerifyRootPartition()) return f;
     Measured(kNameBaseimage, config_.baseimage_sha256, "the build");
     if (auto f = MeasureRootTarball()) return f;
@@ -184,9 +184,17 @@ class AgentRun {
 
   // Reports whether the ultravisor says this is a Secure Execution guest. Under emulation it is
   // not, and the log says so rather than let anyone assume otherwise.
-  void LogSecureExecution() {
+  // Logs what the ultravisor says; refuses to go on outside Secure Execution unless the image was
+  // sealed for development.
+  std::optional<Failure> CheckSecureExecution() {
     auto flag = ReadFile(options_.prot_virt_guest_path, 64);
     const bool protected_guest = flag && AsText(*flag).substr(0, 1) == "1";
+    if (!protected_guest && config_.require_secure_execution) {
+      return Fail(kExitUsage, message_id::kSecureExecution,
+                  "Secure Execution required (the image was not sealed with --development), but this is not a "
+                  "protected guest: " + options_.prot_virt_guest_path + (flag ? " is not 1" : " cannot be read"),
+                  options_.prot_virt_guest_path);
+    }
     // A warning when it is not, so it reaches the console (stderr) under systemd too.
     p_.log.Log(LogEntry{protected_guest ? Priority::kInfo : Priority::kWarning, message_id::kSecureExecution,
                         protected_guest ? "Secure Execution: this is a protected guest (" + options_.prot_virt_guest_path + " = 1)"
@@ -194,6 +202,7 @@ class AgentRun {
                                               (flag ? " is not 1" : " cannot be read") +
                                               "); the record attests nothing about the hypervisor",
                         {{"SE_ATTEST_PROTECTED_GUEST", protected_guest ? "1" : "0"}}});
+    return std::nullopt;
   }
 
   // Resolves a device, waiting up to --wait seconds while it is not there yet. An ambiguous spec

@@ -54,6 +54,7 @@ Result<SealResult> Seal(const SealOptions& o, BlockDevices& devices, Mounter& mo
   c.output_dir = o.output_dir;
   c.root_tarball = o.tarball;
   c.root_tarball_copy = o.tarball_copy;
+  c.require_secure_execution = !o.development;
   if (!c.root_tarball_copy.empty() && c.root_tarball_copy.front() != '/') {
     return MakeError("--tarball-copy: must be an absolute path");
   }

@@ -23,6 +23,7 @@ struct SealOptions {
   std::string contract_key;
   std::string cidata_device = "LABEL=cidata";
   std::string tarball_copy;  // where the agent keeps the measured root.tar.gz (empty: nowhere)
+  bool development = false;  // the agent may run outside Secure Execution (QEMU, tests)
   std::string output_dir = "/run/se-attest/hyperprotect";  // where the agent writes, at boot
   std::string out;  // the folder to fill
 };

@@ -10,6 +10,30 @@
 namespace seattest {
 namespace {
 
+// UTF-8 that yaml-cpp's emitter writes back unchanged: shortest forms, no surrogates, nothing above
+// U+10FFFF, no noncharacters (U+FDD0..U+FDEF, U+xxFFFE, U+xxFFFF). It writes U+FFFD for anything
+// else, so RenderAgentConfig would not read back to the same configuration.
+bool EmitsUnchanged(std::string_view s) {
+  static constexpr std::uint32_t kShortest[] = {0, 0, 0x80, 0x800, 0x10000};
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const std::size_t len = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 : (c & 0xf8) == 0xf0 ? 4 : 0;
+    if (len == 0 || i + len > s.size()) return false;
+    std::uint32_t cp = len == 1 ? c : c & (0x7fu >> len);
+    for (std::size_t k = 1; k < len; ++k) {
+      const auto cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xc0) != 0x80) return false;
+      cp = cp << 6 | (cc & 0x3fu);
+    }
+    if (cp < kShortest[len] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) || (cp >= 0xfdd0 && cp <= 0xfdef) ||
+        (cp & 0xfffe) == 0xfffe) {
+      return false;
+    }
+    i += len;
+  }
+  return true;
+}
+
 // Reads one mapping strictly: required and optional keys, nothing else.
 class MapReader {
  public:
@@ -44,7 +68,16 @@ class MapReader {
     }
     if (!v.IsScalar()) return MakeError(Where(key) + "expected a string");
     if (v.Scalar().empty()) return MakeError(Where(key) + "empty");
+    if (!EmitsUnchanged(v.Scalar())) return MakeError(Where(key) + "not valid UTF-8 text");
     return v.Scalar();
+  }
+
+  // "true" or "false" (YAML 1.2 core schema spellings only: no yes/no/on/off).
+  Result<bool> Bool(std::string_view key, bool fallback) const {
+    const YAML::Node v = node_[std::string(key)];
+    if (!v) return fallback;
+    if (v.IsScalar() && (v.Scalar() == "true" || v.Scalar() == "false")) return v.Scalar() == "true";
+    return MakeError(Where(key) + "expected true or false");
   }
 
   Result<Sha256Digest> Digest(std::string_view key) const {
@@ -75,7 +108,8 @@ class MapReader {
 Result<AgentConfig> ParseTree(const YAML::Node& root) {
   MapReader top(root, "");
   SEA_RETURN_IF_ERROR(top.CheckKeys({"image_version", "commit_id", "output_dir", "baseimage_sha256",
-                                     "root", "cidata", "attestation_key", "contract_key"}));
+                                     "root", "cidata", "attestation_key", "contract_key",
+                                     "require_secure_execution"}));
   AgentConfig c;
   SEA_ASSIGN_OR_RETURN(c.image_version, top.String("image_version"));
   SEA_ASSIGN_OR_RETURN(c.commit_id, top.String("commit_id"));
@@ -83,6 +117,7 @@ Result<AgentConfig> ParseTree(const YAML::Node& root) {
   SEA_ASSIGN_OR_RETURN(c.baseimage_sha256, top.Digest("baseimage_sha256"));
   SEA_ASSIGN_OR_RETURN(c.attestation_key, top.String("attestation_key"));
   SEA_ASSIGN_OR_RETURN(c.contract_key, top.String("contract_key"));
+  SEA_ASSIGN_OR_RETURN(c.require_secure_execution, top.Bool("require_secure_execution", true));
   if (!top.Has("root")) return MakeError("root: missing");
   MapReader root_map = top.Child("root");
   SEA_RETURN_IF_ERROR(root_map.CheckKeys({"device", "sha256", "tarball", "tarball_sha256", "tarball_copy"}));
@@ -150,6 +185,7 @@ std::string RenderAgentConfig(const AgentConfig& c) {
   out << YAML::EndMap;
   out << YAML::Key << "attestation_key" << YAML::Value << c.attestation_key;
   out << YAML::Key << "contract_key" << YAML::Value << c.contract_key;
+  out << YAML::Key << "require_secure_execution" << YAML::Value << (c.require_secure_execution ? "true" : "false");
   out << YAML::EndMap;
   return std::string(out.c_str()) + "\n";
 }

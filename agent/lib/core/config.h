@@ -29,6 +29,9 @@ struct AgentConfig {
   DeviceSpec cidata_device;
   std::string attestation_key;  // as written, see output_dir
   std::string contract_key;
+  // The agent refuses to run unless the ultravisor says this is a Secure Execution guest. Absent
+  // from agent.yaml means true: an image is for production unless sealed with --development.
+  bool require_secure_execution = true;
 };
 
 // Strict: every key is required (but cidata.device and output_dir, which have defaults), an
