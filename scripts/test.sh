@@ -4,13 +4,14 @@
 #   2. cross-builds for s390x and runs the unit tests as big-endian s390x binaries (qemu-user);
 #   3. boots the sealed demo image under qemu-system-s390x in every scenario (CTest label qemu:
 #      an s390x Debian tree, cached in build/cache, the initrds, one real boot per scenario) and
-#      checks the units with systemd-analyze verify.
+#      checks the units with systemd-analyze verify;
+#   4. meanwhile, builds the libFuzzer targets and runs each for 5 s (tests/fuzz/run.sh).
 # As root on Debian 12 (loop devices, chroot, binfmt_misc).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 start=$(date +%s)
-bash scripts/install-deps.sh
+bash scripts/install-deps.sh clang libclang-rt-14-dev
 bash qemu-s390x/host-setup.sh
 BUILD=${BUILD_DIR:-build}
 # The s390x Debian tree (minutes of downloads and qemu-user) is made while the builds run.
@@ -32,6 +33,16 @@ if ! wait "$tree_pid"; then
   exit 1
 fi
 tail -n1 "$cache/make-tree.log"
+# The fuzz targets (clang, ASan+UBSan, libFuzzer), 5 s each, on the core the boots leave free.
+JOBS=1 bash tests/fuzz/run.sh 5 >"$cache/fuzz.log" 2>&1 &
+fuzz_pid=$!
 (cd "$BUILD" && SE_ATTEST_CACHE=$cache ctest --output-on-failure -L qemu)
+qemu=$(date +%s)
+if ! wait "$fuzz_pid"; then
+  cat "$cache/fuzz.log"
+  echo "test.sh: a fuzz target failed (reproducers in build-fuzz/crashes)" >&2
+  exit 1
+fi
+grep -E '^fuzz_' "$cache/fuzz.log" || tail -n 8 "$cache/fuzz.log"
 end=$(date +%s)
-echo "test.sh: native $((native - start)) s, s390x unit tests $((s390x - native)) s, QEMU boots $((end - s390x)) s"
+echo "test.sh: native $((native - start)) s, s390x unit tests $((s390x - native)) s, QEMU boots $((qemu - s390x)) s, fuzz (after the boots) $((end - qemu)) s, total $((end - start)) s"

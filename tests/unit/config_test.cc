@@ -206,5 +206,32 @@ TEST(ConfigTest, SecureExecutionIsRequiredUnlessSaidOtherwise) {
   EXPECT_FALSE(back->require_secure_execution);
 }
 
+// Found by tests/fuzz/fuzz_config: yaml-cpp's emitter writes U+FFFD for bytes that are not UTF-8,
+// so such a value did not read back the same after RenderAgentConfig. Now it is an error.
+TEST(ConfigTest, TextThatIsNotUtf8IsAnError) {
+  const std::string good = Fixture("config/good.yaml");
+  const std::string commit = "\"0123456789abcdef0123456789abcdef01234567\"";
+  ASSERT_NE(good.find(commit), std::string::npos);
+  auto with_commit = [&](const std::string& value) {
+    std::string text = good;
+    return ParseAgentConfig(text.replace(text.find(commit), commit.size(), value), "t");
+  };
+  // A stray byte, a truncated sequence, an overlong '/', a surrogate, above U+10FFFF, noncharacters.
+  for (const char* value : {"\"01\xcc\"", "\"01\xe2\x82\"", "\"\xc0\xaf\"", "\"\xed\xa0\x80\"", "\"\xf4\x90\x80\x80\"",
+                            "\"\xef\xbf\xbe\"", "\"\xef\xb7\x90\"", "\"\xf0\x9f\xbf\xbf\""}) {
+    auto c = with_commit(value);
+    ASSERT_FALSE(c.ok()) << value;
+    EXPECT_NE(c.error().message.find("commit_id: not valid UTF-8 text"), std::string::npos) << c.error().message;
+  }
+  // UTF-8 (and escapes that YAML turns into UTF-8) reads back the same after rendering.
+  for (const char* value : {"\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\"", "\"tab\\there\\u0085\\x01\""}) {
+    auto c = with_commit(value);
+    ASSERT_TRUE(c.ok()) << value << ": " << c.error().message;
+    auto back = ParseAgentConfig(RenderAgentConfig(*c), "rendered");
+    ASSERT_TRUE(back.ok()) << back.error().message;
+    ExpectSameConfig(*c, *back);
+  }
+}
+
 }  // namespace
 }  // namespace seattest

@@ -372,5 +372,17 @@ TEST(ContractLimitsTest, BillionLaughsIsAnInvalidContractNotAHang) {
   EXPECT_NE(c.error().message.find("YAML nodes with aliases expanded"), std::string::npos) << c.error().message;
 }
 
+// Found by tests/fuzz/fuzz_contract: a user-data of "," made YAML::LoadAll loop until memory ran
+// out (jbeder/yaml-cpp#1040), so a hostile cidata hung the agent instead of failing with exit 3.
+TEST(ContractLimitsTest, StreamThatYamlCppCannotReadIsMalformedNotAHang) {
+  ContractKeyDecryptor decryptor;
+  for (const char* user_data : {",", ",2 -----BEGIN CERTIFICATE----- \n\n\t\n", "- !+(.,.)"}) {
+    auto c = ParseContract(user_data, "user-data", decryptor.Get());
+    ASSERT_FALSE(c.ok()) << user_data;
+    EXPECT_NE(c.error().message.find("contract user-data: malformed YAML at line 1"), std::string::npos)
+        << c.error().message;
+  }
+}
+
 }  // namespace
 }  // namespace seattest

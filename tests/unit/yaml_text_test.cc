@@ -142,5 +142,23 @@ TEST(CheckYamlNodeCountTest, BillionLaughsStopsAtTheLimit) {
   EXPECT_TRUE(CheckYamlNodeCount(YAML::Load(test::Fixture("contract/plain.yaml"))).ok());
 }
 
+TEST(CountYamlDocumentsTest, CountsAsLoadAllDoes) {
+  EXPECT_EQ(CountYamlDocuments(""), 0u);
+  EXPECT_EQ(CountYamlDocuments("# only a comment\n"), 0u);
+  EXPECT_EQ(CountYamlDocuments("a: 1\n"), 1u);
+  EXPECT_EQ(CountYamlDocuments("---\na: 1\n...\n"), 1u);
+  EXPECT_EQ(CountYamlDocuments("a: 1\n---\nb: 2\n---\nc\n"), 3u);
+  EXPECT_EQ(CountYamlDocuments("---\n---\n"), YAML::LoadAll("---\n---\n").size());
+  EXPECT_THROW(CountYamlDocuments("a: [1\n"), YAML::Exception);
+}
+
+// Found by tests/fuzz/fuzz_contract: yaml-cpp 0.7's LoadAll loops, allocating, on these streams
+// (jbeder/yaml-cpp#1040). CountYamlDocuments throws instead.
+TEST(CountYamlDocumentsTest, StreamsThatMakeLoadAllLoopForeverAreMalformed) {
+  for (const char* text : {",", ",,", ", x", ",2 -----BEGIN CERTIFICATE----- \n\n\t\n", "- !+(.,.)"}) {
+    EXPECT_THROW(CountYamlDocuments(text), YAML::ParserException) << text;
+  }
+}
+
 }  // namespace
 }  // namespace seattest

@@ -61,15 +61,15 @@ Result<SectionFile> ReadSectionFile(const char* name, const std::string& path) {
   if (!bytes) return MakeError(std::string(name) + " file: " + bytes.error().message);
   f.text = std::string(AsText(*bytes));
   try {
-    std::vector<YAML::Node> documents = YAML::LoadAll(f.text);
-    if (documents.size() > 1) {
-      return MakeError(f.where() + ": " + std::to_string(documents.size()) + " YAML documents, expected one mapping");
+    if (const std::size_t documents = CountYamlDocuments(f.text); documents > 1) {
+      return MakeError(f.where() + ": " + std::to_string(documents) + " YAML documents, expected one mapping");
     }
-    if (documents.empty() || documents[0].IsNull()) return MakeError(f.where() + ": empty, expected a YAML mapping");
-    if (!documents[0].IsMap()) {
-      return MakeError(f.where() + ": " + Line(documents[0]) + ": expected a YAML mapping, found " + KindOf(documents[0]));
+    const YAML::Node document = YAML::Load(f.text);  // Null when there is no document
+    if (document.IsNull()) return MakeError(f.where() + ": empty, expected a YAML mapping");
+    if (!document.IsMap()) {
+      return MakeError(f.where() + ": " + Line(document) + ": expected a YAML mapping, found " + KindOf(document));
     }
-    f.mapping = documents[0];
+    f.mapping = document;
   } catch (const YAML::Exception& e) {
     return MakeError(f.where() + ": line " + std::to_string(e.mark.line + 1) + ": malformed YAML: " + e.msg);
   }

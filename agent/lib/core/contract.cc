@@ -193,12 +193,13 @@ Result<Contract> ParseContract(std::string_view user_data, std::string_view sour
   const std::string where = "contract " + std::string(source);
   if (TrimLeft(user_data).empty()) return MakeError(where + ": empty");
   try {
-    std::vector<YAML::Node> documents = YAML::LoadAll(std::string(user_data));
-    if (documents.size() != 1) {
-      return MakeError(where + ": " + std::to_string(documents.size()) + " YAML documents, expected one");
+    const std::string text(user_data);
+    if (const std::size_t documents = CountYamlDocuments(text); documents != 1) {
+      return MakeError(where + ": " + std::to_string(documents) + " YAML documents, expected one");
     }
-    if (auto s = CheckYamlNodeCount(documents.front()); !s) return WithContext(where, s.error());
-    auto contract = ParseTree(documents.front(), decrypt);
+    const YAML::Node document = YAML::Load(text);
+    if (auto s = CheckYamlNodeCount(document); !s) return WithContext(where, s.error());
+    auto contract = ParseTree(document, decrypt);
     if (!contract) return WithContext(where, contract.error());
     return contract;
   } catch (const YAML::Exception& e) {

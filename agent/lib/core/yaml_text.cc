@@ -1,9 +1,30 @@
 #include "core/yaml_text.h"
 
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
+
+#include <sstream>
 
 namespace seattest {
 namespace {
+
+// Keeps where the last document started; ignores everything else.
+class DocumentStart : public YAML::EventHandler {
+ public:
+  void OnDocumentStart(const YAML::Mark& mark) override { mark_ = mark; }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+  const YAML::Mark& mark() const { return mark_; }
+
+ private:
+  YAML::Mark mark_;
+};
 
 // Valid UTF-8 with no C0/C1 controls except tab and line feed, and no BOM or DEL.
 bool LiteralSafe(std::string_view s) {
@@ -173,6 +194,22 @@ Status CheckYamlNodeCount(const YAML::Node& node, std::size_t max_nodes) {
     }
   }
   return {};
+}
+
+std::size_t CountYamlDocuments(const std::string& text) {
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  DocumentStart start;
+  std::size_t count = 0;
+  int previous = -1;
+  while (parser.HandleNextDocument(start)) {
+    // Every document consumes what it starts with; one that starts where the last one did has
+    // consumed nothing, and neither will the next.
+    if (start.mark().pos == previous) throw YAML::ParserException(start.mark(), "no YAML document can be read here");
+    previous = start.mark().pos;
+    ++count;
+  }
+  return count;
 }
 
 }  // namespace seattest

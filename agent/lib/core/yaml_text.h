@@ -39,4 +39,11 @@ inline constexpr std::size_t kMaxYamlNodes = 100000;
 // there, so it costs at most `max_nodes` steps whatever the document.
 Status CheckYamlNodeCount(const YAML::Node& node, std::size_t max_nodes = kMaxYamlNodes);
 
+// How many documents the YAML stream `text` holds: YAML::LoadAll(text).size(), without building
+// them, and without LoadAll's endless loop in yaml-cpp 0.7 on a stream such as "," (it reads an
+// empty document there without consuming anything, again and again, until memory runs out:
+// jbeder/yaml-cpp#1040). Throws YAML::Exception on malformed YAML, as LoadAll does, and a
+// YAML::ParserException where that loop would start.
+std::size_t CountYamlDocuments(const std::string& text);
+
 }  // namespace seattest
