@@ -438,6 +438,13 @@ TEST_F(VerifyTest, MissingInputsAreBadInputOrIncomplete) {
   ExpectStatus(r, "signature", CheckStatus::kNotChecked);
 }
 
+TEST_F(VerifyTest, AFolderThatIsNotThereIsBadInput) {
+  options_.folder = tmp_.Sub("no-such-folder");
+  const VerifyReport r = Verify(options_);
+  EXPECT_EQ(r.exit_code(), kVerifyExitBadInput) << RenderReportText(r);
+  ExpectStatus(r, "input:folder", CheckStatus::kError);
+}
+
 TEST_F(VerifyTest, OneLineFilesAreComparedWhole) {
   MakeFolder(false);
   WriteText(dir_ + "/se-version", "1.0.0\nanything else\n");

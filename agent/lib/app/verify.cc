@@ -154,6 +154,14 @@ class Verifier {
   // --- the record: found, decrypted, read --------------------------------------------------
   bool LoadRecord() {
     std::string path = o_.record_path;
+    if (!o_.folder.empty()) {
+      struct stat st {};
+      if (stat(o_.folder.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+        report_.Add({.id = "input:folder", .title = "input folder", .status = CheckStatus::kError, .required = true,
+                     .detail = o_.folder + ": not a folder"});
+        return false;
+      }
+    }
     if (path.empty()) {
       const std::string plain = InFolder(kRecordFile), enc = InFolder(kEncryptedRecordFile);
       if (Exists(plain) && Exists(enc)) {
