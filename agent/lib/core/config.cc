@@ -6,6 +6,7 @@
 
 #include "core/hex.h"
 #include "core/record.h"
+#include "core/utf8.h"
 
 namespace seattest {
 namespace {
@@ -14,22 +15,11 @@ namespace {
 // U+10FFFF, no noncharacters (U+FDD0..U+FDEF, U+xxFFFE, U+xxFFFF). It writes U+FFFD for anything
 // else, so RenderAgentConfig would not read back to the same configuration.
 bool EmitsUnchanged(std::string_view s) {
-  static constexpr std::uint32_t kShortest[] = {0, 0, 0x80, 0x800, 0x10000};
   for (std::size_t i = 0; i < s.size();) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    const std::size_t len = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 : (c & 0xf8) == 0xf0 ? 4 : 0;
-    if (len == 0 || i + len > s.size()) return false;
-    std::uint32_t cp = len == 1 ? c : c & (0x7fu >> len);
-    for (std::size_t k = 1; k < len; ++k) {
-      const auto cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xc0) != 0x80) return false;
-      cp = cp << 6 | (cc & 0x3fu);
-    }
-    if (cp < kShortest[len] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) || (cp >= 0xfdd0 && cp <= 0xfdef) ||
-        (cp & 0xfffe) == 0xfffe) {
-      return false;
-    }
-    i += len;
+    const Utf8Char ch = DecodeUtf8(s, i);
+    const std::uint32_t cp = ch.code_point;
+    if (ch.length == 0 || (cp >= 0xfdd0 && cp <= 0xfdef) || (cp & 0xfffe) == 0xfffe) return false;
+    i += ch.length;
   }
   return true;
 }

@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "core/utf8.h"
+
 namespace seattest {
 namespace {
 
@@ -19,29 +21,13 @@ std::string_view JsonVerdict(Verdict verdict) { return kVerdictNames[static_cast
 
 bool Passed(CheckStatus s) { return s == CheckStatus::kPass || s == CheckStatus::kWarning; }
 
-// The length of the valid UTF-8 sequence at s[i], or 0 when there is none (overlong forms and
-// surrogates included).
-std::size_t Utf8Length(std::string_view s, std::size_t i) {
-  const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-  const unsigned char c = b(i);
-  std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
-  if (n == 0 || i + n > s.size()) return 0;
-  for (std::size_t k = 1; k < n; ++k) {
-    if ((b(i + k) & 0xc0) != 0x80) return 0;
-  }
-  if (n == 2 && c < 0xc2) return 0;
-  if (n == 3 && ((c == 0xe0 && b(i + 1) < 0xa0) || (c == 0xed && b(i + 1) >= 0xa0))) return 0;
-  if (n == 4 && ((c == 0xf0 && b(i + 1) < 0x90) || c > 0xf4 || (c == 0xf4 && b(i + 1) >= 0x90))) return 0;
-  return n;
-}
-
 // Text from the folder is the instance's: on a terminal, control characters (an escape
 // sequence could hide the verdict) and bytes that are not UTF-8 are shown as \xNN.
 std::string Printable(std::string_view s) {
   std::string out;
   for (std::size_t i = 0; i < s.size();) {
     const unsigned char c = static_cast<unsigned char>(s[i]);
-    const std::size_t n = Utf8Length(s, i);
+    const std::size_t n = DecodeUtf8(s, i).length;
     if (n == 0 || c < 0x20 || c == 0x7f) {
       char buf[8];
       std::snprintf(buf, sizeof buf, "\\x%02x", c);
@@ -115,7 +101,7 @@ std::string JsonString(std::string_view s) {
     const unsigned char ch = static_cast<unsigned char>(s[i]);
     if (ch >= 0x80) {
       // Valid UTF-8 as it is; anything else is U+FFFD, so the output stays valid JSON.
-      const std::size_t n = Utf8Length(s, i);
+      const std::size_t n = DecodeUtf8(s, i).length;
       if (n == 0) {
         out += "\\ufffd";
       } else {

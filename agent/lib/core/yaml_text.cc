@@ -5,6 +5,8 @@
 
 #include <sstream>
 
+#include "core/utf8.h"
+
 namespace seattest {
 namespace {
 
@@ -35,20 +37,13 @@ bool LiteralSafe(std::string_view s) {
       ++i;
       continue;
     }
-    int len = (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 : (c & 0xf8) == 0xf0 ? 4 : 0;
-    if (len == 0 || i + static_cast<std::size_t>(len) > s.size()) return false;
-    std::uint32_t cp = c & (0x7f >> len);
-    for (int k = 1; k < len; ++k) {
-      unsigned char cc = static_cast<unsigned char>(s[i + static_cast<std::size_t>(k)]);
-      if ((cc & 0xc0) != 0x80) return false;
-      cp = cp << 6 | (cc & 0x3f);
-    }
-    const std::uint32_t min[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (cp < min[len] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return false;
+    const Utf8Char ch = DecodeUtf8(s, i);
+    const std::uint32_t cp = ch.code_point;
+    if (ch.length == 0) return false;
     if ((cp >= 0x80 && cp <= 0x9f) || cp == 0xfeff || cp == 0x2028 || cp == 0x2029 || cp == 0x85) {
       return false;  // C1 controls, BOM, and characters YAML treats as line breaks
     }
-    i += static_cast<std::size_t>(len);
+    i += ch.length;
   }
   return true;
 }
