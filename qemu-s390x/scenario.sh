@@ -26,7 +26,19 @@ itools-good-pem    initramfs-tools  iso        pem      no  -                   
 itools-tampered    initramfs-tools  iso        plain    yes -                                   integrity
 itools-bad-token   initramfs-tools  iso        badtoken no  -                                   contract
 itools-production  initramfs-tools-production iso pem  no  -                                   not-se
+eio-root           dracut           iso        plain    eio systemd.log_target=console          eio
+itools-eio-root    initramfs-tools  iso        plain    eio -                                   eio
+hostile-cidata-iso dracut           links      plain    no  systemd.log_target=console          hostile
+hostile-cidata-key dracut           key-link   plain    no  systemd.log_target=console          hostile
+hostile-cidata-dev dracut           dev-node   plain    no  systemd.log_target=console          hostile
+good-journal       dracut+journal   iso        pem      no  -                                   record-enc
 "
+# tamper: yes = one byte of the root partition flipped; eio = QEMU's blkdebug fails every read of
+#   one sector in the middle of the root partition with EIO (the disk is intact).
+# cidata links/key-link/dev-node: hostile Rock Ridge ISOs (symbolic links into the initrd, a
+#   device node) that the agent must refuse without following or opening them.
+# initrd dracut+journal: the dracut initrd with a test-only unit appended (a second cpio) that
+#   sends the initrd's journal over the console before the switch to the real root.
 if [ "${1:-}" = --list ]; then
   echo "$SCENARIOS" | awk 'NF { print $1 }'
   exit 0
@@ -75,6 +87,17 @@ vfat-upper)
   mkfs.vfat -C -n CIDATA cidata.img 2048 >/dev/null &&
     mcopy -i cidata.img files/meta-data files/user-data files/vendor-data ::/ ;;
 none) ;;
+links | key-link | dev-node)
+  # Rock Ridge keeps symbolic links and device nodes as they are (genisoimage -rock follows
+  # nothing). The links point at secrets inside the initrd; the node is /dev/mem (1,1).
+  case $cidata in
+  links) ln -sf /etc/passwd files/meta-data && ln -sf /etc/se-attest/attestation.key files/user-data ;;
+  key-link) ln -sf /etc/se-attest/attestation.key files/user-data ;;
+  dev-node) rm -f files/user-data && mknod -m 0644 files/user-data c 1 1 ;;
+  esac
+  make_iso cidata.img cidata
+  # The node is not left lying about on the host.
+  [ "$cidata" != dev-node ] || { rm -f files/user-data && : >files/user-data.was-a-device-node; } ;;
 esac
 
 cp "$work/disk.img" disk.img
@@ -86,9 +109,80 @@ if [ "$tamper" = yes ]; then
   printf "$(printf '\\%03o' $(((byte + 1) % 256)))" | dd of=disk.img bs=1 seek="$offset" conv=notrunc status=none
   dd if=disk.img bs=512 skip=2048 count=$((part_size / 512)) status=none | sha256sum | cut -c1-64 >tampered.sha256
 fi
-add_disk disk.img
+if [ "$tamper" = eio ]; then
+  # QEMU's blkdebug (raw format over blkdebug over the file): every read request that covers this
+  # sector fails with EIO, again and again (once = off). A sector in the middle of the root
+  # partition, not aligned to a page or to the agent's read size, so the reported offset shows
+  # where the read failed. The rule is armed by the read_aio event, which the raw format layer
+  # raises for each read; blkdebug as the top layer would never see it and inject nothing.
+  part_size=$(stat -c %s "$work/root-part.img")
+  eio_sector=$((2048 + part_size / 512 / 2 + 17))
+  echo "$eio_sector" >eio-sector
+  printf '[inject-error]\nevent = "read_aio"\nerrno = "5"\nsector = "%d"\nonce = "off"\n' "$eio_sector" >blkdebug.conf
+  add_disk blkdebug:blkdebug.conf:disk.img
+else
+  add_disk disk.img
+fi
 [ ! -e cidata.img ] || add_disk cidata.img readonly=on
 [ ! -e cidata2.img ] || add_disk cidata2.img readonly=on
+
+# --- the initrd ----------------------------------------------------------------------------
+initrd_img=$work/initrd-${initrd%+journal}.img
+if [ "$initrd" = dracut+journal ]; then
+  # A second, uncompressed cpio appended to the initrd (the kernel unpacks both, the second over
+  # the first): a test-only unit, wanted by initrd.target after se-attest-root.service, prints
+  # the whole journal of the initrd (journalctl -o verbose --all, gzip, base64, with its SHA-256)
+  # between markers on the console, one write per line. The initrd has no base64: the tree's
+  # static busybox comes along.
+  mkdir -p journal-rd
+  cat >journal-rd/unit <<'EOF'
+[Unit]
+Description=se-attest test harness: the initrd's journal to the console
+DefaultDependencies=no
+After=se-attest-root.service se-attest-agent.service
+Before=initrd.target
+
+[Service]
+Type=oneshot
+ExecStart=/usr/bin/bash /usr/lib/se-attest-test/journal-to-console
+StandardOutput=tty
+StandardError=tty
+TTYPath=/dev/console
+EOF
+  cat >journal-rd/script <<'EOF'
+bb=/usr/lib/se-attest-test/busybox
+journalctl -b --no-pager --all -o verbose >/run/se-attest-test-journal 2>&1
+gzip -9 -n /run/se-attest-test-journal
+echo "-----BEGIN SE-ATTEST JOURNAL-----"
+$bb base64 /run/se-attest-test-journal.gz | while IFS= read -r line; do echo "$line"; done
+sum=$($bb sha256sum /run/se-attest-test-journal.gz)
+echo "journal.gz sha256 ${sum%% *}"
+echo "-----END SE-ATTEST JOURNAL-----"
+rm -f /run/se-attest-test-journal.gz
+EOF
+  printf '/etc/systemd/system/se-attest-test-journal.service' >journal-rd/link
+  ino=900000
+  cpio_pad() { head -c $(((4 - $1 % 4) % 4)) /dev/zero; }
+  cpio_entry() {  # cpio_entry NAME OCTAL_MODE [DATA_FILE]: one newc entry on stdout
+    local size=0
+    [ -z "${3:-}" ] || size=$(stat -c %s "$3")
+    printf '070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%s\0' \
+      $((ino++)) $((8#$2)) 0 0 1 0 "$size" 0 0 0 0 $((${#1} + 1)) 0 "$1"
+    cpio_pad $((110 + ${#1} + 1))
+    [ -z "${3:-}" ] || { cat "$3" && cpio_pad "$size"; }
+  }
+  {
+    cat "$initrd_img"
+    cpio_pad "$(stat -c %s "$initrd_img")"  # the kernel finds a cpio only at a 4-byte boundary
+    cpio_entry usr/lib/se-attest-test 40755
+    cpio_entry usr/lib/se-attest-test/busybox 100755 "$work/tree/bin/busybox"
+    cpio_entry usr/lib/se-attest-test/journal-to-console 100644 journal-rd/script
+    cpio_entry etc/systemd/system/se-attest-test-journal.service 100644 journal-rd/unit
+    cpio_entry etc/systemd/system/initrd.target.wants/se-attest-test-journal.service 120777 journal-rd/link
+    cpio_entry TRAILER!!! 0
+  } >initrd.img
+  initrd_img=$dir/initrd.img
+fi
 
 # --- the boot ------------------------------------------------------------------------------
 cmdline="console=ttysclp0 panic=-1 loglevel=4"
@@ -96,7 +190,7 @@ cmdline="console=ttysclp0 panic=-1 loglevel=4"
 [ "$extra" = - ] || cmdline="$cmdline ${extra//,/ }"
 start=$(date +%s.%N)
 timeout 600 qemu-system-s390x -M s390-ccw-virtio -accel tcg -cpu max -m 1024 -nographic -no-reboot \
-  -kernel "$work/kernel" -initrd "$work/initrd-$initrd.img" -append "$cmdline" \
+  -kernel "$work/kernel" -initrd "$initrd_img" -append "$cmdline" \
   "${disks[@]}" </dev/null >console.raw 2>qemu.err
 rc=$?
 seconds=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
@@ -109,6 +203,26 @@ check "$name: no shell was offered" \
   bash -c "! grep -qE 'emergency mode|Give root password|maintenance|\\(initramfs\\)|dracut:/#|Entering emergency' console.log"
 check "$name: the console says this is not a Secure Execution guest" \
   bash -c "[ $expect = no-shell ] || grep -qE 'NOT a protected guest|but this is not a protected guest' console.log"
+
+# No private key that was sealed into the initrd may ever reach the console: every base64 line of
+# their PEM bodies (64 characters; the short last line is left out, it could occur by chance in
+# the base64 blocks on the console) is looked for, in every scenario.
+for k in "$work"/sealed/etc/se-attest/*.key "$work"/sealed-production/etc/se-attest/*.key; do
+  grep -v '^-----' "$k" | awk 'length($0) == 64'
+done | sort -u >key-lines.txt
+check "$name: the secret check has the sealed keys' lines to look for (two RSA-4096 keys, 49 each)" \
+  bash -c "[ \$(wc -l <key-lines.txt) -ge 90 ]"
+no_key_material() {  # no_key_material FILE_OR_FOLDER...: no line of the sealed keys in any of them
+  local hits rc
+  hits=$(grep -rHnF -f key-lines.txt -- "$@")
+  rc=$?
+  [ "$rc" != 1 ] || return 0  # searched everything, found nothing
+  # On a hit only the file and the line number are shown: the test log gets no key material.
+  [ "$rc" != 0 ] || cut -d: -f1-2 <<<"$hits" | sed 's/$/: a line of a sealed private key/'
+  return 1
+}
+check "$name: no line of the sealed private keys (attestation, contract) on the console" \
+  no_key_material console.log
 
 extract_record_folder() {  # the base64 tar between the markers -> out/
   mkdir -p out
@@ -181,5 +295,56 @@ ambiguous)
   check "$name: the console says two devices carry the cidata label, naming both" \
     bash -c "grep -qE 'LABEL=cidata: ambiguous, 2 devices carry it: /dev/vd[a-z], /dev/vd[a-z]' console.log"
   ;;
+eio)
+  no_record
+  bad_byte=$((($(cat eio-sector) - 2048) * 512))
+  check "$name: QEMU injected the read error (the guest kernel logged it)" \
+    grep -qE "I/O error, dev vd[a-z], sector [0-9]+ op 0x0:\(READ\)" console.log
+  # The agent's line names the device and where its read failed: the start of the read (at most
+  # its 1 MiB chunk, at least the 4 KiB page) that held the bad sector.
+  check "$name: the console names the root partition and the byte offset of the read error" \
+    bash -c "line=\$(grep -m1 -oE 'root partition: reading /dev/vd[a-z]1 at byte [0-9]+: Input/output error' console.log) &&
+             echo \"\$line\" && at=\${line##*at byte } && at=\${at%%:*} &&
+             [ \$at -le $bad_byte ] && [ \$((bad_byte - at)) -lt 1048576 ]"
+  if [ "$initrd" = dracut ]; then
+    check "$name: the agent exited 2 (integrity failure) and the unit failed" \
+      grep -qE "se-attest-agent.service: Main process exited, code=exited, status=2/" console.log
+    check "$name: systemd powered off (FailureAction=poweroff-force)" grep -qx 'Powering off.' console.log
+  else
+    check "$name: the agent exited 2 (integrity failure)" grep -q "se-attest-agent failed (exit 2)" console.log
+  fi
+  ;;
+hostile)
+  no_record
+  case $cidata in
+  links) what='cidata/meta-data on /dev/vd[a-z]: is a symbolic link' ;;
+  key-link) what='cidata/user-data on /dev/vd[a-z]: is a symbolic link' ;;
+  dev-node) what='cidata/user-data on /dev/vd[a-z]: (Permission denied|not a regular file)' ;;
+  esac
+  check "$name: the console shows the refusal, naming the file and the device" grep -qE "$what" console.log
+  check "$name: systemd powered off (FailureAction=poweroff-force)" grep -qx 'Powering off.' console.log
+  check "$name: the agent exited 3 (invalid contract) and the unit failed" \
+    grep -qE "se-attest-agent.service: Main process exited, code=exited, status=3/" console.log
+  check "$name: nothing of /etc/passwd on the console" bash -c "! grep -qE '^root:x?:0:0:' console.log"
+  ;;
 esac
+
+# The secret check again, on what came back decoded: the record folder, and the journal.
+if [ -d out ]; then
+  returned=(out)
+  [ ! -d dec ] || returned+=(dec)
+  check "$name: no line of the sealed private keys in the record folder" no_key_material "${returned[@]}"
+fi
+if [ "$initrd" = dracut+journal ]; then
+  extract_journal() {
+    sed -n '/-----BEGIN SE-ATTEST JOURNAL-----/,/-----END SE-ATTEST JOURNAL-----/p' console.log |
+      grep -E '^[A-Za-z0-9+/=]+$' | base64 -d >journal.gz &&
+      [ "$(sha256sum <journal.gz | cut -c1-64)" = "$(sed -n 's/^journal.gz sha256 //p' console.log)" ] &&
+      gzip -dc journal.gz >journal.txt
+  }
+  check "$name: the initrd's journal came back over the console, intact (SHA-256)" extract_journal
+  check "$name: the journal has the agent's entries (root verified, record written)" \
+    bash -c "grep -q 'MESSAGE=root partition /dev/vd[a-z]1 verified' journal.txt && grep -q '^ *SE_ATTEST_' journal.txt"
+  check "$name: no line of the sealed private keys in the initrd's journal" no_key_material journal.txt
+fi
 finish

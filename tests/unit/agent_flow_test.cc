@@ -9,6 +9,7 @@
 
 #include <filesystem>
 #include <map>
+#include <mutex>
 #include <set>
 #include <string>
 #include <vector>
@@ -98,7 +99,13 @@ class FakeMounter final : public Mounter {
 class CapturingLogger final : public Logger {
  public:
   void Log(const LogEntry& entry) override { entries.push_back(entry); }
+  void Progress(const std::string& line, bool console) override {
+    std::lock_guard lock(mutex);  // the root partition is hashed on another thread
+    progress.emplace_back(line, console);
+  }
   std::vector<LogEntry> entries;
+  std::mutex mutex;
+  std::vector<std::pair<std::string, bool>> progress;
 };
 
 std::string Field(const LogEntry& e, const std::string& name) {
@@ -192,6 +199,14 @@ class AgentFlowTest : public ::testing::Test {
   }
 
   // The one failure entry of the run.
+  // Flips one bit at 1/`part` of the root partition image; returns the image as it is now.
+  std::string FlipRootImageBit(std::size_t part) {
+    std::string image = ReadText(root_image_);
+    image[image.size() / part] ^= 0x01;
+    WriteText(root_image_, image);
+    return image;
+  }
+
   const LogEntry* FailureEntry() const {
     const LogEntry* found = nullptr;
     for (const LogEntry& e : log_.entries) {
@@ -263,11 +278,12 @@ TEST_F(AgentFlowTest, WritesThePlainRecordAndTheWholeFolder) {
 
 TEST_F(AgentFlowTest, MountsReadOnlyWithTheProbedFilesystemTypes) {
   ASSERT_EQ(Run(), kExitOk);
+  // cidata is mounted while the root partition is still being hashed, the root once verified.
   ASSERT_EQ(mounter_.calls().size(), 2u);
-  EXPECT_EQ(mounter_.calls()[0].device, root_image_);
-  EXPECT_EQ(mounter_.calls()[0].fs_type, "ext4");
-  EXPECT_EQ(mounter_.calls()[1].device, cidata_image_);
-  EXPECT_EQ(mounter_.calls()[1].fs_type, "iso9660");
+  EXPECT_EQ(mounter_.calls()[0].device, cidata_image_);
+  EXPECT_EQ(mounter_.calls()[0].fs_type, "iso9660");
+  EXPECT_EQ(mounter_.calls()[1].device, root_image_);
+  EXPECT_EQ(mounter_.calls()[1].fs_type, "ext4");
 }
 
 TEST_F(AgentFlowTest, OutputOptionOverridesTheConfiguration) {
@@ -396,9 +412,7 @@ TEST_F(AgentFlowTest, VendorDataSymlinkExit3) {
 }
 
 TEST_F(AgentFlowTest, RootPartitionDiffersExit2NothingWritten) {
-  std::string image = ReadText(root_image_);
-  image[image.size() / 2] ^= 0x01;
-  WriteText(root_image_, image);
+  const std::string image = FlipRootImageBit(2);
   EXPECT_EQ(Run(), kExitIntegrity);
   ExpectNoOutput();
   const LogEntry* e = FailureEntry();
@@ -409,7 +423,12 @@ TEST_F(AgentFlowTest, RootPartitionDiffersExit2NothingWritten) {
   EXPECT_EQ(Field(*e, "SE_ATTEST_ITEM"), root_image_);
   EXPECT_EQ(Field(*e, "SE_ATTEST_EXIT"), "2");
   EXPECT_NE(e->message.find(ToHex(config_.root_sha256)), std::string::npos) << e->message;
-  EXPECT_TRUE(mounter_.calls().empty()) << "mounted an unverified root partition";
+  for (const auto& call : mounter_.calls()) {
+    EXPECT_NE(call.device, root_image_) << "mounted an unverified root partition";
+  }
+  // Nothing measured on cidata is logged before the root's verdict: the failure is the last word.
+  EXPECT_EQ(e, &log_.entries.back());
+  for (const LogEntry& entry : log_.entries) EXPECT_NE(entry.message_id, message_id::kMeasured) << entry.message;
 }
 
 TEST_F(AgentFlowTest, RootTarballDiffersExit2NothingWritten) {
@@ -489,6 +508,30 @@ TEST_F(AgentFlowTest, MissingUserDataExit3) {
   const LogEntry* e = FailureEntry();
   ASSERT_NE(e, nullptr);
   EXPECT_EQ(Field(*e, "SE_ATTEST_ITEM"), "cidata/user-data");
+}
+
+// cidata is read while the root partition is hashed, but the verdicts keep the boot's order: a
+// modified root partition is the failure reported, whatever else is wrong.
+TEST_F(AgentFlowTest, RootFailureWinsOverCidataFailure) {
+  ASSERT_EQ(unlink((cidata_ + "/user-data").c_str()), 0);
+  FlipRootImageBit(3);
+  EXPECT_EQ(Run(), kExitIntegrity);
+  ExpectNoOutput();
+  const LogEntry* e = FailureEntry();
+  ASSERT_NE(e, nullptr);
+  EXPECT_EQ(e->message_id, message_id::kIntegrityFailure);
+  EXPECT_EQ(Field(*e, "SE_ATTEST_ITEM"), root_image_);
+}
+
+// And a modified root.tar.gz comes before an invalid contract.
+TEST_F(AgentFlowTest, RootTarballFailureWinsOverContractFailure) {
+  WriteText(rootfs_ + "/boot/root.tar.gz", tarball_ + "x");
+  WriteText(cidata_ + "/user-data", "not: [a contract");
+  EXPECT_EQ(Run(), kExitIntegrity);
+  ExpectNoOutput();
+  const LogEntry* e = FailureEntry();
+  ASSERT_NE(e, nullptr);
+  EXPECT_EQ(Field(*e, "SE_ATTEST_ITEM"), "root.tar.gz");
 }
 
 TEST_F(AgentFlowTest, MissingMetaDataExit3) {

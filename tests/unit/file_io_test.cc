@@ -1,11 +1,15 @@
 #include "platform/file_io.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "core/hex.h"
 #include "crypto/sha256.h"
@@ -67,8 +71,10 @@ TEST(ReadFileTest, SymlinksOnlyWhenAllowed) {
   auto refused = ReadFile(tmp.Sub("link"), 100, Follow::kNoSymlinks);
   ASSERT_FALSE(refused.ok());
   EXPECT_NE(refused.error().message.find("symbolic link"), std::string::npos) << refused.error().message;
-  EXPECT_FALSE(HashPath(tmp.Sub("link"), Follow::kNoSymlinks).ok());
-  EXPECT_TRUE(HashPath(tmp.Sub("link"), Follow::kSymlinks).ok());
+  HashOptions no_symlinks;
+  no_symlinks.follow = Follow::kNoSymlinks;
+  EXPECT_FALSE(HashPath(tmp.Sub("link"), no_symlinks).ok());
+  EXPECT_TRUE(HashPath(tmp.Sub("link")).ok());
 }
 
 TEST(ReadSecretFileTest, ReadsAndLimits) {
@@ -79,6 +85,14 @@ TEST(ReadSecretFileTest, ReadsAndLimits) {
   EXPECT_EQ(secret->view(), "-----BEGIN PRIVATE KEY-----\n");
   EXPECT_FALSE(ReadSecretFile(tmp.Sub("key"), 10).ok());
   EXPECT_FALSE(ReadSecretFile(tmp.Sub("missing"), 1000).ok());
+}
+
+// A device node where a file is expected is named as such, also when the nodev mount makes its
+// open fail (EACCES) before its type could be checked.
+TEST(ReadFileTest, DeviceNodeIsNotARegularFile) {
+  auto r = ReadFile("/dev/null", 100, Follow::kNoSymlinks);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("/dev/null: not a regular file"), std::string::npos) << r.error().message;
 }
 
 TEST(HashPathTest, EmptyAndLargerThanOneChunk) {
@@ -95,6 +109,80 @@ TEST(HashPathTest, EmptyAndLargerThanOneChunk) {
   ASSERT_TRUE(big.ok()) << big.error().message;
   EXPECT_EQ(big->size, 3000000u);
   EXPECT_EQ(ToHex(big->digest), "2a152c894398719c0570f83fac34ac03a0f6e8e474b995c2403aa5434f7b9dd4");
+}
+
+// The reader thread and its ring of buffers: every size around the chunk and ring boundaries,
+// for every ring size, gives the digest of the bytes, in order, copied and reported in progress.
+TEST(HashPathTest, EveryBoundaryOfTheReadAheadRing) {
+  TempDir tmp;
+  constexpr std::size_t kChunk = 4096;
+  std::string content;
+  for (std::size_t i = 0; i < 5 * kChunk + 100; ++i) content += static_cast<char>((i * 131 + i / 7) & 0xff);
+  for (std::size_t buffers : {2u, 3u, 4u}) {
+    for (std::size_t size : {std::size_t{0}, std::size_t{1}, kChunk - 1, kChunk, kChunk + 1, 2 * kChunk,
+                             3 * kChunk - 1, 3 * kChunk, 4 * kChunk + 1, 5 * kChunk + 100}) {
+      SCOPED_TRACE("buffers " + std::to_string(buffers) + ", size " + std::to_string(size));
+      const std::string part = content.substr(0, size);
+      WriteText(tmp.Sub("f"), part);
+      const std::string copy_path = tmp.Sub("copy");
+      int copy = open(copy_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+      ASSERT_GE(copy, 0);
+      std::vector<std::pair<std::uint64_t, std::uint64_t>> seen;
+      HashOptions how;
+      how.copy_fd = copy;
+      how.progress = [&](std::uint64_t done, std::uint64_t total) { seen.emplace_back(done, total); };
+      how.chunk = kChunk;
+      how.buffers = buffers;
+      auto d = HashPath(tmp.Sub("f"), how);
+      close(copy);
+      ASSERT_TRUE(d.ok()) << d.error().message;
+      EXPECT_EQ(d->size, size);
+      EXPECT_EQ(ToHex(d->digest), ToHex(Sha256Of(part)));
+      EXPECT_EQ(ReadText(copy_path), part);
+      ASSERT_EQ(seen.size(), (size + kChunk - 1) / kChunk);
+      for (std::size_t i = 0; i < seen.size(); ++i) {
+        EXPECT_EQ(seen[i].first, std::min(size, (i + 1) * kChunk));
+        EXPECT_EQ(seen[i].second, size);
+      }
+    }
+  }
+}
+
+// A read that fails part-way is an error naming the file and the byte, never a digest of what
+// came before it. /proc/self/mem fails its first read (EIO) without any privilege.
+TEST(HashPathTest, ReadErrorNamesTheByte) {
+  auto d = HashPath("/proc/self/mem");
+  ASSERT_FALSE(d.ok());
+  EXPECT_NE(d.error().message.find("reading /proc/self/mem at byte 0: Input/output error"), std::string::npos)
+      << d.error().message;
+}
+
+TEST(HashPathTest, RefusesBuffersThatCannotWork) {
+  TempDir tmp;
+  WriteText(tmp.Sub("f"), "x");
+  for (auto [chunk, buffers] : {std::pair<std::size_t, std::size_t>{1000, 2}, {0, 2}, {4096, 1}}) {
+    HashOptions how;
+    how.chunk = chunk;
+    how.buffers = buffers;
+    EXPECT_FALSE(HashPath(tmp.Sub("f"), how).ok()) << chunk << " x " << buffers;
+  }
+}
+
+// A copy that cannot be written stops the hash with a write error (the agent's exit 4), and the
+// reader thread is stopped and joined on the way out.
+TEST(HashPathTest, CopyFailureIsAWriteError) {
+  TempDir tmp;
+  WriteText(tmp.Sub("f"), std::string(3 * 4096 + 1, 'z'));
+  int full = open("/dev/full", O_WRONLY | O_CLOEXEC);
+  ASSERT_GE(full, 0);
+  HashOptions how;
+  how.copy_fd = full;
+  how.chunk = 4096;
+  how.buffers = 2;
+  auto d = HashPath(tmp.Sub("f"), how);
+  close(full);
+  ASSERT_FALSE(d.ok());
+  EXPECT_EQ(d.error().kind, Error::Kind::kWrite);
 }
 
 TEST(HashPathTest, NeitherFileNorBlockDevice) {

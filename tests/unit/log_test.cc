@@ -24,6 +24,17 @@ TEST(LogTest, FormatLineWithFields) {
   EXPECT_EQ(FormatLine(e), "root partition differs [item=/dev/vda1, expected=aa, actual=bb, other_field=x]");
 }
 
+// A long value the message already quotes is not repeated; a short one (the exit code) always
+// shows, even when its digit happens to appear in the message (a digest holding a "2").
+TEST(LogTest, FormatLineRepeatsNoDigestButAlwaysShowsTheExitCode) {
+  const std::string digest = "2a152c894398719c0570f83fac34ac03a0f6e8e474b995c2403aa5434f7b9dd4";
+  LogEntry e{Priority::kErr,
+             message_id::kIntegrityFailure,
+             "root partition /dev/vda1 differs: found " + digest,
+             {{"SE_ATTEST_ITEM", "/dev/vda1"}, {"SE_ATTEST_ACTUAL", digest}, {"SE_ATTEST_EXIT", "2"}}};
+  EXPECT_EQ(FormatLine(e), "root partition /dev/vda1 differs: found " + digest + " [exit=2]");
+}
+
 TEST(LogTest, FormatLineIsOneLine) {
   LogEntry e{Priority::kErr, message_id::kInvalidContract, "two\nlines", {{"SE_ATTEST_ITEM", "a\nb"}}};
   EXPECT_EQ(FormatLine(e), "two\\x0alines [item=a\\x0ab]");

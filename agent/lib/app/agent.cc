@@ -4,17 +4,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <functional>
+#include <system_error>
 #include <thread>
-
-#include <cerrno>
 #include <vector>
 
 #include "app/output.h"
 #include "core/config.h"
 #include "core/contract.h"
 #include "core/hex.h"
+#include "core/progress.h"
 #include "core/record.h"
 #include "core/sysinfo.h"
 #include "crypto/contract_signature.h"
@@ -96,6 +98,27 @@ class KeptCopy {
   int fd_;
 };
 
+// Runs a task on a thread of its own and joins it when it goes out of scope; where no thread can
+// be started, runs it right away on this one (slower, same result).
+class BackgroundTask {
+ public:
+  explicit BackgroundTask(std::function<void()> task) {
+    try {
+      thread_ = std::thread(task);
+    } catch (const std::system_error&) {
+      task();
+    }
+  }
+  BackgroundTask(const BackgroundTask&) = delete;
+  BackgroundTask& operator=(const BackgroundTask&) = delete;
+  ~BackgroundTask() {
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  std::thread thread_;
+};
+
 class AgentRun {
  public:
   AgentRun(const AgentOptions& options, Platform& platform) : options_(options), p_(platform) {}
@@ -116,15 +139,37 @@ class AgentRun {
   }
 
  private:
+  // A step done while the root partition is still being hashed is logged and recorded only once
+  // the root is verified: the log and the record read in the order of the SPEC's boot.
+  struct Step {
+    LogEntry entry;
+    std::optional<RecordEntry> measured;
+  };
+
+  void Done(Step step) {
+    if (defer_) {
+      deferred_.push_back(std::move(step));
+      return;
+    }
+    p_.log.Log(step.entry);
+    if (step.measured) entries_.push_back(std::move(*step.measured));
+  }
+
   void Info(std::string_view id, std::string message,
             std::vector<std::pair<std::string, std::string>> fields = {}) {
-    p_.log.Log(LogEntry{Priority::kInfo, id, std::move(message), std::move(fields)});
+    Done(Step{LogEntry{Priority::kInfo, id, std::move(message), std::move(fields)}, std::nullopt});
   }
 
   void Measured(std::string_view name, const Sha256Digest& d, const std::string& source) {
-    Info(message_id::kMeasured, "measured " + std::string(name) + " from " + source + ": " + ToHex(d),
-         {{"SE_ATTEST_ITEM", std::string(name)}, {"SE_ATTEST_ACTUAL", ToHex(d)}, {"SE_ATTEST_SOURCE", source}});
-    entries_.push_back(RecordEntry{d, std::string(name)});
+    Done(Step{LogEntry{Priority::kInfo, message_id::kMeasured,
+                       "measured " + std::string(name) + " from " + source + ": " + ToHex(d),
+                       {{"SE_ATTEST_ITEM", std::string(name)}, {"SE_ATTEST_ACTUAL", ToHex(d)}, {"SE_ATTEST_SOURCE", source}}},
+              RecordEntry{d, std::string(name)}});
+  }
+
+  void FlushDeferred() {
+    for (Step& step : deferred_) Done(std::move(step));
+    deferred_.clear();
   }
 
   std::optional<Failure> Flow() {
@@ -136,11 +181,24 @@ class AgentRun {
     if (auto f = LoadKeys()) return f;
     if (auto f = ReadMachine()) return f;
     if (auto f = CheckSecureExecution()) return f;
-    if (auto f = VerifyRootPartition()) return f;
+    if (auto f = ResolveRoot()) return f;
+    // The root partition is hashed on a thread of its own (a reader thread feeds it) while this
+    // one measures cidata and reads the contract: the run costs about the root's hash alone.
+    // Failures keep the order of the boot: root partition, root.tar.gz, cidata, contract.
+    std::optional<Failure> cidata_failure;
+    Result<StreamDigest> root_digest = MakeError("not hashed");
+    {
+      BackgroundTask root_hash([this, &root_digest] { root_digest = HashRoot(); });
+      defer_ = true;
+      cidata_failure = MeasureCidata();
+      if (!cidata_failure) cidata_failure = ReadContract();
+    }
+    defer_ = false;
+    if (auto f = CheckRootDigest(root_digest)) return f;
     Measured(kNameBaseimage, config_.baseimage_sha256, "the build");
     if (auto f = MeasureRootTarball()) return f;
-    if (auto f = MeasureCidata()) return f;
-    if (auto f = ReadContract()) return f;
+    if (cidata_failure) return cidata_failure;
+    FlushDeferred();
     return WriteRecord();
   }
 
@@ -222,32 +280,50 @@ class AgentRun {
     }
   }
 
-  std::optional<Failure> VerifyRootPartition() {
-    const std::string spec = config_.root_device.ToString();
+  std::optional<Failure> ResolveRoot() {
     auto device = ResolveDevice(config_.root_device);
-    if (!device) return Fail(kExitIntegrity, message_id::kIntegrityFailure, "root partition: " + device.error().message, spec);
+    if (!device) {
+      return Fail(kExitIntegrity, message_id::kIntegrityFailure, "root partition: " + device.error().message,
+                  config_.root_device.ToString());
+    }
     root_device_ = *device;
-    auto digest = HashPath(*device);
-    if (!digest) return Fail(kExitIntegrity, message_id::kIntegrityFailure, "root partition: " + digest.error().message, *device);
+    return std::nullopt;
+  }
+
+  // On the root hashing thread: reads and hashes only, and reports progress (thread-safe); the
+  // verdict is CheckRootDigest's, on the main thread.
+  Result<StreamDigest> HashRoot() {
+    ProgressMeter meter("root partition " + root_device_, ProgressMeter::Clock::now());
+    HashOptions how;
+    how.progress = [this, &meter](std::uint64_t done, std::uint64_t total) {
+      if (auto line = meter.At(done, total, ProgressMeter::Clock::now())) p_.log.Progress(line->text, line->console);
+    };
+    return HashPath(root_device_, how);
+  }
+
+  std::optional<Failure> CheckRootDigest(const Result<StreamDigest>& digest) {
+    const std::string& device = root_device_;
+    if (!digest) return Fail(kExitIntegrity, message_id::kIntegrityFailure, "root partition: " + digest.error().message, device);
     if (!DigestsEqual(digest->digest, config_.root_sha256)) {
       return Fail(kExitIntegrity, message_id::kIntegrityFailure,
-                  "root partition " + *device + " (" + spec + ") differs from the build: expected sha256 " +
-                      ToHex(config_.root_sha256) + ", found " + ToHex(digest->digest),
-                  *device, ToHex(config_.root_sha256), ToHex(digest->digest));
+                  "root partition " + device + " (" + config_.root_device.ToString() +
+                      ") differs from the build: expected sha256 " + ToHex(config_.root_sha256) + ", found " +
+                      ToHex(digest->digest),
+                  device, ToHex(config_.root_sha256), ToHex(digest->digest));
     }
-    Info(message_id::kMeasured, "root partition " + *device + " verified: " + ToHex(digest->digest) + " (" +
+    Info(message_id::kMeasured, "root partition " + device + " verified: " + ToHex(digest->digest) + " (" +
                                     std::to_string(digest->size) + " bytes)",
-         {{"SE_ATTEST_ITEM", *device}, {"SE_ATTEST_EXPECTED", ToHex(config_.root_sha256)},
+         {{"SE_ATTEST_ITEM", device}, {"SE_ATTEST_EXPECTED", ToHex(config_.root_sha256)},
           {"SE_ATTEST_ACTUAL", ToHex(digest->digest)}});
     return std::nullopt;
   }
 
   std::optional<Failure> MeasureRootTarball() {
-    const std::string* device = &root_device_;  // NOLINT: keeps the *device spelling of the other steps
-    auto fs_type = p_.devices.FilesystemType(*device);
-    if (!fs_type) return Fail(kExitIntegrity, message_id::kIntegrityFailure, "root partition: " + fs_type.error().message, *device);
-    auto mounted = p_.mounter.MountReadOnly(*device, *fs_type);
-    if (!mounted) return Fail(kExitIntegrity, message_id::kIntegrityFailure, "root partition: " + mounted.error().message, *device);
+    const std::string& device = root_device_;
+    auto fs_type = p_.devices.FilesystemType(device);
+    if (!fs_type) return Fail(kExitIntegrity, message_id::kIntegrityFailure, "root partition: " + fs_type.error().message, device);
+    auto mounted = p_.mounter.MountReadOnly(device, *fs_type);
+    if (!mounted) return Fail(kExitIntegrity, message_id::kIntegrityFailure, "root partition: " + mounted.error().message, device);
     const std::string tarball = (*mounted)->dir() + config_.root_tarball;
     std::optional<KeptCopy> copy;
     if (!config_.root_tarball_copy.empty()) {
@@ -255,25 +331,28 @@ class AgentRun {
       if (!opened) return Fail(kExitOutput, message_id::kOutputFailure, "root.tarball_copy: " + opened.error().message, config_.root_tarball_copy);
       copy.emplace(std::move(*opened));
     }
-    auto tar_digest = HashPath(tarball, Follow::kNoSymlinks, copy ? copy->fd() : -1);
+    HashOptions how;
+    how.follow = Follow::kNoSymlinks;
+    how.copy_fd = copy ? copy->fd() : -1;
+    auto tar_digest = HashPath(tarball, how);
     if (!tar_digest && tar_digest.error().kind == Error::Kind::kWrite) {
       return Fail(kExitOutput, message_id::kOutputFailure, "root.tarball_copy: " + tar_digest.error().message,
                   config_.root_tarball_copy);
     }
     if (!tar_digest) {
       return Fail(kExitIntegrity, message_id::kIntegrityFailure,
-                  std::string(kNameRootTarball) + ": " + config_.root_tarball + " in " + *device + ": " +
+                  std::string(kNameRootTarball) + ": " + config_.root_tarball + " in " + device + ": " +
                       tar_digest.error().message,
                   std::string(kNameRootTarball));
     }
     if (!DigestsEqual(tar_digest->digest, config_.root_tarball_sha256)) {
       return Fail(kExitIntegrity, message_id::kIntegrityFailure,
-                  std::string(kNameRootTarball) + " (" + config_.root_tarball + " in " + *device +
+                  std::string(kNameRootTarball) + " (" + config_.root_tarball + " in " + device +
                       ") differs from the build: expected sha256 " + ToHex(config_.root_tarball_sha256) +
                       ", found " + ToHex(tar_digest->digest),
                   std::string(kNameRootTarball), ToHex(config_.root_tarball_sha256), ToHex(tar_digest->digest));
     }
-    Measured(kNameRootTarball, tar_digest->digest, config_.root_tarball + " in " + *device);
+    Measured(kNameRootTarball, tar_digest->digest, config_.root_tarball + " in " + device);
     if (copy) {
       if (auto kept = copy->Keep(); !kept) {
         return Fail(kExitOutput, message_id::kOutputFailure, "root.tarball_copy: " + kept.error().message, config_.root_tarball_copy);
@@ -393,6 +472,8 @@ class AgentRun {
   std::string machine_;
   std::string root_device_;
   std::vector<RecordEntry> entries_;
+  bool defer_ = false;
+  std::vector<Step> deferred_;
   std::vector<CidataFile> cidata_;
   Contract contract_;
   EvpPkeyPtr recipient_;

@@ -94,7 +94,9 @@ Result<SealResult> Seal(const SealOptions& o, BlockDevices& devices, Mounter& mo
   {
     SEA_ASSIGN_OR_RETURN(std::string fs_type, devices.FilesystemType(o.root));
     SEA_ASSIGN_OR_RETURN(std::unique_ptr<MountedFs> mounted, mounter.MountReadOnly(o.root, fs_type));
-    auto tar = HashPath(mounted->dir() + c.root_tarball, Follow::kNoSymlinks);
+    HashOptions how;
+    how.follow = Follow::kNoSymlinks;
+    auto tar = HashPath(mounted->dir() + c.root_tarball, how);
     if (!tar) return MakeError("--tarball: " + c.root_tarball + " in " + o.root + ": " + tar.error().message);
     c.root_tarball_sha256 = tar->digest;
   }

@@ -1,21 +1,28 @@
 #include "platform/file_io.h"
 
 #include <fcntl.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <cerrno>
-#include <cstring>
 #include <algorithm>
+#include <cerrno>
+#include <condition_variable>
+#include <cstdlib>
+#include <cstring>
 #include <memory>
+#include <mutex>
+#include <optional>
+#include <system_error>
+#include <thread>
 #include <type_traits>
+#include <vector>
 
 #include "crypto/sha256.h"
 
 namespace seattest {
 namespace {
-
-constexpr std::size_t kStreamChunk = 1 << 20;
 
 Error SysError(const std::string& what) { return MakeError(what + ": " + std::strerror(errno)); }
 
@@ -42,6 +49,13 @@ Result<int> OpenForReading(const std::string& path, Follow follow) {
   int fd = open(path.c_str(), flags);
   if (fd < 0) {
     if (errno == ELOOP && follow == Follow::kNoSymlinks) return MakeError(path + ": is a symbolic link");
+    // A device node on a nodev mount fails to open (EACCES): say what it is, not "permission".
+    const int open_error = errno;
+    struct stat st {};
+    if (lstat(path.c_str(), &st) == 0 && (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))) {
+      return MakeError(path + ": not a regular file (a device node)");
+    }
+    errno = open_error;
     return SysError(path);
   }
   return fd;
@@ -84,6 +98,140 @@ Status ReadInto(const std::string& path, std::size_t max_size, Follow follow, Bu
   return {};
 }
 
+constexpr std::size_t kDirectAlignment = 4096;
+
+// Reads a file descriptor from start to end on a thread of its own, into a ring of aligned
+// buffers, so that the thread calling Next() hashes one buffer while the next ones are read.
+class ReadAhead {
+ public:
+  struct Chunk {
+    const std::uint8_t* data;
+    std::size_t size;
+  };
+
+  static Result<std::unique_ptr<ReadAhead>> Start(int fd, std::size_t chunk, std::size_t count,
+                                                  bool drop_behind) {
+    std::unique_ptr<ReadAhead> r(new ReadAhead(fd, chunk, count, drop_behind));
+    for (auto& b : r->buffers_) {
+      b.reset(static_cast<std::uint8_t*>(std::aligned_alloc(kDirectAlignment, chunk)));
+      if (!b) return MakeError("out of memory for the read buffers");
+    }
+    try {
+      r->thread_ = std::thread([p = r.get()] { p->ReadAll(); });
+    } catch (const std::system_error& e) {
+      return MakeError(std::string("cannot start the reader thread: ") + e.what());
+    }
+    return r;
+  }
+
+  ReadAhead(const ReadAhead&) = delete;
+  ReadAhead& operator=(const ReadAhead&) = delete;
+  ~ReadAhead() {
+    {
+      std::lock_guard lock(mutex_);
+      stop_ = true;
+    }
+    changed_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+
+  // The next chunk in file order (valid until the next call), or nullopt at the end or after a
+  // read error (then failed()). Hands the previous chunk's buffer back to the reader.
+  std::optional<Chunk> Next() {
+    std::unique_lock lock(mutex_);
+    if (holding_) {
+      holding_ = false;
+      --filled_;
+      ++read_slot_;
+      changed_.notify_all();
+    }
+    changed_.wait(lock, [this] { return filled_ > 0 || ended_; });
+    if (filled_ == 0) return std::nullopt;
+    holding_ = true;
+    const std::size_t slot = read_slot_ % buffers_.size();
+    return Chunk{buffers_[slot].get(), sizes_[slot]};
+  }
+
+  bool failed() const { return error_number_ != 0; }
+  int error_number() const { return error_number_; }
+  std::uint64_t error_offset() const { return error_offset_; }
+
+ private:
+  struct Free {
+    void operator()(std::uint8_t* p) const { std::free(p); }
+  };
+
+  ReadAhead(int fd, std::size_t chunk, std::size_t count, bool drop_behind)
+      : fd_(fd), chunk_(chunk), drop_behind_(drop_behind), buffers_(count), sizes_(count) {}
+
+  void ReadAll() {
+    std::uint64_t offset = 0;
+    for (std::size_t slot_index = 0;; ++slot_index) {
+      {
+        std::unique_lock lock(mutex_);
+        changed_.wait(lock, [this] { return filled_ < buffers_.size() || stop_; });
+        if (stop_) return;
+      }
+      // This slot is the reader's alone until it is counted as filled.
+      const std::size_t slot = slot_index % buffers_.size();
+      std::size_t got = 0;
+      int error = 0;
+      // Whole chunks: with O_DIRECT every read stays aligned; a short read means the end.
+      while (got < chunk_) {
+        ssize_t n = read(fd_, buffers_[slot].get() + got, chunk_ - got);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+          error = errno;
+          break;
+        }
+        if (n == 0) break;
+        got += static_cast<std::size_t>(n);
+        if (got % kDirectAlignment != 0) {
+          // Unaligned from here on (a file whose size is not a multiple of the block size
+          // ends like this): O_DIRECT would refuse the next read, so leave it.
+          fcntl(fd_, F_SETFL, fcntl(fd_, F_GETFL) & ~O_DIRECT);
+        }
+      }
+      if (drop_behind_ && got > 0) {
+        posix_fadvise(fd_, static_cast<off_t>(offset), static_cast<off_t>(got), POSIX_FADV_DONTNEED);
+      }
+      std::lock_guard lock(mutex_);
+      if (error != 0) {
+        error_number_ = error;
+        error_offset_ = offset + got;
+      }
+      if (got > 0 && error == 0) {
+        sizes_[slot] = got;
+        ++filled_;
+      }
+      offset += got;
+      if (error != 0 || got < chunk_) {
+        ended_ = true;
+        changed_.notify_all();
+        return;
+      }
+      changed_.notify_all();
+    }
+  }
+
+  const int fd_;
+  const std::size_t chunk_;
+  const bool drop_behind_;
+  std::vector<std::unique_ptr<std::uint8_t, Free>> buffers_;
+  std::vector<std::size_t> sizes_;
+  std::thread thread_;
+
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::size_t filled_ = 0;     // slots read and not yet handed back
+  std::size_t read_slot_ = 0;  // the next slot Next() hands out
+  bool holding_ = false;       // Next()'s caller holds slot read_slot_
+  bool ended_ = false;
+  bool stop_ = false;
+  int error_number_ = 0;
+  std::uint64_t error_offset_ = 0;
+};
+
 }  // namespace
 
 Result<Bytes> ReadFile(const std::string& path, std::size_t max_size, Follow follow) {
@@ -98,35 +246,46 @@ Result<SecretBytes> ReadSecretFile(const std::string& path, std::size_t max_size
   return out;
 }
 
-Result<StreamDigest> HashPath(const std::string& path, Follow follow, int copy_fd) {
-  SEA_ASSIGN_OR_RETURN(int raw, OpenForReading(path, follow));
+Result<StreamDigest> HashPath(const std::string& path, const HashOptions& options) {
+  if (options.chunk == 0 || options.chunk % kDirectAlignment != 0 || options.buffers < 2) {
+    return MakeError("hashing " + path + ": buffers must be at least 2 multiples of 4096 bytes");
+  }
+  SEA_ASSIGN_OR_RETURN(int raw, OpenForReading(path, options.follow));
   Fd fd(raw);
   struct stat st {};
   if (fstat(fd.get(), &st) != 0) return SysError(path);
   if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode)) {
     return MakeError(path + ": neither a regular file nor a block device");
   }
+  std::uint64_t total = static_cast<std::uint64_t>(st.st_size);
+  bool direct = false;
+  if (S_ISBLK(st.st_mode)) {
+    if (ioctl(fd.get(), BLKGETSIZE64, &total) != 0) total = 0;
+    // Past the page cache: a partition hashed at boot must not stay in the guest's memory.
+    direct = fcntl(fd.get(), F_SETFL, fcntl(fd.get(), F_GETFL) | O_DIRECT) == 0;
+  }
   posix_fadvise(fd.get(), 0, 0, POSIX_FADV_SEQUENTIAL);
   SEA_ASSIGN_OR_RETURN(Sha256 sha, Sha256::Create());
-  std::unique_ptr<std::uint8_t[]> buf(new std::uint8_t[kStreamChunk]);
+  // A block device that refuses O_DIRECT still must not fill the cache: drop what was read.
+  SEA_ASSIGN_OR_RETURN(auto reader, ReadAhead::Start(fd.get(), options.chunk, options.buffers,
+                                                     /*drop_behind=*/S_ISBLK(st.st_mode) && !direct));
   StreamDigest result;
-  for (;;) {
-    ssize_t n = read(fd.get(), buf.get(), kStreamChunk);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return SysError("reading " + path + " at byte " + std::to_string(result.size));
-    }
-    if (n == 0) break;
-    sha.Update(buf.get(), static_cast<std::size_t>(n));
-    if (copy_fd >= 0) {
-      for (ssize_t done = 0; done < n;) {
-        ssize_t w = write(copy_fd, buf.get() + done, static_cast<std::size_t>(n - done));
+  while (auto chunk = reader->Next()) {
+    sha.Update(chunk->data, chunk->size);
+    if (options.copy_fd >= 0) {
+      for (std::size_t done = 0; done < chunk->size;) {
+        ssize_t w = write(options.copy_fd, chunk->data + done, chunk->size - done);
         if (w < 0 && errno == EINTR) continue;
         if (w <= 0) return Error{SysError("copying " + path).message, Error::Kind::kWrite};
-        done += w;
+        done += static_cast<std::size_t>(w);
       }
     }
-    result.size += static_cast<std::uint64_t>(n);
+    result.size += chunk->size;
+    if (options.progress) options.progress(result.size, total);
+  }
+  if (reader->failed()) {
+    return MakeError("reading " + path + " at byte " + std::to_string(reader->error_offset()) + ": " +
+                     std::strerror(reader->error_number()));
   }
   result.digest = sha.Finish();
   return result;

@@ -4,6 +4,7 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -26,10 +27,30 @@ struct StreamDigest {
   Sha256Digest digest{};
   std::uint64_t size = 0;
 };
-// SHA-256 of all the bytes of a regular file or a block device, read once, streaming. With
-// `copy_fd` >= 0 every byte hashed is also written there (what is measured is what is kept).
-Result<StreamDigest> HashPath(const std::string& path, Follow follow = Follow::kSymlinks,
-                              int copy_fd = -1);
+
+inline constexpr std::size_t kHashChunk = 1u << 20;
+inline constexpr std::size_t kHashBuffers = 3;
+
+// Called on the hashing thread after each chunk: bytes hashed so far and the total (0 when the
+// size is not known beforehand). Cheap; rate-limiting is the caller's business.
+using HashProgress = std::function<void(std::uint64_t done, std::uint64_t total)>;
+
+struct HashOptions {
+  Follow follow = Follow::kSymlinks;
+  // >= 0: every byte hashed is also written there (what is measured is what is kept).
+  int copy_fd = -1;
+  HashProgress progress;
+  // Read in `buffers` buffers of `chunk` bytes (a multiple of 4096; benchmarks vary them).
+  std::size_t chunk = kHashChunk;
+  std::size_t buffers = kHashBuffers;
+};
+
+// SHA-256 of all the bytes of a regular file or a block device, read once, streaming: a reader
+// thread fills aligned buffers while this thread hashes the previous ones, so reading and hashing
+// overlap. A block device is read with O_DIRECT (falling back to POSIX_FADV_DONTNEED behind the
+// reads): hashing a partition does not fill the page cache, which in an initrd is the guest's
+// memory. Memory used: buffers x chunk, whatever the size.
+Result<StreamDigest> HashPath(const std::string& path, const HashOptions& options = {});
 
 // Writes `dir/name` whole or not at all: a temporary file beside it, fsync, chmod, rename.
 // `name` may contain one folder ("cidata/user-data"), which must exist.

@@ -5,11 +5,13 @@
 #include <unistd.h>
 
 #define SD_JOURNAL_SUPPRESS_LOCATION
+#include <systemd/sd-daemon.h>
 #include <systemd/sd-journal.h>
 
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <mutex>
 
 namespace seattest {
 namespace {
@@ -42,6 +44,7 @@ class DefaultLogger final : public Logger {
 
   void Log(const LogEntry& entry) override {
     const std::string line = FormatLine(entry);
+    std::lock_guard lock(mutex_);
     if (journal_) {
       SendToJournal(entry);
     } else if (kmsg_ >= 0) {
@@ -52,6 +55,13 @@ class DefaultLogger final : public Logger {
     if (IsFailure(entry.priority) || (!journal_ && kmsg_ < 0)) {
       WriteAll(STDERR_FILENO, identifier_ + ": " + line + "\n");
     }
+  }
+
+  void Progress(const std::string& line, bool console) override {
+    const std::string safe = FormatLine(LogEntry{Priority::kInfo, {}, line, {}});
+    std::lock_guard lock(mutex_);
+    sd_notify(0, ("STATUS=" + safe).c_str());  // nothing when not run by systemd
+    if (console) WriteAll(STDERR_FILENO, identifier_ + ": " + safe + "\n");
   }
 
  private:
@@ -67,6 +77,7 @@ class DefaultLogger final : public Logger {
     sd_journal_sendv(iov.data(), static_cast<int>(iov.size()));
   }
 
+  std::mutex mutex_;  // one entry at a time, whichever thread logs
   std::string identifier_;
   bool journal_ = false;
   int kmsg_ = -1;
@@ -78,7 +89,9 @@ std::string FormatLine(const LogEntry& entry) {
   std::string line = entry.message;
   std::string extra;
   for (const auto& [name, value] : entry.fields) {
-    if (line.find(value) != std::string::npos) continue;  // said in the message already
+    // A digest or a path the message says already is not repeated; short values (an exit code,
+    // "2") would be found anywhere in the message by chance, so they are always shown.
+    if (value.size() >= 8 && line.find(value) != std::string::npos) continue;
     std::string key = name.substr(name.rfind("SE_ATTEST_") == 0 ? 10 : 0);
     std::transform(key.begin(), key.end(), key.begin(), [](unsigned char c) { return std::tolower(c); });
     extra += (extra.empty() ? "" : ", ") + key + "=" + value;

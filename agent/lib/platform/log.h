@@ -1,4 +1,4 @@
-// Structured logging for the top level only: systemd's journal when it runs, otherwise the
+// Structured logging for the top level only (thread-safe): systemd's journal when it runs, otherwise the
 // kernel log (/dev/kmsg, so a busybox initrd's console shows it) and stderr.
 #pragma once
 
@@ -37,6 +37,10 @@ class Logger {
   virtual ~Logger() = default;
   // Failures (priority kErr/kWarning) always go to stderr as well.
   virtual void Log(const LogEntry& entry) = 0;
+  // Progress of a long step, not a log entry (the journal keeps the steps, not their progress):
+  // the service status (sd_notify STATUS=, shown by `systemctl status`) and, when `console`, the
+  // same line on stderr, which the initrd sends to the console. Safe to call from another thread.
+  virtual void Progress(const std::string& line, bool console) = 0;
 };
 
 enum class LogTarget {
