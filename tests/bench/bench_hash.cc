@@ -92,7 +92,7 @@ void BM_HashPath(benchmark::State& state) {
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) * FileSize(path));
 }
 BENCHMARK(BM_HashPath)
-    ->ArgsProduct({{256 << 10, 1 << 20, 4 << 20}, {2, 3, 4}})
+    ->ArgsProduct({{64 << 10, 256 << 10, 1 << 20, 4 << 20}, {2, 3, 4}})
     ->ArgNames({"chunk", "buffers"})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();

@@ -55,8 +55,11 @@ else
   SIZES=(1G 4G) RUNS=5 AGENT_ROOT=1G RSS_SIZES=(16M 1G 4G)
 fi
 WORK=$(mktemp -d /var/tmp/se-attest-bench.XXXXXX)
+OUT=
 cleanup() {
+  set +e
   detach_all_loops
+  if [ -n "$OUT" ]; then umount "$OUT" 2>/dev/null; rmdir "$OUT"; fi
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -137,7 +140,7 @@ for size in "${SIZES[@]}"; do
   compare "$size file in the page cache" "$WORK/img-$size" 0
   attach_loop -r --direct-io=on "img-$size"
   compare "$size loop device, cold cache" "$LOOP_DEV" 1
-  losetup -d "$LOOP_DEV"
+  detach_loop "$LOOP_DEV"
   rm -f "img-$size"
 done
 
@@ -149,37 +152,42 @@ Type:                 3932
 Sequence Code:        00000000000860A8
 Plant:                02
 EOF
-mkdir -p tree/etc
+mkdir -p tree/etc tiny-tree/etc
 echo "bench $RUN_ID" >tree/etc/motd
+echo "bench $RUN_ID" >tiny-tree/etc/motd
 head -c 2000000 /dev/urandom >tree/etc/payload
 head -c 1000000 /dev/urandom >baseimage
 # A root partition of SIZE whose every block holds data (mkfs -E nodiscard over random bytes),
 # sealed, attached, with a cidata device beside it; sets ROOT_DEV and CONFIG.
-sealed_image() {  # sealed_image NAME SIZE
-  local name=$1 size=$2
+sealed_image() {  # sealed_image NAME SIZE [TREE]
+  local name=$1 size=$2 tree=${3:-tree}
   random_file "$name.img" "$size"
   rm -rf "$name.rootfs" && mkdir -p "$name.rootfs/boot"
-  tar -C tree --owner=0 --group=0 -czf "$name.rootfs/boot/root.tar.gz" .
-  mkfs.ext4 -q -F -E nodiscard -L "sb-$RUN_ID-$name" -d "$name.rootfs" "$name.img" >/dev/null
-  "$SE_ATTEST" seal --root "$name.img" --root-device "LABEL=sb-$RUN_ID-$name" --tarball /boot/root.tar.gz \
+  tar -C "$tree" --owner=0 --group=0 -czf "$name.rootfs/boot/root.tar.gz" .
+  mkfs.ext4 -q -F -E nodiscard -L "b${RUN_ID:0:6}$name" -d "$name.rootfs" "$name.img" >/dev/null
+  "$SE_ATTEST" seal --root "$name.img" --root-device "LABEL=b${RUN_ID:0:6}$name" --tarball /boot/root.tar.gz \
     --baseimage baseimage --image-version 1.0.0-bench --commit-id "bench-$RUN_ID" \
     --attestation-key keys/attestation.key --contract-key keys/contract.key --development \
-    --out "$name.sealed" >/dev/null
+    --cidata-device "LABEL=cb-$RUN_ID" --out "$name.sealed" >/dev/null
   attach_loop "$name.img"
   ROOT_DEV=$LOOP_DEV
   CONFIG=$name.sealed/etc/se-attest/agent.yaml
   cat "$name.img" >/dev/null
 }
+# The record goes to a tmpfs, as in the initrd (/run): on a disk, the fsyncs of the atomic writes
+# would be timed instead of the agent.
+OUT=$(mktemp -d /tmp/se-attest-bench-out.XXXXXX)
+mount -t tmpfs -o size=64m,mode=0700 tmpfs "$OUT"
 run_agent() {  # run_agent CONFIG: exit status of one run into a fresh folder
-  rm -rf out
-  "$AGENT" --config "$1" --output out --sysinfo sysinfo 2>agent.err
+  rm -rf "$OUT/out"
+  "$AGENT" --config "$1" --output "$OUT/out" --sysinfo sysinfo 2>agent.err
 }
-no_cidata_on_machine || { echo "bench: a cidata device is attached to this machine already" >&2; exit 1; }
 mkdir -p cidata.d
 printf 'instance-id: bench\n' >cidata.d/meta-data
 printf 'workload:\n  type: workload\n  compose:\n    archive: H4sIAAAAAAAA\n' >cidata.d/user-data
 printf '#cloud-config\n{}\n' >cidata.d/vendor-data
-make_cidata_ext4 cidata.img cidata cidata.d
+# A label of this run's own, so that no other device on the machine is taken for it.
+make_cidata_ext4 cidata.img "cb-$RUN_ID" cidata.d
 attach_loop cidata.img
 
 sealed_image big "$AGENT_ROOT"
@@ -194,21 +202,32 @@ alone_med=$(echo "$alone_times" | tr ' ' '\n' | grep . | median)
 echo "whole agent, root partition $AGENT_ROOT + cidata (median of $RUNS, interleaved):"
 printf '  %-40s %8.3f s\n' "se-attest-agent (record written)" "$agent_med" "se-attest measure ROOT (the root alone)" "$alone_med"
 echo "  agent / root alone = $(ratio "$agent_med" "$alone_med")"
-losetup -d "$ROOT_DEV"
+detach_loop "$ROOT_DEV"
 
-sealed_image tiny 16M
+sealed_image tiny 4M tiny-tree
 tiny_times=""
 for r in $(seq $((RUNS * 2))); do tiny_times+="$(seconds run_agent "$CONFIG") "; done
-echo "fixed cost: se-attest-agent on a 16 MiB root partition, median of $((RUNS * 2)): $(echo "$tiny_times" | tr ' ' '\n' | grep . | median) s"
-losetup -d "$ROOT_DEV"
+echo "fixed cost: se-attest-agent on a 4 MiB root partition (root.tar.gz of one file), median of $((RUNS * 2)): $(echo "$tiny_times" | tr ' ' '\n' | grep . | median) s"
+detach_loop "$ROOT_DEV"
 
-echo "peak RSS of se-attest-agent (GNU time, maximum resident set size):"
+echo "peak memory of se-attest-agent: RSS (GNU time) and its private part (anonymous, sampled every 10 ms):"
 for size in "${RSS_SIZES[@]}"; do
   sealed_image "rss$size" "$size"
-  rm -rf out
-  /usr/bin/time -f %M -o rss.txt "$AGENT" --config "$CONFIG" --output out --sysinfo sysinfo \
-    2>agent.err || { cat agent.err >&2; exit 1; }
-  printf '  root partition %-5s %6d KiB\n' "$size" "$(tail -n1 rss.txt)"
-  losetup -d "$ROOT_DEV"
+  rm -rf "$OUT/out"
+  /usr/bin/time -f %M -o rss.txt "$AGENT" --config "$CONFIG" --output "$OUT/out" --sysinfo sysinfo 2>agent.err &
+  timer=$!
+  anon=0
+  while kill -0 "$timer" 2>/dev/null; do
+    for pid in $(pgrep -P "$timer"); do
+      a=$(awk '/^Anonymous:/ {print $2}' "/proc/$pid/smaps_rollup" 2>/dev/null || true)
+      [ -n "$a" ] && [ "$a" -gt "$anon" ] && anon=$a
+    done
+    sleep 0.01
+  done
+  wait "$timer" || { cat agent.err >&2; exit 1; }
+  printf '  root partition %-5s RSS %6d KiB, anonymous %6d KiB\n' "$size" "$(tail -n1 rss.txt)" "$anon"
+  detach_loop "$ROOT_DEV"
   rm -f "rss$size.img"
 done
+/usr/bin/time -f %M -o rss.txt openssl dgst -sha256 "$WORK/cidata.img" >/dev/null
+echo "  for scale: openssl dgst -sha256 peaks at $(tail -n1 rss.txt) KiB RSS"

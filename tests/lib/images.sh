@@ -20,10 +20,11 @@ make_gpt_disk() {
     dd if="$part" of="$out" bs=512 seek=2048 conv=notrunc status=none
 }
 
-# make_cidata_ext4 OUT.img LABEL DIR: cloud-init NoCloud files of DIR on an ext4 labelled LABEL
-# (this host's kernel mounts no ISO9660 or vfat; those are booted under QEMU).
+# make_cidata_ext4 OUT.img LABEL DIR [SIZE]: cloud-init NoCloud files of DIR on an ext4 labelled
+# LABEL, SIZE big (default 4M) (this host's kernel mounts no ISO9660 or vfat; those are booted
+# under QEMU). DIR may hold symlinks, FIFOs, sockets and device nodes: mkfs.ext4 -d copies them.
 make_cidata_ext4() {
-  mkfs.ext4 -q -F -L "$2" -d "$3" "$1" 4M >/dev/null
+  mkfs.ext4 -q -F -L "$2" -d "$3" "$1" "${4:-4M}" >/dev/null
 }
 
 # attach_loop [-P] FILE: attaches FILE to a loop device, in $LOOP_DEV, remembered in LOOP_DEVS
@@ -32,6 +33,14 @@ LOOP_DEVS=()
 attach_loop() {
   LOOP_DEV=$(losetup -f --show "$@") || return 1
   LOOP_DEVS+=("$LOOP_DEV")
+}
+# detach_loop DEV: detaches DEV now and forgets it, so that detach_all_loops cannot detach the
+# same number later, when it may be another test's device.
+detach_loop() {
+  local l kept=()
+  losetup -d "$1" || return 1
+  for l in "${LOOP_DEVS[@]}"; do [ "$l" = "$1" ] || kept+=("$l"); done
+  LOOP_DEVS=("${kept[@]}")
 }
 detach_all_loops() {
   local l

@@ -2,7 +2,9 @@
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -93,6 +95,23 @@ TEST(ReadFileTest, DeviceNodeIsNotARegularFile) {
   auto r = ReadFile("/dev/null", 100, Follow::kNoSymlinks);
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.error().message.find("/dev/null: not a regular file"), std::string::npos) << r.error().message;
+}
+
+// A socket cannot be opened at all (ENXIO): it is named as a socket, not as the kernel's errno.
+TEST(ReadFileTest, SocketIsNotARegularFile) {
+  TempDir tmp;
+  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  const std::string path = tmp.Sub("user-data");
+  ASSERT_LT(path.size(), sizeof addr.sun_path);
+  std::copy(path.begin(), path.end(), addr.sun_path);
+  ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  auto r = ReadFile(path, 100, Follow::kNoSymlinks);
+  close(fd);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("user-data: not a regular file (a socket)"), std::string::npos) << r.error().message;
 }
 
 TEST(HashPathTest, EmptyAndLargerThanOneChunk) {

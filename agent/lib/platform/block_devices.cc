@@ -6,7 +6,10 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
+#include <map>
+#include <utility>
 
 namespace seattest {
 namespace {
@@ -26,14 +29,19 @@ std::string Value(blkid_probe pr, const char* name) {
   return {};
 }
 
-// A fresh low-level probe of one device: superblock tags and GPT/MBR entry details.
-Result<Probed> ProbeDevice(const std::string& device) {
+enum class ProbeFor { kSuperblock, kSuperblockAndPartition };
+
+// A fresh low-level probe of one device: superblock tags and, when asked (PARTLABEL=, PARTUUID=),
+// the GPT/MBR entry details, which cost reading the parent disk's partition table.
+Result<Probed> ProbeDevice(const std::string& device, ProbeFor what) {
   ProbePtr pr(blkid_new_probe_from_filename(device.c_str()));
   if (!pr) return MakeError(device + ": cannot be probed: " + std::strerror(errno));
   blkid_probe_enable_superblocks(pr.get(), 1);
   blkid_probe_set_superblocks_flags(pr.get(), BLKID_SUBLKS_LABEL | BLKID_SUBLKS_UUID | BLKID_SUBLKS_TYPE);
-  blkid_probe_enable_partitions(pr.get(), 1);
-  blkid_probe_set_partitions_flags(pr.get(), BLKID_PARTS_ENTRY_DETAILS);
+  if (what == ProbeFor::kSuperblockAndPartition) {
+    blkid_probe_enable_partitions(pr.get(), 1);
+    blkid_probe_set_partitions_flags(pr.get(), BLKID_PARTS_ENTRY_DETAILS);
+  }
   int rc = blkid_do_safeprobe(pr.get());
   if (rc == -2) return MakeError(device + ": ambiguous: more than one filesystem signature");
   if (rc < 0) return MakeError(device + ": probe failed");
@@ -62,19 +70,25 @@ bool Matches(const Probed& p, const DeviceSpec& spec) {
   return false;
 }
 
-// Every block device the kernel lists, through libblkid with no cache file.
+// Every block device the kernel lists in /proc/partitions that has a size, whether or not it can
+// be probed (libblkid's own listing probes each device in full first, and silently leaves out one
+// whose probe fails).
 std::vector<std::string> ListDevices() {
   std::vector<std::string> out;
-  blkid_cache cache = nullptr;
-  if (blkid_get_cache(&cache, "/dev/null") != 0) return out;
-  blkid_probe_all(cache);
-  blkid_dev_iterate it = blkid_dev_iterate_begin(cache);
-  blkid_dev dev = nullptr;
-  while (blkid_dev_next(it, &dev) == 0) out.emplace_back(blkid_dev_devname(dev));
-  blkid_dev_iterate_end(it);
-  blkid_put_cache(cache);
+  FILE* f = std::fopen("/proc/partitions", "re");
+  if (f == nullptr) return out;
+  char line[256];
+  while (std::fgets(line, sizeof line, f) != nullptr) {
+    unsigned major = 0, minor = 0;
+    unsigned long long blocks = 0;
+    char name[128];
+    if (std::sscanf(line, "%u %u %llu %127s", &major, &minor, &blocks, name) != 4 || blocks == 0) continue;
+    const std::string dev = std::string("/dev/") + name;
+    struct stat st {};
+    if (stat(dev.c_str(), &st) == 0 && S_ISBLK(st.st_mode)) out.push_back(dev);
+  }
+  std::fclose(f);
   std::sort(out.begin(), out.end());
-  out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
 }
 
@@ -88,12 +102,21 @@ class LibblkidDevices final : public BlockDevices {
       }
       return spec.value;
     }
+    const ProbeFor what = spec.kind == DeviceSpec::Kind::kPartLabel || spec.kind == DeviceSpec::Kind::kPartUuid
+                              ? ProbeFor::kSuperblockAndPartition
+                              : ProbeFor::kSuperblock;
     std::vector<std::string> found;
+    std::string unprobed;  // devices that could not be probed: one of them may be the one sought
     for (const std::string& dev : ListDevices()) {
-      auto probed = ProbeDevice(dev);
+      const Result<Probed>& probed = Probe(dev, what);
+      if (!probed) unprobed += (unprobed.empty() ? "" : ", ") + probed.error().message;
       if (probed && Matches(*probed, spec)) found.push_back(dev);
     }
-    if (found.empty()) return Error{spec.ToString() + ": no such device", Error::Kind::kNotFound};
+    if (found.empty()) {
+      seen_.clear();  // the next look (waiting for the device to appear) probes afresh
+      return Error{spec.ToString() + ": no such device" + (unprobed.empty() ? "" : " (not probed: " + unprobed + ")"),
+                   Error::Kind::kNotFound};
+    }
     if (found.size() > 1) {
       std::string list;
       for (const std::string& d : found) list += (list.empty() ? "" : ", ") + d;
@@ -104,10 +127,24 @@ class LibblkidDevices final : public BlockDevices {
   }
 
   Result<std::string> FilesystemType(const std::string& device) override {
-    SEA_ASSIGN_OR_RETURN(Probed p, ProbeDevice(device));
+    SEA_ASSIGN_OR_RETURN(Probed p, ProbeDevice(device, ProbeFor::kSuperblock));
     if (p.type.empty()) return MakeError(device + ": no filesystem found");
     return p.type;
   }
+
+ private:
+  // One run resolves the root and then cidata over the same devices: each device is probed once
+  // (a probe reads a few dozen small blocks) unless a lookup found nothing. A probe for partition
+  // details answers a superblock-only question too.
+  const Result<Probed>& Probe(const std::string& device, ProbeFor what) {
+    auto full = seen_.find({device, ProbeFor::kSuperblockAndPartition});
+    if (full != seen_.end()) return full->second;
+    auto it = seen_.find({device, what});
+    if (it == seen_.end()) it = seen_.emplace(std::make_pair(device, what), ProbeDevice(device, what)).first;
+    return it->second;
+  }
+
+  std::map<std::pair<std::string, ProbeFor>, Result<Probed>> seen_;
 };
 
 }  // namespace

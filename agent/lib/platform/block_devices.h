@@ -21,8 +21,9 @@ class BlockDevices {
   virtual Result<std::string> FilesystemType(const std::string& device) = 0;
 };
 
-// Lists devices through libblkid without its cache file (a stale /run/blkid/blkid.tab can name
-// devices that no longer carry the tag) and confirms every tag with a fresh low-level probe.
+// Lists the devices of /proc/partitions (not libblkid's cache file: a stale /run/blkid/blkid.tab
+// can name devices that no longer carry the tag) and reads every tag with a fresh low-level
+// probe; a device that cannot be probed is named in the "no such device" error.
 // LABEL= also matches the label in upper or lower case, and the LABEL_FATBOOT tag, as cloud-init
 // does for `cidata` (vfat tools upper-case labels; util-linux reports an unpartitioned vfat's
 // label as LABEL_FATBOOT).

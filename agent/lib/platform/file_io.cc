@@ -49,12 +49,14 @@ Result<int> OpenForReading(const std::string& path, Follow follow) {
   int fd = open(path.c_str(), flags);
   if (fd < 0) {
     if (errno == ELOOP && follow == Follow::kNoSymlinks) return MakeError(path + ": is a symbolic link");
-    // A device node on a nodev mount fails to open (EACCES): say what it is, not "permission".
+    // A device node on a nodev mount (EACCES) or a socket (ENXIO) fails to open: say what it is,
+    // not what the kernel answered.
     const int open_error = errno;
     struct stat st {};
     if (lstat(path.c_str(), &st) == 0 && (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))) {
       return MakeError(path + ": not a regular file (a device node)");
     }
+    if (lstat(path.c_str(), &st) == 0 && S_ISSOCK(st.st_mode)) return MakeError(path + ": not a regular file (a socket)");
     errno = open_error;
     return SysError(path);
   }

@@ -49,7 +49,12 @@ class DefaultLogger final : public Logger {
       SendToJournal(entry);
     } else if (kmsg_ >= 0) {
       // The kernel log takes one record per write: "<priority>identifier: line".
-      WriteAll(kmsg_, "<" + std::to_string(static_cast<int>(entry.priority)) + ">" + identifier_ + ": " + line + "\n");
+      // (Appended piece by piece: GCC 12 at -O3 warns falsely about "<" + std::to_string().)
+      std::string record(1, '<');
+      record += std::to_string(static_cast<int>(entry.priority));
+      record += '>';
+      record += identifier_ + ": " + line + "\n";
+      WriteAll(kmsg_, record);
     }
     // stderr: every failure; every step too when nothing else records it.
     if (IsFailure(entry.priority) || (!journal_ && kmsg_ < 0)) {
