@@ -775,5 +775,26 @@ check "secrets: the decrypted env is in no log line (stdout, stderr, kernel log)
   bash -c "! grep -F -- '$ENV_SECRET' ${all_logs[*]} kmsg.txt"
 n_secret=$((n_secret + 1))
 
+# --- core dumps and /proc -------------------------------------------------------------------
+# The agent holds its private keys: it makes itself undumpable and sets RLIMIT_CORE to 0 first
+# thing. Shown on a running agent: started as nobody (so that no capability hides the effect),
+# waiting (--wait) for a root partition it cannot probe, it has a core limit of 0, and another
+# process of the same user cannot read its /proc files (environ, mem) as it could a dumpable one.
+mkdir -p nobody && cp -r sealed sysinfo nobody/ && chown -R 65534:65534 nobody && chmod 0711 "$WORK"
+setpriv --reuid=65534 --regid=65534 --clear-groups "$AGENT" --config nobody/sealed/etc/se-attest/agent.yaml \
+  --output nobody/out --sysinfo nobody/sysinfo --wait 20 >nobody.out 2>nobody.err &
+nobody_pid=$!
+for _ in $(seq 50); do grep -q 'NOT a protected guest' nobody.err && break; sleep 0.1; done
+check "no core dump: the running agent's core file size limit is 0" \
+  bash -c "grep -E '^Max core file size +0 +0 ' /proc/$nobody_pid/limits"
+check "no core dump: undumpable, its own user cannot read its /proc/PID/environ" \
+  bash -c "! setpriv --reuid=65534 --regid=65534 --clear-groups cat /proc/$nobody_pid/environ >/dev/null 2>&1"
+check "no core dump: (the same read works on a dumpable process of that user)" \
+  bash -c "setpriv --reuid=65534 --regid=65534 --clear-groups sleep 5 & p=\$!; sleep 0.3;
+           setpriv --reuid=65534 --regid=65534 --clear-groups cat /proc/\$p/environ >/dev/null; r=\$?; kill \$p; exit \$r"
+kill "$nobody_pid" 2>/dev/null
+wait "$nobody_pid" 2>/dev/null
+n_secret=$((n_secret + 2))
+
 echo "hostile-e2e: faults $n_faults, partition sizes $n_sizes, cidata entries $n_cidata, second runs $n_second, secret greps $n_secret ($(($(date +%s) - T0)) s)"
 finish

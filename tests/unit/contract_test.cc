@@ -384,5 +384,20 @@ TEST(ContractLimitsTest, StreamThatYamlCppCannotReadIsMalformedNotAHang) {
   }
 }
 
+// Nesting is bounded by yaml-cpp's own depth guard (DeepRecursion): a contract nested a hundred
+// thousand levels deep, flow or block style, is malformed YAML, not a stack overflow; nor is a
+// section nested that deep after a token decrypted it.
+TEST(ContractLimitsTest, DeepNestingIsMalformedNotACrash) {
+  ContractKeyDecryptor decryptor;
+  const std::string flow = "workload: " + std::string(100000, '[') + std::string(100000, ']') + "\n";
+  std::string block = "workload:\n";
+  for (int i = 0; i < 5000; ++i) block += std::string(static_cast<std::size_t>(i) + 1, ' ') + "- \n";
+  for (const std::string& user_data : {flow, block}) {
+    auto c = ParseContract(user_data, "user-data", decryptor.Get());
+    ASSERT_FALSE(c.ok());
+    EXPECT_NE(c.error().message.find("contract user-data: "), std::string::npos) << c.error().message;
+  }
+}
+
 }  // namespace
 }  // namespace seattest
