@@ -8,6 +8,9 @@
 #     /etc/se-attest;
 #   - a dracut initrd (systemd) and an initramfs-tools initrd (busybox), made inside the tree.
 # As root. SE_ATTEST_CACHE (default build/cache) keeps the Debian tree across runs.
+# SE_ATTEST_ROOT_SIZE (unset: 32M) makes the root partition that big (mkfs.ext4 sizes: 64M, 512M)
+# and fills the space root.tar.gz leaves free with one file of random bytes, so that every byte
+# the agent hashes costs a real read (no sparse zeros): for benchmarks (bench-boot.sh).
 set -euo pipefail
 
 work=${1:?usage: prepare.sh WORK}
@@ -71,7 +74,21 @@ install -m 0755 "$repo/qemu-s390x/demo-root-init" demo-root/sbin/init
 echo "se-attest demo root" >demo-root/etc/motd
 # systemd switches only into a root that looks like an OS tree.
 printf 'NAME="se-attest demo root"\nID=se-attest-demo\n' >demo-root/etc/os-release
-make_root_partition demo-root root-part.img 32M
+if [ -z "${SE_ATTEST_ROOT_SIZE:-}" ]; then
+  make_root_partition demo-root root-part.img 32M
+else
+  make_root_partition demo-root root-part.img "$SE_ATTEST_ROOT_SIZE"
+  # Nearly every free block (debugfs allocates past the reserved ones; room left for the
+  # file's extent tree) in /filler.bin, outside root.tar.gz.
+  free_blocks=$(dumpe2fs -h root-part.img 2>/dev/null | awk -F: '/^Free blocks/ { print $2 + 0 }')
+  block_size=$(dumpe2fs -h root-part.img 2>/dev/null | awk -F: '/^Block size/ { print $2 + 0 }')
+  head -c $(((free_blocks - free_blocks / 64 - 64) * block_size)) /dev/urandom >root-filler.bin
+  debugfs -w -R "write root-filler.bin filler.bin" root-part.img >/dev/null 2>&1
+  rm -f root-filler.bin
+  e2fsck -fn root-part.img >/dev/null
+  dumpe2fs -h root-part.img 2>/dev/null | grep -E '^(Block count|Free blocks|Block size):'
+  [ "$(dumpe2fs -h root-part.img 2>/dev/null | awk -F: '/^Free blocks/ { print $2 + 0 }')" -lt $((free_blocks / 16)) ]
+fi
 make_gpt_disk disk.img root-part.img se-root
 
 step "seal (the demo has no base image of its own: its baseimage is the kernel it boots)"
