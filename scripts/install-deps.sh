@@ -6,9 +6,10 @@ set -euo pipefail
 PACKAGES=(
   cmake g++ make pkg-config
   libssl-dev libblkid-dev libyaml-cpp-dev libsystemd-dev
-  libgtest-dev libgmock-dev
-  openssl e2fsprogs fdisk util-linux coreutils
+  libgtest-dev libgmock-dev libbenchmark-dev
+  openssl e2fsprogs fdisk util-linux coreutils dmsetup
   python3 python3-jsonschema
+  valgrind
 )
 missing=()
 for p in "${PACKAGES[@]}" "$@"; do
