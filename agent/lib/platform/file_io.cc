@@ -100,7 +100,7 @@ Status ReadInto(const std::string& path, std::size_t max_size, Follow follow, Bu
   return {};
 }
 
-constexpr std::size_t kDirectAlignment = 4096;
+constexpr std::size_t kPageSize = 4096;
 
 // Reads a file descriptor from start to end on a thread of its own, into a ring of aligned
 // buffers, so that the thread calling Next() hashes one buffer while the next ones are read.
@@ -115,7 +115,7 @@ class ReadAhead {
                                                   bool drop_behind) {
     std::unique_ptr<ReadAhead> r(new ReadAhead(fd, chunk, count, drop_behind));
     for (auto& b : r->buffers_) {
-      b.reset(static_cast<std::uint8_t*>(std::aligned_alloc(kDirectAlignment, chunk)));
+      b.reset(static_cast<std::uint8_t*>(std::aligned_alloc(kPageSize, chunk)));
       if (!b) return MakeError("out of memory for the read buffers");
     }
     try {
@@ -178,7 +178,7 @@ class ReadAhead {
       const std::size_t slot = slot_index % buffers_.size();
       std::size_t got = 0;
       int error = 0;
-      // Whole chunks: with O_DIRECT every read stays aligned; a short read means the end.
+      // Whole chunks; a short read means the end.
       while (got < chunk_) {
         ssize_t n = read(fd_, buffers_[slot].get() + got, chunk_ - got);
         if (n < 0 && errno == EINTR) continue;
@@ -188,11 +188,6 @@ class ReadAhead {
         }
         if (n == 0) break;
         got += static_cast<std::size_t>(n);
-        if (got % kDirectAlignment != 0) {
-          // Unaligned from here on (a file whose size is not a multiple of the block size
-          // ends like this): O_DIRECT would refuse the next read, so leave it.
-          fcntl(fd_, F_SETFL, fcntl(fd_, F_GETFL) & ~O_DIRECT);
-        }
       }
       if (drop_behind_ && got > 0) {
         posix_fadvise(fd_, static_cast<off_t>(offset), static_cast<off_t>(got), POSIX_FADV_DONTNEED);
@@ -249,7 +244,7 @@ Result<SecretBytes> ReadSecretFile(const std::string& path, std::size_t max_size
 }
 
 Result<StreamDigest> HashPath(const std::string& path, const HashOptions& options) {
-  if (options.chunk == 0 || options.chunk % kDirectAlignment != 0 || options.buffers < 2) {
+  if (options.chunk == 0 || options.chunk % kPageSize != 0 || options.buffers < 2) {
     return MakeError("hashing " + path + ": buffers must be at least 2 multiples of 4096 bytes");
   }
   SEA_ASSIGN_OR_RETURN(int raw, OpenForReading(path, options.follow));
@@ -260,17 +255,15 @@ Result<StreamDigest> HashPath(const std::string& path, const HashOptions& option
     return MakeError(path + ": neither a regular file nor a block device");
   }
   std::uint64_t total = static_cast<std::uint64_t>(st.st_size);
-  bool direct = false;
-  if (S_ISBLK(st.st_mode)) {
-    if (ioctl(fd.get(), BLKGETSIZE64, &total) != 0) total = 0;
-    // Past the page cache: a partition hashed at boot must not stay in the guest's memory.
-    direct = fcntl(fd.get(), F_SETFL, fcntl(fd.get(), F_GETFL) | O_DIRECT) == 0;
-  }
+  if (S_ISBLK(st.st_mode) && ioctl(fd.get(), BLKGETSIZE64, &total) != 0) total = 0;
+  // The kernel's readahead (doubled) keeps the disk busy ahead of the reader thread; behind it,
+  // a block device's pages are dropped as soon as they are copied: a partition hashed at boot
+  // must not stay in the guest's memory. (O_DIRECT was slower: one synchronous request at a
+  // time, no readahead; docs/performance.md.)
   posix_fadvise(fd.get(), 0, 0, POSIX_FADV_SEQUENTIAL);
   SEA_ASSIGN_OR_RETURN(Sha256 sha, Sha256::Create());
-  // A block device that refuses O_DIRECT still must not fill the cache: drop what was read.
   SEA_ASSIGN_OR_RETURN(auto reader, ReadAhead::Start(fd.get(), options.chunk, options.buffers,
-                                                     /*drop_behind=*/S_ISBLK(st.st_mode) && !direct));
+                                                     /*drop_behind=*/S_ISBLK(st.st_mode)));
   StreamDigest result;
   while (auto chunk = reader->Next()) {
     sha.Update(chunk->data, chunk->size);

@@ -46,10 +46,10 @@ struct HashOptions {
 };
 
 // SHA-256 of all the bytes of a regular file or a block device, read once, streaming: a reader
-// thread fills aligned buffers while this thread hashes the previous ones, so reading and hashing
-// overlap. A block device is read with O_DIRECT (falling back to POSIX_FADV_DONTNEED behind the
-// reads): hashing a partition does not fill the page cache, which in an initrd is the guest's
-// memory. Memory used: buffers x chunk, whatever the size.
+// thread fills a ring of page-aligned buffers while this thread hashes the previous ones, so
+// reading and hashing overlap. Behind the reads, a block device's pages are dropped from the page
+// cache (POSIX_FADV_DONTNEED): hashing a partition does not fill it, which in an initrd is the
+// guest's memory. Memory used: buffers x chunk, whatever the size.
 Result<StreamDigest> HashPath(const std::string& path, const HashOptions& options = {});
 
 // Writes `dir/name` whole or not at all: a temporary file beside it, fsync, chmod, rename.
