@@ -1,18 +1,20 @@
 #!/usr/bin/env bash
 # Every test: installs what it needs, then
-#   1. builds natively and runs the unit and host end-to-end tests (CTest, labels unit and e2e);
-#      then builds them again with ASan+UBSan (build-asan) and runs them there too;
+#   1. builds natively and runs the unit and host end-to-end tests (CTest, labels unit and e2e:
+#      host_e2e, hostile_e2e, valgrind_agent), and the benchmark script once, small (--quick);
 #   2. cross-builds for s390x and runs the unit tests as big-endian s390x binaries (qemu-user);
 #   3. boots the sealed demo image under qemu-system-s390x in every scenario (CTest label qemu:
 #      an s390x Debian tree, cached in build/cache, the initrds, one real boot per scenario) and
 #      checks the units with systemd-analyze verify;
-#   4. meanwhile, builds the libFuzzer targets and runs each for 5 s (tests/fuzz/run.sh).
+#   4. meanwhile, on the core the boots leave free, one after the other: the libFuzzer targets
+#      5 s each (tests/fuzz/run.sh), and the unit and host end-to-end tests built again with
+#      ASan+UBSan (build-asan, docs/hardening.md).
 # As root on Debian 12 (loop devices, chroot, binfmt_misc).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 start=$(date +%s)
-bash scripts/install-deps.sh clang libclang-rt-14-dev
+bash scripts/install-deps.sh clang libclang-rt-14-dev time bc
 bash qemu-s390x/host-setup.sh
 BUILD=${BUILD_DIR:-build}
 # The s390x Debian tree (minutes of downloads and qemu-user) is made while the builds run.
@@ -23,16 +25,8 @@ tree_pid=$!
 cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo
 cmake --build "$BUILD" -j"$(nproc)"
 (cd "$BUILD" && ctest --output-on-failure -LE qemu)
+bash tests/bench/run.sh --quick --build "$BUILD"
 native=$(date +%s)
-
-# The same tests, unit and host e2e, built with ASan+UBSan (docs/hardening.md); any finding fails.
-cmake -S . -B "${ASAN_BUILD_DIR:-build-asan}" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSE_ATTEST_SANITIZE=ON
-# Only what the tests run (ASan+UBSan make GCC about 3 times slower).
-cmake --build "${ASAN_BUILD_DIR:-build-asan}" -j"$(nproc)" --target se-attest se-attest-agent unit_tests
-(cd "${ASAN_BUILD_DIR:-build-asan}" &&
-  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1 \
-  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -LE qemu -j"$(nproc)")
-asan=$(date +%s)
 
 bash qemu-s390x/test-s390x.sh
 s390x=$(date +%s)
@@ -43,16 +37,33 @@ if ! wait "$tree_pid"; then
   exit 1
 fi
 tail -n1 "$cache/make-tree.log"
-# The fuzz targets (clang, ASan+UBSan, libFuzzer), 5 s each, on the core the boots leave free.
-JOBS=1 bash tests/fuzz/run.sh 5 >"$cache/fuzz.log" 2>&1 &
-fuzz_pid=$!
+
+# What runs beside the boots, one step after the other, each timed.
+side_checks() {
+  local t0 t1 t2 asan=${ASAN_BUILD_DIR:-build-asan}
+  t0=$(date +%s)
+  JOBS=1 bash tests/fuzz/run.sh 5 || { echo "test.sh: a fuzz target failed (reproducers in build-fuzz/crashes)"; return 1; }
+  t1=$(date +%s)
+  t2=$(date +%s)
+  # -O0: the sanitizers need no optimizer, and GCC builds the instrumented tests three times
+  # faster without it. Only what the tests run.
+  cmake -S . -B "$asan" -DCMAKE_BUILD_TYPE=Debug -DSE_ATTEST_SANITIZE=ON >/dev/null
+  cmake --build "$asan" -j1 --target se-attest se-attest-agent unit_tests >/dev/null
+  (cd "$asan" &&
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1 \
+    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -LE qemu) ||
+    { echo "test.sh: a test failed under ASan+UBSan (above)"; return 1; }
+  echo "side checks: fuzz $((t1 - t0)) s, ASan+UBSan build and tests $(($(date +%s) - t2)) s"
+}
+side_checks >"$cache/side.log" 2>&1 &
+side_pid=$!
 (cd "$BUILD" && SE_ATTEST_CACHE=$cache ctest --output-on-failure -L qemu)
 qemu=$(date +%s)
-if ! wait "$fuzz_pid"; then
-  cat "$cache/fuzz.log"
-  echo "test.sh: a fuzz target failed (reproducers in build-fuzz/crashes)" >&2
+if ! wait "$side_pid"; then
+  cat "$cache/side.log"
+  echo "test.sh: the checks beside the boots failed" >&2
   exit 1
 fi
-grep -E '^fuzz_' "$cache/fuzz.log" || tail -n 8 "$cache/fuzz.log"
+grep -E '^(fuzz_|lint:|side checks:)|tests passed' "$cache/side.log" || tail -n 20 "$cache/side.log"
 end=$(date +%s)
-echo "test.sh: native $((native - start)) s, ASan+UBSan $((asan - native)) s, s390x unit tests $((s390x - asan)) s, QEMU boots $((qemu - s390x)) s, fuzz (after the boots) $((end - qemu)) s, total $((end - start)) s"
+echo "test.sh: native $((native - start)) s, s390x unit tests $((s390x - native)) s, QEMU boots $((qemu - s390x)) s, side checks after the boots $((end - qemu)) s, total $((end - start)) s"
