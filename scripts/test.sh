@@ -6,15 +6,16 @@
 #   3. boots the sealed demo image under qemu-system-s390x in every scenario (CTest label qemu:
 #      an s390x Debian tree, cached in build/cache, the initrds, one real boot per scenario) and
 #      checks the units with systemd-analyze verify;
-#   4. meanwhile, on the core the boots leave free, one after the other: the libFuzzer targets
-#      5 s each (tests/fuzz/run.sh), and the unit and host end-to-end tests built again with
-#      ASan+UBSan (build-asan, docs/hardening.md).
+#   4. meanwhile, on the core the boots leave free, one after the other: static analysis
+#      (scripts/lint.sh: clang-tidy and cppcheck, any finding fails), the libFuzzer targets 5 s
+#      each (tests/fuzz/run.sh), and the unit and host end-to-end tests built again with
+#      ASan+UBSan (build-asan). docs/hardening.md has all three.
 # As root on Debian 12 (loop devices, chroot, binfmt_misc).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 start=$(date +%s)
-bash scripts/install-deps.sh clang libclang-rt-14-dev time bc
+bash scripts/install-deps.sh clang libclang-rt-14-dev clang-tidy cppcheck time bc
 bash qemu-s390x/host-setup.sh
 BUILD=${BUILD_DIR:-build}
 # The s390x Debian tree (minutes of downloads and qemu-user) is made while the builds run.
@@ -38,22 +39,27 @@ if ! wait "$tree_pid"; then
 fi
 tail -n1 "$cache/make-tree.log"
 
-# What runs beside the boots, one step after the other, each timed.
+# What runs beside the boots, one step after the other, each timed. A failing step does not stop
+# the others: a lint finding must not hide a sanitizer report.
 side_checks() {
-  local t0 t1 t2 asan=${ASAN_BUILD_DIR:-build-asan}
+  local t0 t1 t2 failed=0 asan=${ASAN_BUILD_DIR:-build-asan}
   t0=$(date +%s)
-  JOBS=1 bash tests/fuzz/run.sh 5 || { echo "test.sh: a fuzz target failed (reproducers in build-fuzz/crashes)"; return 1; }
+  JOBS=1 bash scripts/lint.sh || { echo "test.sh: static analysis has findings (above)"; failed=1; }
   t1=$(date +%s)
+  JOBS=1 bash tests/fuzz/run.sh 5 || { echo "test.sh: a fuzz target failed (reproducers in build-fuzz/crashes)"; failed=1; }
   t2=$(date +%s)
   # -O0: the sanitizers need no optimizer, and GCC builds the instrumented tests three times
   # faster without it. Only what the tests run.
-  cmake -S . -B "$asan" -DCMAKE_BUILD_TYPE=Debug -DSE_ATTEST_SANITIZE=ON >/dev/null
-  cmake --build "$asan" -j1 --target se-attest se-attest-agent unit_tests >/dev/null
-  (cd "$asan" &&
-    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1 \
-    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -LE qemu) ||
-    { echo "test.sh: a test failed under ASan+UBSan (above)"; return 1; }
-  echo "side checks: fuzz $((t1 - t0)) s, ASan+UBSan build and tests $(($(date +%s) - t2)) s"
+  if ! { cmake -S . -B "$asan" -DCMAKE_BUILD_TYPE=Debug -DSE_ATTEST_SANITIZE=ON >/dev/null &&
+    cmake --build "$asan" -j1 --target se-attest se-attest-agent unit_tests >/dev/null &&
+    (cd "$asan" &&
+      ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1 \
+      UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -LE qemu); }; then
+    echo "test.sh: the ASan+UBSan build or a test under it failed (above)"
+    failed=1
+  fi
+  echo "side checks: lint $((t1 - t0)) s, fuzz $((t2 - t1)) s, ASan+UBSan build and tests $(($(date +%s) - t2)) s"
+  return "$failed"
 }
 side_checks >"$cache/side.log" 2>&1 &
 side_pid=$!

@@ -39,11 +39,11 @@ int Run(const std::vector<std::string>& args) {
   auto parsed = seattest::ParseArgs(args, {{"config", true}, {"output", true}, {"sysinfo", true},
                                            {"wait", true}, {"help", false}, {"version", false}});
   if (!parsed) {
-    std::fprintf(stderr, "se-attest-agent: %s\n%s", parsed.error().message.c_str(), kUsage);
+    (void)std::fprintf(stderr, "se-attest-agent: %s\n%s", parsed.error().message.c_str(), kUsage);
     return seattest::kExitUsage;
   }
   if (parsed->Has("help")) {
-    std::fputs(kUsage, stdout);
+    (void)std::fputs(kUsage, stdout);
     return 0;
   }
   if (parsed->Has("version")) {
@@ -51,7 +51,7 @@ int Run(const std::vector<std::string>& args) {
     return 0;
   }
   if (!parsed->positional().empty()) {
-    std::fprintf(stderr, "se-attest-agent: unexpected argument '%s'\n%s", parsed->positional()[0].c_str(), kUsage);
+    (void)std::fprintf(stderr, "se-attest-agent: unexpected argument '%s'\n%s", parsed->positional()[0].c_str(), kUsage);
     return seattest::kExitUsage;
   }
   seattest::AgentOptions options;
@@ -62,7 +62,7 @@ int Run(const std::vector<std::string>& args) {
     char* end = nullptr;
     long seconds = std::strtol(wait->c_str(), &end, 10);
     if (wait->empty() || *end != '\0' || seconds < 0 || seconds > 3600) {
-      std::fprintf(stderr, "se-attest-agent: --wait: expected seconds from 0 to 3600, got '%s'\n", wait->c_str());
+      (void)std::fprintf(stderr, "se-attest-agent: --wait: expected seconds from 0 to 3600, got '%s'\n", wait->c_str());
       return seattest::kExitUsage;
     }
     options.wait_seconds = static_cast<int>(seconds);

@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <ctime>
+#include <exception>
 #include <iostream>
 #include <iterator>
 #include <string>
@@ -146,12 +147,12 @@ constexpr const char* kVerifyUsage =
     "required check could not be made, e.g. no certificate).\n";
 
 int UsageError(const char* usage, const std::string& message) {
-  std::fprintf(stderr, "se-attest: %s\n%s", message.c_str(), usage);
+  (void)std::fprintf(stderr, "se-attest: %s\n%s", message.c_str(), usage);
   return kUsage;
 }
 
 int Failed(const std::string& message) {
-  std::fprintf(stderr, "se-attest: %s\n", message.c_str());
+  (void)std::fprintf(stderr, "se-attest: %s\n", message.c_str());
   return kFailed;
 }
 
@@ -165,7 +166,7 @@ std::optional<ParsedArgs> Parse(const std::vector<std::string>& args, std::vecto
     return std::nullopt;
   }
   if (parsed->Has("help")) {
-    std::fputs(usage, stdout);
+    (void)std::fputs(usage, stdout);
     *exit_code = kOk;
     return std::nullopt;
   }
@@ -334,12 +335,12 @@ int Verify(const std::vector<std::string>& args) {
                                  {"contract", true}, {"attestation-public-key", true}, {"expect-cidata", true},
                                  {"machine", true}, {"at", true}, {"json", false}, {"help", false}});
   auto usage = [](const std::string& message) {
-    std::fprintf(stderr, "se-attest verify: %s\n%s", message.c_str(), kVerifyUsage);
+    (void)std::fprintf(stderr, "se-attest verify: %s\n%s", message.c_str(), kVerifyUsage);
     return kVerifyExitBadInput;
   };
   if (!parsed) return usage(parsed.error().message);
   if (parsed->Has("help")) {
-    std::fputs(kVerifyUsage, stdout);
+    (void)std::fputs(kVerifyUsage, stdout);
     return kOk;
   }
   VerifyOptions o;
@@ -376,7 +377,7 @@ int Run(const std::vector<std::string>& args) {
   const std::string& command = args[0];
   const std::vector<std::string> rest(args.begin() + 1, args.end());
   if (command == "--help" || command == "help") {
-    std::fputs(kMainUsage, stdout);
+    (void)std::fputs(kMainUsage, stdout);
     return kOk;
   }
   if (command == "--version") {
@@ -396,4 +397,13 @@ int Run(const std::vector<std::string>& args) {
 }  // namespace
 }  // namespace seattest
 
-int main(int argc, char** argv) { return seattest::Run(std::vector<std::string>(argv + 1, argv + argc)); }
+int main(int argc, char** argv) {
+  try {
+    return seattest::Run(std::vector<std::string>(argv + 1, argv + argc));
+  } catch (const std::exception& e) {
+    // No library code throws on purpose; this is std::bad_alloc and its kind: one line and the
+    // exit code of a failed command rather than std::terminate.
+    (void)std::fprintf(stderr, "se-attest: unexpected failure: %s\n", e.what());
+    return seattest::kFailed;
+  }
+}

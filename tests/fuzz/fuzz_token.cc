@@ -27,7 +27,7 @@ EVP_PKEY* ContractKey() {
     pem << in.rdbuf();
     auto k = seattest::PrivateKeyFromPem(pem.str(), SE_ATTEST_FUZZ_CONTRACT_KEY);
     if (!k) {
-      std::fprintf(stderr, "fuzz_token: %s\n", k.error().message.c_str());
+      (void)std::fprintf(stderr, "fuzz_token: %s\n", k.error().message.c_str());
       __builtin_trap();
     }
     return std::move(*k);

@@ -84,6 +84,8 @@ class FakeMounter final : public Mounter {
   class Mounted final : public MountedFs {
    public:
     Mounted(std::string dir, int* counter) : dir_(std::move(dir)), counter_(counter) {}
+    Mounted(const Mounted&) = delete;
+    Mounted& operator=(const Mounted&) = delete;
     ~Mounted() override { --*counter_; }
     const std::string& dir() const override { return dir_; }
 

@@ -15,6 +15,7 @@
 
 #include "core/hex.h"
 #include "crypto/sha256.h"
+#include "platform/unique_fd.h"
 #include "test_support.h"
 
 namespace seattest {
@@ -25,6 +26,38 @@ using test::ModeOf;
 using test::ReadText;
 using test::TempDir;
 using test::WriteText;
+
+bool IsOpen(int fd) { return fcntl(fd, F_GETFD) != -1; }
+
+TEST(UniqueFdTest, ClosesOnceWhereverItWasMovedTo) {
+  int raw = -1;
+  {
+    UniqueFd first(open("/dev/null", O_RDONLY | O_CLOEXEC));
+    raw = first.get();
+    ASSERT_GE(raw, 0);
+    UniqueFd second(std::move(first));
+    EXPECT_EQ(first.get(), -1);  // NOLINT(bugprone-use-after-move): the moved-from state is the point
+    EXPECT_EQ(second.get(), raw);
+    UniqueFd third(-1);
+    third = std::move(second);
+    EXPECT_TRUE(IsOpen(raw));
+  }
+  EXPECT_FALSE(IsOpen(raw));
+}
+
+TEST(UniqueFdTest, ReleaseGivesTheDescriptorUp) {
+  UniqueFd given_up(open("/dev/null", O_RDONLY | O_CLOEXEC));
+  const int fd = given_up.get();
+  ASSERT_GE(fd, 0);
+  UniqueFd kept(-1);
+  {
+    UniqueFd moved(given_up.release());
+    EXPECT_EQ(given_up.get(), -1);
+    kept = UniqueFd(moved.release());
+  }
+  EXPECT_TRUE(IsOpen(fd));
+  EXPECT_EQ(kept.get(), fd);
+}
 
 TEST(ReadFileTest, WholeFile) {
   TempDir tmp;
@@ -100,16 +133,15 @@ TEST(ReadFileTest, DeviceNodeIsNotARegularFile) {
 // A socket cannot be opened at all (ENXIO): it is named as a socket, not as the kernel's errno.
 TEST(ReadFileTest, SocketIsNotARegularFile) {
   TempDir tmp;
-  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  ASSERT_GE(fd, 0);
+  const UniqueFd fd(socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  ASSERT_GE(fd.get(), 0);
   sockaddr_un addr{};
   addr.sun_family = AF_UNIX;
   const std::string path = tmp.Sub("user-data");
   ASSERT_LT(path.size(), sizeof addr.sun_path);
   std::copy(path.begin(), path.end(), addr.sun_path);
-  ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(bind(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
   auto r = ReadFile(path, 100, Follow::kNoSymlinks);
-  close(fd);
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.error().message.find("user-data: not a regular file (a socket)"), std::string::npos) << r.error().message;
 }
@@ -192,14 +224,13 @@ TEST(HashPathTest, RefusesBuffersThatCannotWork) {
 TEST(HashPathTest, CopyFailureIsAWriteError) {
   TempDir tmp;
   WriteText(tmp.Sub("f"), std::string(3 * 4096 + 1, 'z'));
-  int full = open("/dev/full", O_WRONLY | O_CLOEXEC);
-  ASSERT_GE(full, 0);
+  const UniqueFd full(open("/dev/full", O_WRONLY | O_CLOEXEC));
+  ASSERT_GE(full.get(), 0);
   HashOptions how;
-  how.copy_fd = full;
+  how.copy_fd = full.get();
   how.chunk = 4096;
   how.buffers = 2;
   auto d = HashPath(tmp.Sub("f"), how);
-  close(full);
   ASSERT_FALSE(d.ok());
   EXPECT_EQ(d.error().kind, Error::Kind::kWrite);
 }

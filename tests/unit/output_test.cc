@@ -51,7 +51,7 @@ TEST(OutputTest, WritesInOrderWithModes) {
 
 TEST(OutputTest, FailureRemovesWhatThisRunWrote) {
   TempDir tmp;
-  const std::string out = tmp.path();
+  const std::string& out = tmp.path();
   // A folder where se-version should go makes the third file fail.
   ASSERT_EQ(mkdir(tmp.Sub("se-version").c_str(), 0755), 0);
   const std::vector<OutputFile> files = {

@@ -18,6 +18,8 @@ TEST(FormatProgressTest, PercentRateAndTimeLeft) {
   // A device that grew while read never shows more than 100 %.
   EXPECT_EQ(FormatProgress(600ull << 20, 512ull << 20, seconds(2)), "100% (512 of 512 MiB), 300.0 MiB/s, 0 s left");
   EXPECT_EQ(FormatProgress(30ull << 20, 0, seconds(3)), "30 MiB, 10.0 MiB/s");
+  // A stalled read: the time left is capped, not an overflowed conversion.
+  EXPECT_EQ(FormatProgress(1, 1ull << 40, seconds(1000000)), "0% (0 of 1048576 MiB), 0.0 MiB/s, 1000000000 s left");
 }
 
 TEST(ProgressMeterTest, QuickStepsPrintNothing) {

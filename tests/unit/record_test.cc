@@ -107,7 +107,7 @@ TEST(RecordTest, ParsesTheSpecExample) {
 
 TEST(RecordTest, RenderParseRoundTrip) {
   Record r = MakeRecord("23.11.0 (build 42)", "8561/QEMU/QEMU", SpecExampleEntries());
-  r.header.push_back("Image age: 3 days since creation.");
+  r.header.emplace_back("Image age: 3 days since creation.");
   r.entries.push_back({Sha256Of("x"), "contract:env"});
   auto text = RenderRecord(r);
   ASSERT_TRUE(text.ok()) << text.error().message;

@@ -45,7 +45,7 @@ std::string OpensslEncDecrypt(std::string_view password, const Bytes& message) {
                               message.data() + 16, static_cast<int>(message.size() - 16)),
             1);
   EXPECT_EQ(EVP_DecryptFinal_ex(ctx.get(), reinterpret_cast<unsigned char*>(out.data()) + n1, &n2), 1);
-  out.resize(static_cast<std::size_t>(n1 + n2));
+  out.resize(static_cast<std::size_t>(n1) + static_cast<std::size_t>(n2));
   return out;
 }
 

@@ -39,10 +39,10 @@ std::string Pem(const X509* cert) { return *CertificatePem(cert); }
 // root CA (rsa2048.key) -> intermediate CA (contract.key) -> leaf (attestation.key, RSA-4096):
 // committed keys, certificates issued at test time (fast: no key generation).
 struct Pki {
-  Pki() {
-    root_key = test::TestPrivateKey("rsa2048.key");
-    intermediate_key = test::TestPrivateKey("contract.key");
-    leaf_key = test::TestPrivateKey("attestation.key");
+  Pki()
+      : root_key(test::TestPrivateKey("rsa2048.key")),
+        intermediate_key(test::TestPrivateKey("contract.key")),
+        leaf_key(test::TestPrivateKey("attestation.key")) {
     root = Issue({"test root CA", CertProfile::kRootCa, 3650}, root_key.get(), nullptr, root_key.get());
     intermediate = Issue({"test intermediate CA", CertProfile::kIntermediateCa, 3650}, intermediate_key.get(),
                          root.get(), root_key.get());
@@ -115,17 +115,17 @@ class VerifyTest : public ::testing::Test {
                                         Entry(kNameMetaData, files_[0].second), Entry(kNameUserData, files_[1].second),
                                         Entry(kNameVendorData, files_[2].second)};
     if (encrypted) {
-      files_.push_back({"attestationPublicKey", Fixture("keys/rsa2048.pub")});
+      files_.emplace_back("attestationPublicKey", Fixture("keys/rsa2048.pub"));
       entries.push_back(Entry(kNameAttestationPublicKey, files_.back().second));
     }
     record_ = *RenderRecord(MakeRecord("1.0.0", "3932/02/860A8", entries));
     const Bytes signature = *SignSha256(pki_.leaf_key.get(), record_);
-    files_.push_back({"se-signature.bin", std::string(AsText(signature))});
+    files_.emplace_back("se-signature.bin", std::string(AsText(signature)));
     if (encrypted) {
-      files_.push_back({"se-checksums.txt.enc", *EncryptToken(test::TestPublicKey("rsa2048.pub").get(), record_)});
+      files_.emplace_back("se-checksums.txt.enc", *EncryptToken(test::TestPublicKey("rsa2048.pub").get(), record_));
       options_.key_path = tmp_.Sub("auditor.key");
     } else {
-      files_.push_back({"se-checksums.txt", record_});
+      files_.emplace_back("se-checksums.txt", record_);
     }
     for (const auto& [name, content] : files_) WriteText(dir_ + "/" + name, content);
   }
@@ -201,7 +201,6 @@ TEST_P(VerifyTamperTest, OneByteFailsTheNamedCheck) {
   const Tamper t = GetParam();
   MakeFolder(t.encrypted);
   std::string path = dir_ + "/" + t.file;
-  std::size_t offset = 0;
   if (std::string(t.file) == "attestation.crt") {
     // A byte of the certificate's signature (the end of the DER): it still parses.
     path = tmp_.Sub("attestation.crt");
@@ -217,7 +216,7 @@ TEST_P(VerifyTamperTest, OneByteFailsTheNamedCheck) {
     std::string data = ReadText(path);
     ASSERT_FALSE(data.empty());
     // Past the token's prefix for .enc (the AES part); the middle elsewhere.
-    offset = std::string(t.file) == "se-checksums.txt.enc" ? data.size() - 40 : data.size() / 2;
+    const std::size_t offset = std::string(t.file) == "se-checksums.txt.enc" ? data.size() - 40 : data.size() / 2;
     data[offset] = static_cast<char>(data[offset] == 'A' ? 'B' : 'A');
     WriteText(path, data);
   }

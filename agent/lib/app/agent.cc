@@ -24,6 +24,7 @@
 #include "crypto/rsa.h"
 #include "crypto/sha256.h"
 #include "crypto/token.h"
+#include "platform/errno_text.h"
 #include "platform/file_io.h"
 
 namespace seattest {
@@ -65,9 +66,9 @@ class KeptCopy {
     const std::string tmp = path + ".partial";
     unlink(tmp.c_str());
     unlink(path.c_str());  // an older run's copy must not pass for this one's
-    int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-    if (fd < 0) return MakeError(tmp + ": " + std::strerror(errno));
-    return KeptCopy(path, fd);
+    const int out = open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (out < 0) return MakeError(tmp + ": " + ErrnoText(errno));
+    return KeptCopy(path, out);
   }
   KeptCopy(KeptCopy&& o) noexcept : path_(std::move(o.path_)), fd_(o.fd_) { o.fd_ = -1; }
   KeptCopy(const KeptCopy&) = delete;
@@ -82,10 +83,10 @@ class KeptCopy {
   int fd() const { return fd_; }
   Status Keep() {
     const std::string tmp = path_ + ".partial";
-    int fd = fd_;
+    const int out = fd_;
     fd_ = -1;
-    if (close(fd) != 0 || rename(tmp.c_str(), path_.c_str()) != 0) {
-      Error e = MakeError(path_ + ": " + std::strerror(errno));
+    if (close(out) != 0 || rename(tmp.c_str(), path_.c_str()) != 0) {
+      Error e = MakeError(path_ + ": " + ErrnoText(errno));
       unlink(tmp.c_str());
       return e;
     }

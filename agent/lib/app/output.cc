@@ -3,9 +3,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
-#include <cstring>
 
+#include "platform/errno_text.h"
 #include "platform/file_io.h"
 
 namespace seattest {
@@ -31,12 +32,12 @@ Status ClearOutputFolder(const std::string& dir) {
 Status WriteOutputFolder(const std::string& dir, const std::vector<OutputFile>& files) {
   std::vector<std::string> written;
   auto undo = [&](const Error& e) -> Status {
-    for (auto it = written.rbegin(); it != written.rend(); ++it) unlink(it->c_str());
+    std::for_each(written.rbegin(), written.rend(), [](const std::string& path) { unlink(path.c_str()); });
     rmdir((dir + "/cidata").c_str());
     return e;
   };
   if (auto made = MakeDirs(dir, 0755); !made) return made;
-  if (chmod(dir.c_str(), 0755) != 0) return MakeError("chmod " + dir + ": " + std::strerror(errno));
+  if (chmod(dir.c_str(), 0755) != 0) return MakeError("chmod " + dir + ": " + ErrnoText(errno));
   for (const OutputFile& f : files) {
     if (f.name.find('/') != std::string::npos) {
       if (auto made = MakeDirs(dir + "/" + DirName(f.name), 0755); !made) return undo(made.error());

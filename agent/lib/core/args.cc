@@ -45,7 +45,7 @@ Result<ParsedArgs> ParseArgs(const std::vector<std::string>& args, const std::ve
       value = args[++i];
     }
     if (!spec->takes_value && value) return MakeError("option '--" + name + "' takes no value");
-    if (!spec->repeatable && out.values_.count(name) != 0) {
+    if (!spec->repeatable && out.values_.contains(name)) {
       return MakeError("option '--" + name + "' given more than once");
     }
     out.values_[name].push_back(value.value_or(""));

@@ -1,7 +1,9 @@
 #include "core/progress.h"
 
-#include <cinttypes>
-#include <cstdio>
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <system_error>
 
 namespace seattest {
 
@@ -25,25 +27,32 @@ std::optional<ProgressLine> ProgressMeter::At(std::uint64_t done, std::uint64_t 
   return line;
 }
 
+namespace {
+
+// "12.6": one decimal, without printf's format strings.
+std::string OneDecimal(double value) {
+  char buf[32];
+  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value, std::chars_format::fixed, 1);
+  return ec == std::errc() ? std::string(buf, end) : std::string("?");
+}
+
+}  // namespace
+
 std::string FormatProgress(std::uint64_t done, std::uint64_t total, std::chrono::duration<double> elapsed) {
   constexpr double kMiB = 1024.0 * 1024.0;
   const double seconds = elapsed.count();
   const double rate = seconds > 0 ? static_cast<double>(done) / kMiB / seconds : 0.0;
-  char buf[160];
-  if (total == 0) {
-    std::snprintf(buf, sizeof buf, "%" PRIu64 " MiB, %.1f MiB/s", done >> 20, rate);
-    return buf;
-  }
+  const std::string speed = OneDecimal(rate) + " MiB/s";
+  if (total == 0) return std::to_string(done >> 20) + " MiB, " + speed;
   const std::uint64_t shown = done > total ? total : done;
-  const unsigned percent = static_cast<unsigned>(shown * 100 / total);
   std::string left = "time left unknown";
   if (rate > 0) {
-    const double remaining = static_cast<double>(total - shown) / kMiB / rate;
-    left = std::to_string(static_cast<std::uint64_t>(remaining + 0.5)) + " s left";
+    // Capped so that a stalled read (a rate near 0) cannot overflow the conversion.
+    const double remaining = std::min(static_cast<double>(total - shown) / kMiB / rate, 1e9);
+    left = std::to_string(std::llround(remaining)) + " s left";
   }
-  std::snprintf(buf, sizeof buf, "%u%% (%" PRIu64 " of %" PRIu64 " MiB), %.1f MiB/s, %s", percent, shown >> 20,
-                total >> 20, rate, left.c_str());
-  return buf;
+  return std::to_string(shown * 100 / total) + "% (" + std::to_string(shown >> 20) + " of " +
+         std::to_string(total >> 20) + " MiB), " + speed + ", " + left;
 }
 
 }  // namespace seattest

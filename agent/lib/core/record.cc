@@ -156,18 +156,18 @@ RecordLint LintRecord(std::string_view text) {
       }
     }
   }
-  if (r.entries.empty()) lint.problems.push_back("record: no hash lines");
-  if (lint.machine.empty()) lint.notes.push_back("no machine line");
+  if (r.entries.empty()) lint.problems.emplace_back("record: no hash lines");
+  if (lint.machine.empty()) lint.notes.emplace_back("no machine line");
   std::set<std::string> seen;
   std::string unknown;
   for (const RecordEntry& e : r.entries) {
     if (!seen.insert(e.name).second) lint.problems.push_back("record: '" + e.name + "' appears twice");
-    if (HasControl(e.name)) lint.problems.push_back("record: a name with a control character");
+    if (HasControl(e.name)) lint.problems.emplace_back("record: a name with a control character");
     if (!IsKnownRecordName(e.name)) unknown += (unknown.empty() ? "" : ", ") + e.name;
   }
   if (!unknown.empty()) lint.notes.push_back("names outside the SPEC: " + unknown);
   if (!r.final_newline) {
-    lint.notes.push_back("the last line has no final newline (line-by-line readers such as 'while read' miss it)");
+    lint.notes.emplace_back("the last line has no final newline (line-by-line readers such as 'while read' miss it)");
   }
   return lint;
 }

@@ -20,8 +20,11 @@ struct Error {
 template <class T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT: implicit by design
-  Result(Error error) : v_(std::move(error)) {}  // NOLINT: implicit by design
+  // Implicit by design, so that "return value;" and "return MakeError(...);" both work.
+  // cppcheck-suppress noExplicitConstructor ; implicit by design
+  Result(T value) : v_(std::move(value)) {}  // NOLINT(google-explicit-constructor,hicpp-explicit-conversions)
+  // cppcheck-suppress noExplicitConstructor ; implicit by design
+  Result(Error error) : v_(std::move(error)) {}  // NOLINT(google-explicit-constructor,hicpp-explicit-conversions)
 
   bool ok() const { return std::holds_alternative<T>(v_); }
   explicit operator bool() const { return ok(); }
@@ -42,7 +45,8 @@ template <>
 class [[nodiscard]] Result<void> {
  public:
   Result() = default;
-  Result(Error error) : error_(std::move(error)), ok_(false) {}  // NOLINT: implicit by design
+  // cppcheck-suppress noExplicitConstructor ; implicit by design, as above
+  Result(Error error) : error_(std::move(error)), ok_(false) {}  // NOLINT(google-explicit-constructor,hicpp-explicit-conversions)
 
   bool ok() const { return ok_; }
   explicit operator bool() const { return ok_; }
@@ -73,10 +77,13 @@ inline Error WithContext(const std::string& where, const Error& e) {
 
 #define SEA_CONCAT_INNER(a, b) a##b
 #define SEA_CONCAT(a, b) SEA_CONCAT_INNER(a, b)
+// NOLINTBEGIN(bugprone-macro-parentheses): `tmp` is a name and `lhs` a declaration ("auto x"),
+// neither of which can be put in parentheses.
 #define SEA_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
   auto tmp = (expr);                              \
   if (!tmp.ok()) return tmp.error();              \
   lhs = std::move(tmp).value()
+// NOLINTEND(bugprone-macro-parentheses)
 // SEA_ASSIGN_OR_RETURN(auto x, F()); declares x from F()'s value or returns F()'s error.
 #define SEA_ASSIGN_OR_RETURN(lhs, expr) \
   SEA_ASSIGN_OR_RETURN_IMPL(SEA_CONCAT(sea_result_, __LINE__), lhs, expr)

@@ -39,7 +39,7 @@ Result<MachineId> ParseSysinfo(std::string_view text, std::string_view source) {
   }
   const std::string where(source);
   const struct {
-    const char* name;
+    const char* name = nullptr;
     std::optional<std::string_view> value;
   } fields[] = {{"Type", type}, {"Plant", plant}, {"Sequence Code", sequence}};
   for (const auto& f : fields) {

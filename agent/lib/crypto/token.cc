@@ -40,7 +40,7 @@ Result<Bytes> AesCbc(bool encrypt, const SecretBytes& key_iv, const std::uint8_t
     return OpensslError(encrypt ? "AES-256-CBC encryption failed"
                                 : "AES-256-CBC decryption failed (bad padding: wrong password?)");
   }
-  out.resize(static_cast<std::size_t>(len1 + len2));
+  out.resize(static_cast<std::size_t>(len1) + static_cast<std::size_t>(len2));
   return out;
 }
 

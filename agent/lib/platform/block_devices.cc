@@ -9,7 +9,10 @@
 #include <cstdio>
 #include <cstring>
 #include <map>
+#include <sstream>
 #include <utility>
+
+#include "platform/errno_text.h"
 
 namespace seattest {
 namespace {
@@ -35,7 +38,7 @@ enum class ProbeFor { kSuperblock, kSuperblockAndPartition };
 // the GPT/MBR entry details, which cost reading the parent disk's partition table.
 Result<Probed> ProbeDevice(const std::string& device, ProbeFor what) {
   ProbePtr pr(blkid_new_probe_from_filename(device.c_str()));
-  if (!pr) return MakeError(device + ": cannot be probed: " + std::strerror(errno));
+  if (!pr) return MakeError(device + ": cannot be probed: " + ErrnoText(errno));
   blkid_probe_enable_superblocks(pr.get(), 1);
   blkid_probe_set_superblocks_flags(pr.get(), BLKID_SUBLKS_LABEL | BLKID_SUBLKS_UUID | BLKID_SUBLKS_TYPE);
   if (what == ProbeFor::kSuperblockAndPartition) {
@@ -79,15 +82,17 @@ std::vector<std::string> ListDevices() {
   if (f == nullptr) return out;
   char line[256];
   while (std::fgets(line, sizeof line, f) != nullptr) {
+    // "major minor #blocks name"; the header and the blank line do not parse.
+    std::istringstream fields(line);
     unsigned major = 0, minor = 0;
     unsigned long long blocks = 0;
-    char name[128];
-    if (std::sscanf(line, "%u %u %llu %127s", &major, &minor, &blocks, name) != 4 || blocks == 0) continue;
-    const std::string dev = std::string("/dev/") + name;
+    std::string name;
+    if (!(fields >> major >> minor >> blocks >> name) || blocks == 0) continue;
+    const std::string dev = "/dev/" + name;
     struct stat st {};
     if (stat(dev.c_str(), &st) == 0 && S_ISBLK(st.st_mode)) out.push_back(dev);
   }
-  std::fclose(f);
+  (void)std::fclose(f);  // read only: nothing to lose
   std::sort(out.begin(), out.end());
   return out;
 }
@@ -98,7 +103,7 @@ class LibblkidDevices final : public BlockDevices {
     if (spec.kind == DeviceSpec::Kind::kPath) {
       struct stat st {};
       if (stat(spec.value.c_str(), &st) != 0) {
-        return Error{spec.value + ": " + std::strerror(errno), errno == ENOENT ? Error::Kind::kNotFound : Error::Kind::kGeneric};
+        return Error{spec.value + ": " + ErrnoText(errno), errno == ENOENT ? Error::Kind::kNotFound : Error::Kind::kGeneric};
       }
       return spec.value;
     }

@@ -20,27 +20,13 @@
 #include <vector>
 
 #include "crypto/sha256.h"
+#include "platform/errno_text.h"
+#include "platform/unique_fd.h"
 
 namespace seattest {
 namespace {
 
-Error SysError(const std::string& what) { return MakeError(what + ": " + std::strerror(errno)); }
-
-// An fd closed on every path.
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  ~Fd() {
-    if (fd_ >= 0) close(fd_);
-  }
-  int get() const { return fd_; }
-  int release() { int f = fd_; fd_ = -1; return f; }
-
- private:
-  int fd_;
-};
+Error SysError(const std::string& what) { return MakeError(what + ": " + ErrnoText(errno)); }
 
 Result<int> OpenForReading(const std::string& path, Follow follow) {
   // O_NONBLOCK: a FIFO planted on a hostile disk must not block the open; the type is checked next.
@@ -67,7 +53,7 @@ Result<int> OpenForReading(const std::string& path, Follow follow) {
 template <class Buffer>
 Status ReadInto(const std::string& path, std::size_t max_size, Follow follow, Buffer& out) {
   SEA_ASSIGN_OR_RETURN(int raw, OpenForReading(path, follow));
-  Fd fd(raw);
+  UniqueFd fd(raw);
   struct stat st {};
   if (fstat(fd.get(), &st) != 0) return SysError(path);
   if (!S_ISREG(st.st_mode)) return MakeError(path + ": not a regular file");
@@ -248,7 +234,7 @@ Result<StreamDigest> HashPath(const std::string& path, const HashOptions& option
     return MakeError("hashing " + path + ": buffers must be at least 2 multiples of 4096 bytes");
   }
   SEA_ASSIGN_OR_RETURN(int raw, OpenForReading(path, options.follow));
-  Fd fd(raw);
+  UniqueFd fd(raw);
   struct stat st {};
   if (fstat(fd.get(), &st) != 0) return SysError(path);
   if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode)) {
@@ -280,7 +266,7 @@ Result<StreamDigest> HashPath(const std::string& path, const HashOptions& option
   }
   if (reader->failed()) {
     return MakeError("reading " + path + " at byte " + std::to_string(reader->error_offset()) + ": " +
-                     std::strerror(reader->error_number()));
+                     ErrnoText(reader->error_number()));
   }
   result.digest = sha.Finish();
   return result;
@@ -291,7 +277,7 @@ Status WriteFileAtomic(const std::string& dir, const std::string& name, std::str
   const std::string path = dir + "/" + name;
   const std::string tmp = TempPathFor(dir, name);
   unlink(tmp.c_str());  // left over by a run that was killed
-  Fd fd(open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600));
+  UniqueFd fd(open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600));
   if (fd.get() < 0) return SysError("creating " + tmp);
   std::size_t done = 0;
   while (done < data.size()) {
@@ -336,7 +322,7 @@ Status MakeDirs(const std::string& path, mode_t mode) {
 }
 
 Status SyncDir(const std::string& path) {
-  Fd fd(open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  UniqueFd fd(open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (fd.get() < 0 || fsync(fd.get()) != 0) return SysError("syncing folder " + path);
   return {};
 }

@@ -38,6 +38,8 @@ class DefaultLogger final : public Logger {
       if (!journal_) kmsg_ = open("/dev/kmsg", O_WRONLY | O_CLOEXEC | O_NOCTTY);
     }
   }
+  DefaultLogger(const DefaultLogger&) = delete;
+  DefaultLogger& operator=(const DefaultLogger&) = delete;
   ~DefaultLogger() override {
     if (kmsg_ >= 0) close(kmsg_);
   }
@@ -78,6 +80,7 @@ class DefaultLogger final : public Logger {
     fields.push_back("SYSLOG_IDENTIFIER=" + identifier_);
     for (const auto& [name, value] : entry.fields) fields.push_back(name + "=" + value);
     std::vector<iovec> iov;
+    iov.reserve(fields.size());
     for (std::string& f : fields) iov.push_back({f.data(), f.size()});
     sd_journal_sendv(iov.data(), static_cast<int>(iov.size()));
   }

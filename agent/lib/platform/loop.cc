@@ -8,6 +8,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "platform/errno_text.h"
+
 namespace seattest {
 
 
@@ -17,24 +19,24 @@ LoopDevice::~LoopDevice() {
 
 Result<LoopDevice> LoopDevice::AttachReadOnly(const std::string& file) {
   int backing = open(file.c_str(), O_RDONLY | O_CLOEXEC);
-  if (backing < 0) return MakeError(file + ": " + std::strerror(errno));
+  if (backing < 0) return MakeError(file + ": " + ErrnoText(errno));
   int control = open("/dev/loop-control", O_RDWR | O_CLOEXEC);
   if (control < 0) {
     int err = errno;
     close(backing);
-    return MakeError(std::string("/dev/loop-control: ") + std::strerror(err) + " (attaching " + file + " needs root)");
+    return MakeError(std::string("/dev/loop-control: ") + ErrnoText(err) + " (attaching " + file + " needs root)");
   }
   Error last = MakeError(file + ": no free loop device");
   for (int attempt = 0; attempt < 16; ++attempt) {
     int n = ioctl(control, LOOP_CTL_GET_FREE);
     if (n < 0) {
-      last = MakeError(std::string("/dev/loop-control: ") + std::strerror(errno));
+      last = MakeError(std::string("/dev/loop-control: ") + ErrnoText(errno));
       break;
     }
-    std::string path = "/dev/loop" + std::to_string(n);
-    int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    std::string node = "/dev/loop" + std::to_string(n);
+    int fd = open(node.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
-      last = MakeError(path + ": " + std::strerror(errno));
+      last = MakeError(node + ": " + ErrnoText(errno));
       continue;
     }
     loop_config config{};
@@ -44,9 +46,9 @@ Result<LoopDevice> LoopDevice::AttachReadOnly(const std::string& file) {
     if (ioctl(fd, LOOP_CONFIGURE, &config) == 0) {
       close(control);
       close(backing);
-      return LoopDevice(path, fd);
+      return LoopDevice(node, fd);
     }
-    last = MakeError(path + ": cannot attach " + file + ": " + std::strerror(errno));
+    last = MakeError(node + ": cannot attach " + file + ": " + ErrnoText(errno));
     close(fd);
     if (errno != EBUSY) break;  // raced with another user of the device: try the next one
   }

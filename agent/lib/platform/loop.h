@@ -15,6 +15,7 @@ class LoopDevice {
   LoopDevice(LoopDevice&& other) noexcept : path_(std::move(other.path_)), fd_(other.fd_) { other.fd_ = -1; }
   LoopDevice& operator=(LoopDevice&&) = delete;
   LoopDevice(const LoopDevice&) = delete;
+  LoopDevice& operator=(const LoopDevice&) = delete;
   ~LoopDevice();
   const std::string& path() const { return path_; }
 

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <optional>
 
+#include "platform/errno_text.h"
 #include "platform/file_io.h"
 #include "platform/loop.h"
 
@@ -30,6 +31,8 @@ const char* MountData(const std::string& fs_type, bool* allowed) {
 class KernelMount final : public MountedFs {
  public:
   KernelMount(std::string dir, std::optional<LoopDevice> loop) : dir_(std::move(dir)), loop_(std::move(loop)) {}
+  KernelMount(const KernelMount&) = delete;
+  KernelMount& operator=(const KernelMount&) = delete;
   ~KernelMount() override {
     if (umount2(dir_.c_str(), 0) != 0) umount2(dir_.c_str(), MNT_DETACH);
     rmdir(dir_.c_str());
@@ -51,7 +54,7 @@ class KernelMounter final : public Mounter {
     const char* data = MountData(fs_type, &allowed);
     if (!allowed) return MakeError(device + ": filesystem type '" + fs_type + "' is not one the agent mounts");
     struct stat st {};
-    if (stat(device.c_str(), &st) != 0) return MakeError(device + ": " + std::strerror(errno));
+    if (stat(device.c_str(), &st) != 0) return MakeError(device + ": " + ErrnoText(errno));
     std::optional<LoopDevice> loop;
     std::string source = device;
     if (S_ISREG(st.st_mode)) {
@@ -64,12 +67,12 @@ class KernelMounter final : public Mounter {
     }
     SEA_RETURN_IF_ERROR(MakeDirs(base_, 0700));
     std::string dir = base_ + "/mnt.XXXXXX";
-    if (mkdtemp(dir.data()) == nullptr) return MakeError(base_ + ": cannot create a mount point: " + std::strerror(errno));
+    if (mkdtemp(dir.data()) == nullptr) return MakeError(base_ + ": cannot create a mount point: " + ErrnoText(errno));
     if (mount(source.c_str(), dir.c_str(), fs_type.c_str(),
               MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, data) != 0) {
       int err = errno;
       rmdir(dir.c_str());
-      return MakeError("mounting " + device + " (" + fs_type + ") read-only: " + std::strerror(err));
+      return MakeError("mounting " + device + " (" + fs_type + ") read-only: " + ErrnoText(err));
     }
     return std::unique_ptr<MountedFs>(new KernelMount(dir, std::move(loop)));
   }
