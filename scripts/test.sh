@@ -6,10 +6,12 @@
 #   3. boots the sealed demo image under qemu-system-s390x in every scenario (CTest label qemu:
 #      an s390x Debian tree, cached in build/cache, the initrds, one real boot per scenario) and
 #      checks the units with systemd-analyze verify;
-#   4. meanwhile, on the core the boots leave free, one after the other: static analysis
-#      (scripts/lint.sh: clang-tidy and cppcheck, any finding fails), the libFuzzer targets 5 s
-#      each (tests/fuzz/run.sh), and the unit and host end-to-end tests built again with
-#      ASan+UBSan (build-asan). docs/hardening.md has all three.
+#   4. meanwhile, on the core the boots leave free, one after the other: the libFuzzer targets
+#      5 s each (tests/fuzz/run.sh), and the unit and host end-to-end tests built again with
+#      ASan+UBSan (build-asan);
+#   5. from the start, at the lowest CPU priority so that it only takes a core the steps above
+#      leave idle: static analysis (scripts/lint.sh: clang-tidy and cppcheck, any finding fails).
+# docs/hardening.md has 4 and 5.
 # As root on Debian 12 (loop devices, chroot, binfmt_misc).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,11 +20,19 @@ start=$(date +%s)
 bash scripts/install-deps.sh clang libclang-rt-14-dev clang-tidy cppcheck time bc
 bash qemu-s390x/host-setup.sh
 BUILD=${BUILD_DIR:-build}
+# Whatever still runs in the background when a step fails is stopped with it.
+trap 'kill $(jobs -p) 2>/dev/null || true' EXIT
 # The s390x Debian tree (minutes of downloads and qemu-user) is made while the builds run.
 cache=${SE_ATTEST_CACHE:-$PWD/build/cache}
 mkdir -p "$cache"
 bash qemu-s390x/make-tree.sh "$cache/tree" >"$cache/make-tree.log" 2>&1 &
 tree_pid=$!
+# Static analysis needs only a compilation database (build-lint, configure only). It runs from
+# here to the end at nice 19: it gets the idle moments of the steps below (single-threaded
+# tests, the core the QEMU boots leave) and all of the machine once they are done.
+start_lint=$(date +%s)
+nice -n 19 env JOBS=2 bash scripts/lint.sh >"$cache/lint.log" 2>&1 &
+lint_pid=$!
 cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo
 cmake --build "$BUILD" -j"$(nproc)"
 (cd "$BUILD" && ctest --output-on-failure -LE qemu)
@@ -40,11 +50,9 @@ fi
 tail -n1 "$cache/make-tree.log"
 
 # What runs beside the boots, one step after the other, each timed. A failing step does not stop
-# the others: a lint finding must not hide a sanitizer report.
+# the other: a fuzz crash must not hide a sanitizer report.
 side_checks() {
-  local t0 t1 t2 failed=0 asan=${ASAN_BUILD_DIR:-build-asan}
-  t0=$(date +%s)
-  JOBS=1 bash scripts/lint.sh || { echo "test.sh: static analysis has findings (above)"; failed=1; }
+  local t1 t2 failed=0 asan=${ASAN_BUILD_DIR:-build-asan}
   t1=$(date +%s)
   JOBS=1 bash tests/fuzz/run.sh 5 || { echo "test.sh: a fuzz target failed (reproducers in build-fuzz/crashes)"; failed=1; }
   t2=$(date +%s)
@@ -58,7 +66,7 @@ side_checks() {
     echo "test.sh: the ASan+UBSan build or a test under it failed (above)"
     failed=1
   fi
-  echo "side checks: lint $((t1 - t0)) s, fuzz $((t2 - t1)) s, ASan+UBSan build and tests $(($(date +%s) - t2)) s"
+  echo "side checks: fuzz $((t2 - t1)) s, ASan+UBSan build and tests $(($(date +%s) - t2)) s"
   return "$failed"
 }
 side_checks >"$cache/side.log" 2>&1 &
@@ -70,6 +78,13 @@ if ! wait "$side_pid"; then
   echo "test.sh: the checks beside the boots failed" >&2
   exit 1
 fi
-grep -E '^(fuzz_|lint:|side checks:)|tests passed' "$cache/side.log" || tail -n 20 "$cache/side.log"
+grep -E '^(fuzz_|side checks:)|tests passed' "$cache/side.log" || tail -n 20 "$cache/side.log"
+side=$(date +%s)
+if ! wait "$lint_pid"; then
+  cat "$cache/lint.log"
+  echo "test.sh: static analysis has findings (above; scripts/lint.sh FILE... to re-check)" >&2
+  exit 1
+fi
+grep '^lint:' "$cache/lint.log"
 end=$(date +%s)
-echo "test.sh: native $((native - start)) s, s390x unit tests $((s390x - native)) s, QEMU boots $((qemu - s390x)) s, side checks after the boots $((end - qemu)) s, total $((end - start)) s"
+echo "test.sh: native $((native - start)) s, s390x unit tests $((s390x - native)) s, QEMU boots $((qemu - s390x)) s, side checks after the boots $((side - qemu)) s, static analysis after those $((end - side)) s (it ran $((end - start_lint)) s in all), total $((end - start)) s"

@@ -45,9 +45,16 @@ class FakeDevices final : public BlockDevices {
     by_spec_[spec] = file;
     fs_types_[file] = fs_type;
   }
+  void Remove(const std::string& spec) { by_spec_.erase(spec); }
+  // How often a spec was looked up (the agent looks every 250 ms while it waits).
+  int lookups(const std::string& spec) const {
+    auto it = lookups_.find(spec);
+    return it == lookups_.end() ? 0 : it->second;
+  }
   Result<std::string> Resolve(const DeviceSpec& spec) override {
+    ++lookups_[spec.ToString()];
     auto it = by_spec_.find(spec.ToString());
-    if (it == by_spec_.end()) return MakeError("no device matches " + spec.ToString());
+    if (it == by_spec_.end()) return Error{"no device matches " + spec.ToString(), Error::Kind::kNotFound};
     return it->second;
   }
   Result<std::string> FilesystemType(const std::string& device) override {
@@ -59,6 +66,7 @@ class FakeDevices final : public BlockDevices {
  private:
   std::map<std::string, std::string> by_spec_;
   std::map<std::string, std::string> fs_types_;
+  std::map<std::string, int> lookups_;
 };
 
 // "Mounts" a device by handing out the folder prepared for it; counts what is still mounted.
@@ -523,6 +531,31 @@ TEST_F(AgentFlowTest, RootFailureWinsOverCidataFailure) {
   ASSERT_NE(e, nullptr);
   EXPECT_EQ(e->message_id, message_id::kIntegrityFailure);
   EXPECT_EQ(Field(*e, "SE_ATTEST_ITEM"), root_image_);
+}
+
+// A root partition that failed ends the wait for a cidata device that is not there: the boot
+// stops on the root's failure at once, not --wait seconds later.
+TEST_F(AgentFlowTest, RootFailureEndsTheWaitForCidata) {
+  devices_.Remove("LABEL=cidata");
+  FlipRootImageBit(5);
+  options_.wait_seconds = 30;
+  EXPECT_EQ(Run(), kExitIntegrity);
+  const LogEntry* e = FailureEntry();
+  ASSERT_NE(e, nullptr);
+  EXPECT_EQ(Field(*e, "SE_ATTEST_ITEM"), root_image_);
+  // Waiting the whole 30 s would be 120 lookups.
+  EXPECT_LT(devices_.lookups("LABEL=cidata"), 40);
+}
+
+// Without a root failure the wait goes on, and its end is named.
+TEST_F(AgentFlowTest, MissingCidataIsWaitedForThenExit3) {
+  devices_.Remove("LABEL=cidata");
+  options_.wait_seconds = 1;
+  EXPECT_EQ(Run(), kExitContract);
+  const LogEntry* e = FailureEntry();
+  ASSERT_NE(e, nullptr);
+  EXPECT_NE(e->message.find("(waited 1 s)"), std::string::npos) << e->message;
+  EXPECT_GE(devices_.lookups("LABEL=cidata"), 4);
 }
 
 // And a modified root.tar.gz comes before an invalid contract.

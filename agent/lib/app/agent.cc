@@ -4,14 +4,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <functional>
-#include <system_error>
 #include <thread>
 #include <vector>
 
+#include "app/key_file.h"
 #include "app/output.h"
 #include "core/config.h"
 #include "core/contract.h"
@@ -26,6 +27,7 @@
 #include "crypto/token.h"
 #include "platform/errno_text.h"
 #include "platform/file_io.h"
+#include "platform/thread.h"
 
 namespace seattest {
 namespace {
@@ -103,10 +105,11 @@ class KeptCopy {
 // be started, runs it right away on this one (slower, same result).
 class BackgroundTask {
  public:
-  explicit BackgroundTask(std::function<void()> task) {
-    try {
-      thread_ = std::thread(task);
-    } catch (const std::system_error&) {
+  explicit BackgroundTask(const std::function<void()>& task) {
+    auto started = StartThread(task, "a background task");
+    if (started) {
+      thread_ = std::move(*started);
+    } else {
       task();
     }
   }
@@ -189,7 +192,11 @@ class AgentRun {
     std::optional<Failure> cidata_failure;
     Result<StreamDigest> root_digest = MakeError("not hashed");
     {
-      BackgroundTask root_hash([this, &root_digest] { root_digest = HashRoot(); });
+      BackgroundTask root_hash([this, &root_digest] {
+        root_digest = HashRoot();
+        // The verdict is CheckRootDigest's; this only ends a wait for cidata that is now in vain.
+        root_failed_ = !root_digest || !DigestsEqual(root_digest->digest, config_.root_sha256);
+      });
       defer_ = true;
       cidata_failure = MeasureCidata();
       if (!cidata_failure) cidata_failure = ReadContract();
@@ -216,14 +223,9 @@ class AgentRun {
 
   std::optional<Failure> LoadKey(const std::string& configured, const char* what, int exact_bits, EvpPkeyPtr& out) {
     const std::string path = ResolvePath(config_dir_, configured);
-    auto pem = ReadSecretFile(path, kMaxKeyFileSize);
-    if (!pem) return Fail(kExitUsage, message_id::kUsageError, std::string(what) + " key: " + pem.error().message, path);
-    auto key = PrivateKeyFromPem(pem->view(), path);
-    if (!key) return Fail(kExitUsage, message_id::kUsageError, std::string(what) + " key: " + key.error().message, path);
-    if (auto s = RequireRsa(key->get(), 2048, exact_bits, path); !s) {
-      return Fail(kExitUsage, message_id::kUsageError, std::string(what) + " key: " + s.error().message, path);
-    }
-    out = std::move(*key);
+    auto file = ReadPrivateKeyFile(path, 2048, exact_bits);
+    if (!file) return Fail(kExitUsage, message_id::kUsageError, std::string(what) + " key: " + file.error().message, path);
+    out = std::move(file->key);
     return std::nullopt;
   }
 
@@ -241,10 +243,9 @@ class AgentRun {
     return std::nullopt;
   }
 
-  // Reports whether the ultravisor says this is a Secure Execution guest. Under emulation it is
-  // not, and the log says so rather than let anyone assume otherwise.
-  // Logs what the ultravisor says; refuses to go on outside Secure Execution unless the image was
-  // sealed for development.
+  // Logs what the ultravisor says (under emulation this is no Secure Execution guest, and the log
+  // says so rather than let anyone assume otherwise); refuses to go on outside Secure Execution
+  // unless the image was sealed for development.
   std::optional<Failure> CheckSecureExecution() {
     auto flag = ReadFile(options_.prot_virt_guest_path, 64);
     const bool protected_guest = flag && AsText(*flag).substr(0, 1) == "1";
@@ -265,7 +266,8 @@ class AgentRun {
   }
 
   // Resolves a device, waiting up to --wait seconds while it is not there yet. An ambiguous spec
-  // fails at once: waiting would not make it less ambiguous.
+  // fails at once: waiting would not make it less ambiguous. Neither is a wait for cidata worth
+  // anything once the root partition has failed: the boot stops on that.
   Result<std::string> ResolveDevice(const DeviceSpec& spec) {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(options_.wait_seconds);
     for (;;) {
@@ -277,6 +279,7 @@ class AgentRun {
         }
         return device;
       }
+      if (root_failed_) return MakeError(device.error().message + " (not waited for: the root partition failed)");
       std::this_thread::sleep_for(std::chrono::milliseconds(250));
     }
   }
@@ -472,6 +475,7 @@ class AgentRun {
   Keys keys_;
   std::string machine_;
   std::string root_device_;
+  std::atomic<bool> root_failed_{false};  // set by the root hashing thread
   std::vector<RecordEntry> entries_;
   bool defer_ = false;
   std::vector<Step> deferred_;

@@ -43,7 +43,6 @@ int RunAgent(const AgentOptions& options, Platform& platform);
 // Size limits on what the host controls.
 inline constexpr std::size_t kMaxCidataFileSize = 8u << 20;  // each cidata file
 inline constexpr std::size_t kMaxConfigSize = 1u << 20;
-inline constexpr std::size_t kMaxKeyFileSize = 64u << 10;
 inline constexpr std::size_t kMaxSysinfoSize = 1u << 20;
 
 }  // namespace seattest

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "app/agent.h"
+#include "app/key_file.h"
 #include "core/base64.h"
 #include "core/contract.h"
 #include "core/hex.h"
@@ -123,14 +124,11 @@ struct SigningKey {
 
 Result<SigningKey> ReadSigningKey(const std::string& path) {
   const std::string option = "--signing-key";
-  auto pem = ReadSecretFile(path, kMaxKeyFileSize);
-  if (!pem) return WithContext(option, pem.error());
-  auto key = PrivateKeyFromPem(pem->view(), path);
-  if (!key) return WithContext(option, key.error());
-  if (auto s = RequireRsa(key->get(), kMinSigningKeyBits, 0, path); !s) return WithContext(option, s.error());
-  auto public_pem = PublicKeyPem(key->get());
+  auto file = ReadPrivateKeyFile(path, kMinSigningKeyBits, 0);
+  if (!file) return WithContext(option, file.error());
+  auto public_pem = PublicKeyPem(file->key.get());
   if (!public_pem) return WithContext(option, public_pem.error());
-  return SigningKey{path, std::move(*key), std::move(*public_pem)};
+  return SigningKey{path, std::move(file->key), std::move(*public_pem)};
 }
 
 // A scalar that is written quoted (or as a literal block): a string whatever it looks like.

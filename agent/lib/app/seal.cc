@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "app/agent.h"
+#include "app/key_file.h"
 #include "core/config.h"
 #include "core/hex.h"
 #include "crypto/keys.h"
@@ -12,16 +13,6 @@ namespace seattest {
 namespace {
 
 constexpr const char* kConfigDir = "etc/se-attest";
-
-// Reads and checks a private key; returns its PEM as read.
-Result<SecretBytes> CheckedKey(const std::string& path, const char* what, int exact_bits) {
-  SEA_ASSIGN_OR_RETURN(SecretBytes pem, ReadSecretFile(path, kMaxKeyFileSize));
-  SEA_ASSIGN_OR_RETURN(EvpPkeyPtr key, PrivateKeyFromPem(pem.view(), path));
-  if (auto s = RequireRsa(key.get(), 2048, exact_bits, path); !s) {
-    return MakeError(std::string(what) + " key " + s.error().message);
-  }
-  return pem;
-}
 
 std::string ReferenceText(const AgentConfig& c, std::uint64_t root_size,
                           const Sha256Digest& attestation_fingerprint) {
@@ -72,10 +63,11 @@ Result<SealResult> Seal(const SealOptions& o, BlockDevices& devices, Mounter& mo
   SEA_ASSIGN_OR_RETURN(c.root_device, ParseDeviceSpec(o.root_device));
   SEA_ASSIGN_OR_RETURN(c.cidata_device, ParseDeviceSpec(o.cidata_device));
 
-  SEA_ASSIGN_OR_RETURN(SecretBytes attestation_pem, CheckedKey(o.attestation_key, "attestation", kAttestationKeyBits));
-  SEA_ASSIGN_OR_RETURN(SecretBytes contract_pem, CheckedKey(o.contract_key, "contract", 0));
-  SEA_ASSIGN_OR_RETURN(EvpPkeyPtr attestation, PrivateKeyFromPem(attestation_pem.view(), o.attestation_key));
-  SEA_ASSIGN_OR_RETURN(Sha256Digest fingerprint, PublicKeyFingerprint(attestation.get()));
+  auto attestation = ReadPrivateKeyFile(o.attestation_key, 2048, kAttestationKeyBits);
+  if (!attestation) return WithContext("attestation key", attestation.error());
+  auto contract = ReadPrivateKeyFile(o.contract_key, 2048, 0);
+  if (!contract) return WithContext("contract key", contract.error());
+  SEA_ASSIGN_OR_RETURN(Sha256Digest fingerprint, PublicKeyFingerprint(attestation->key.get()));
 
   if (o.baseimage_file.has_value() == o.baseimage_sha256.has_value()) {
     return MakeError("give exactly one of --baseimage FILE and --baseimage-sha256 HEX");
@@ -106,8 +98,8 @@ Result<SealResult> Seal(const SealOptions& o, BlockDevices& devices, Mounter& mo
   if (auto back = ParseAgentConfig(config_text, "agent.yaml"); !back) return back.error();
   const std::string config_dir = o.out + "/" + kConfigDir;
   SEA_RETURN_IF_ERROR(MakeDirs(config_dir, 0755));
-  SEA_RETURN_IF_ERROR(WriteFileAtomic(config_dir, c.attestation_key, attestation_pem.view(), 0600));
-  SEA_RETURN_IF_ERROR(WriteFileAtomic(config_dir, c.contract_key, contract_pem.view(), 0600));
+  SEA_RETURN_IF_ERROR(WriteFileAtomic(config_dir, c.attestation_key, attestation->pem.view(), 0600));
+  SEA_RETURN_IF_ERROR(WriteFileAtomic(config_dir, c.contract_key, contract->pem.view(), 0600));
   SEA_RETURN_IF_ERROR(WriteFileAtomic(config_dir, "agent.yaml", config_text, 0644));
   SealResult result;
   result.config_path = config_dir + "/agent.yaml";

@@ -14,13 +14,13 @@
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <system_error>
 #include <thread>
 #include <type_traits>
 #include <vector>
 
 #include "crypto/sha256.h"
 #include "platform/errno_text.h"
+#include "platform/thread.h"
 #include "platform/unique_fd.h"
 
 namespace seattest {
@@ -28,21 +28,22 @@ namespace {
 
 Error SysError(const std::string& what) { return MakeError(what + ": " + ErrnoText(errno)); }
 
-Result<int> OpenForReading(const std::string& path, Follow follow) {
+Result<UniqueFd> OpenForReading(const std::string& path, Follow follow) {
   // O_NONBLOCK: a FIFO planted on a hostile disk must not block the open; the type is checked next.
   int flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
   if (follow == Follow::kNoSymlinks) flags |= O_NOFOLLOW;
-  int fd = open(path.c_str(), flags);
-  if (fd < 0) {
+  UniqueFd fd(open(path.c_str(), flags));
+  if (fd.get() < 0) {
     if (errno == ELOOP && follow == Follow::kNoSymlinks) return MakeError(path + ": is a symbolic link");
     // A device node on a nodev mount (EACCES) or a socket (ENXIO) fails to open: say what it is,
     // not what the kernel answered.
     const int open_error = errno;
     struct stat st {};
-    if (lstat(path.c_str(), &st) == 0 && (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))) {
+    const int looked = follow == Follow::kNoSymlinks ? lstat(path.c_str(), &st) : stat(path.c_str(), &st);
+    if (looked == 0 && (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))) {
       return MakeError(path + ": not a regular file (a device node)");
     }
-    if (lstat(path.c_str(), &st) == 0 && S_ISSOCK(st.st_mode)) return MakeError(path + ": not a regular file (a socket)");
+    if (looked == 0 && S_ISSOCK(st.st_mode)) return MakeError(path + ": not a regular file (a socket)");
     errno = open_error;
     return SysError(path);
   }
@@ -52,8 +53,7 @@ Result<int> OpenForReading(const std::string& path, Follow follow) {
 // Reads up to max_size bytes of a regular file into `out` (resized to what was read).
 template <class Buffer>
 Status ReadInto(const std::string& path, std::size_t max_size, Follow follow, Buffer& out) {
-  SEA_ASSIGN_OR_RETURN(int raw, OpenForReading(path, follow));
-  UniqueFd fd(raw);
+  SEA_ASSIGN_OR_RETURN(UniqueFd fd, OpenForReading(path, follow));
   struct stat st {};
   if (fstat(fd.get(), &st) != 0) return SysError(path);
   if (!S_ISREG(st.st_mode)) return MakeError(path + ": not a regular file");
@@ -104,11 +104,7 @@ class ReadAhead {
       b.reset(static_cast<std::uint8_t*>(std::aligned_alloc(kPageSize, chunk)));
       if (!b) return MakeError("out of memory for the read buffers");
     }
-    try {
-      r->thread_ = std::thread([p = r.get()] { p->ReadAll(); });
-    } catch (const std::system_error& e) {
-      return MakeError(std::string("cannot start the reader thread: ") + e.what());
-    }
+    SEA_ASSIGN_OR_RETURN(r->thread_, StartThread([p = r.get()] { p->ReadAll(); }, "the reader thread"));
     return r;
   }
 
@@ -233,8 +229,7 @@ Result<StreamDigest> HashPath(const std::string& path, const HashOptions& option
   if (options.chunk == 0 || options.chunk % kPageSize != 0 || options.buffers < 2) {
     return MakeError("hashing " + path + ": buffers must be at least 2 multiples of 4096 bytes");
   }
-  SEA_ASSIGN_OR_RETURN(int raw, OpenForReading(path, options.follow));
-  UniqueFd fd(raw);
+  SEA_ASSIGN_OR_RETURN(UniqueFd fd, OpenForReading(path, options.follow));
   struct stat st {};
   if (fstat(fd.get(), &st) != 0) return SysError(path);
   if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode)) {

@@ -1,0 +1,26 @@
+// Starting a thread without letting std::system_error out: the agent's threads (the hashing
+// reader, the root's background task) are an optimisation or a component, and a system that
+// cannot start one (EAGAIN under a thread limit) gets an error value to act on.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <thread>
+#include <utility>
+
+#include "core/result.h"
+
+namespace seattest {
+
+// `task` on a new thread, or an error naming `what` ("the reader thread").
+inline Result<std::thread> StartThread(std::function<void()> task, std::string_view what) {
+  try {
+    return std::thread(std::move(task));
+  } catch (const std::system_error& e) {
+    return MakeError("cannot start " + std::string(what) + ": " + e.what());
+  }
+}
+
+}  // namespace seattest
