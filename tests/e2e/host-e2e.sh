@@ -17,31 +17,14 @@ SHARED=$(realpath "$3")
 HERE=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=../lib/images.sh
 . "$HERE/../lib/images.sh"
-
-if [ "$(id -u)" -ne 0 ] || [ ! -e /dev/loop-control ]; then
-  echo "skipped: needs root and loop devices"
-  exit 77
-fi
-
-WORK=$(mktemp -d /tmp/se-attest-e2e.XXXXXX)
-cleanup() {
-  detach_all_loops
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-CHECK_TMP=$WORK
-# shellcheck source=../lib/checks.sh
-. "$HERE/../lib/checks.sh"
+# shellcheck source=../lib/e2e.sh
+. "$HERE/../lib/e2e.sh"
+e2e_start e2e
 
 # A unique name per run, so a leftover device of another run can never be picked up.
-RUN_ID=$(printf '%04x%04x' $RANDOM $RANDOM)
 ROOT_PARTLABEL="se-root-$RUN_ID"
-
 no_cidata_on_machine || die "cidata"
 detach() { losetup -d "$1"; }
-
-cd "$WORK" || exit 1
 
 # --- keys -----------------------------------------------------------------------------------
 "$SE_ATTEST" keygen keys >keygen.log 2>&1 || die "keygen: $(cat keygen.log)"
@@ -103,27 +86,12 @@ check "seal: a tarball missing from the filesystem fails, naming it, writing not
 check "seal: a certificate given as the attestation key fails, naming it" \
   bash -c "[ $? = 2 ] && grep -q 'contract.crt' seal-bad.log && [ ! -e sealed-bad ]"
 
-# A machine as /proc/sysinfo of an LPAR shows it.
-cat >sysinfo <<'EOF'
-Manufacturer:         IBM
-Type:                 3932
-Model:                A02              LA1
-Sequence Code:        00000000000860A8
-Plant:                02
-Model Capacity:       A02              00000000
-LPAR Number:          47
-LPAR Characteristics: Shared
-EOF
+write_lpar_sysinfo sysinfo
 
 # --- cidata ---------------------------------------------------------------------------------
 openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:4096 -out auditor.key 2>/dev/null || die "auditor key"
 openssl pkey -in auditor.key -pubout -out auditor.pub || die "auditor pub"
 
-cat >workload.yaml <<'EOF'
-type: workload
-compose:
-  archive: H4sIAAAAAAAA/+yS
-EOF
 
 make_cidata() {  # make_cidata NAME LABEL USER_DATA_FILE -> NAME.img
   rm -rf "$1.d" && mkdir "$1.d"
@@ -147,12 +115,7 @@ run_agent() {  # run_agent OUT -> exit code in $rc, stderr in agent.err
 
 
 # 1. Contract without attestationPublicKey: plain record.
-{
-  echo "env: |"
-  echo "    type: env"
-  echo "    logging: {}"
-  echo "workload: $(openssl_token keys/contract.crt workload.yaml)"
-} >contract-plain.yaml
+contract_yaml keys/contract.crt >contract-plain.yaml
 make_cidata cidata1 cidata contract-plain.yaml || die "mkfs cidata"
 attach_loop cidata1.img || die "losetup cidata"
 CIDATA=$LOOP_DEV
@@ -195,11 +158,7 @@ check "interop 23.3.0: its JSON report matches the schema" valid_report_json ver
 detach "$CIDATA"
 
 # 2. attestationPublicKey as PEM text: only the encrypted record.
-{
-  cat contract-plain.yaml
-  echo "attestationPublicKey: |"
-  sed 's/^/    /' auditor.pub
-} >contract-pem.yaml
+{ cat contract-plain.yaml; attestation_public_key_yaml auditor.pub; } >contract-pem.yaml
 make_cidata cidata2 cidata contract-pem.yaml || die "mkfs cidata"
 attach_loop cidata2.img || die "losetup cidata"
 CIDATA=$LOOP_DEV

@@ -27,13 +27,10 @@ SHARED=$(realpath "$3")
 HERE=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=../lib/images.sh
 . "$HERE/../lib/images.sh"
+# shellcheck source=../lib/e2e.sh
+. "$HERE/../lib/e2e.sh"
+e2e_start hostile
 
-if [ "$(id -u)" -ne 0 ] || [ ! -e /dev/loop-control ]; then
-  echo "skipped: needs root and loop devices"
-  exit 77
-fi
-
-WORK=$(mktemp -d /tmp/se-attest-hostile.XXXXXX)
 MOUNTS=()      # our own mounts of loop devices
 FUSE_MNTS=()   # FUSE mount points
 FUSE_PIDS=()   # their servers
@@ -65,19 +62,11 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP  # the EXIT trap runs then too
 
-# shellcheck disable=SC2034 # used by checks.sh
-CHECK_TMP=$WORK
-# shellcheck source=../lib/checks.sh
-. "$HERE/../lib/checks.sh"
-
 # Unique names per run: this test never picks up another test's device, nor another its own.
-RUN_ID=$(printf '%04x%04x' $RANDOM $RANDOM)
 ROOT_PARTLABEL="se-hostile-$RUN_ID"
 CID_LABEL="cid-$RUN_ID"  # the cidata device spec the image is sealed with
 LIMIT=$((8 * 1024 * 1024)) # the agent's limit per cidata file
 n_faults=0 n_sizes=0 n_cidata=0 n_second=0 n_secret=0
-
-cd "$WORK" || exit 1
 T0=$(date +%s)
 
 # --- the FUSE fault server ------------------------------------------------------------------
@@ -243,29 +232,13 @@ CONFIG=$WORK/sealed/etc/se-attest/agent.yaml
 check "seal: agent.yaml has the root partition's sha256sum" grep -q "sha256: $GOOD_ROOT_SHA" "$CONFIG"
 AUDIT=(--cert keys/attestation.crt --chain keys/intermediate-ca.crt --ca keys/root-ca.crt --reference sealed/reference.yaml)
 
-cat >sysinfo <<'EOF'
-Manufacturer:         IBM
-Type:                 3932
-Model:                A02              LA1
-Sequence Code:        00000000000860A8
-Plant:                02
-EOF
+write_lpar_sysinfo sysinfo
 
 # --- contracts ------------------------------------------------------------------------------
 openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out auditor.key 2>/dev/null || die "auditor key"
 openssl pkey -in auditor.key -pubout -out auditor.pub || die "auditor pub"
-printf 'type: workload\ncompose:\n  archive: H4sIAAAAAAAA/+yS\n' >workload.yaml
-{
-  echo "env: |"
-  echo "    type: env"
-  echo "    logging: {}"
-  echo "workload: $(openssl_token keys/contract.crt workload.yaml)"
-} >contract-plain.yaml
-{
-  cat contract-plain.yaml
-  echo "attestationPublicKey: |"
-  sed 's/^/    /' auditor.pub
-} >contract-pem.yaml
+contract_yaml keys/contract.crt >contract-plain.yaml
+{ cat contract-plain.yaml; attestation_public_key_yaml auditor.pub; } >contract-pem.yaml
 
 # A token whose password, salt, AES key and IV this test knows (the contract author does), so
 # the logs can be grepped for them. The env it carries holds a marker standing for a secret.
@@ -287,8 +260,7 @@ known_token() {  # known_token CERT FILE: a hyper-protect-basic token under TOKE
 {
   echo "env: $(known_token keys/contract.crt env-secret.yaml)"
   echo "workload: $(openssl_token keys/contract.crt workload.yaml)"
-  echo "attestationPublicKey: |"
-  sed 's/^/    /' auditor.pub
+  attestation_public_key_yaml auditor.pub
 } >contract-secret.yaml
 {
   grep -v '^attestationPublicKey\|^    ' contract-secret.yaml

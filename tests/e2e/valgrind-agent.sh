@@ -18,11 +18,9 @@ AGENT=$(realpath "$2")
 HERE=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=../lib/images.sh
 . "$HERE/../lib/images.sh"
+# shellcheck source=../lib/e2e.sh
+. "$HERE/../lib/e2e.sh"
 
-if [ "$(id -u)" -ne 0 ] || [ ! -e /dev/loop-control ]; then
-  echo "skipped: needs root and loop devices"
-  exit 77
-fi
 if ! command -v valgrind >/dev/null; then
   echo "skipped: valgrind is not installed (scripts/install-deps.sh installs it)"
   exit 77
@@ -32,21 +30,9 @@ if nm -an "$AGENT" 2>/dev/null | grep -q __asan_init || ldd "$AGENT" 2>/dev/null
   exit 77
 fi
 
-WORK=$(mktemp -d /tmp/se-attest-valgrind.XXXXXX)
-cleanup() {
-  detach_all_loops
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-CHECK_TMP=$WORK
-# shellcheck source=../lib/checks.sh
-. "$HERE/../lib/checks.sh"
-
-RUN_ID=$(printf '%04x%04x' $RANDOM $RANDOM)
+e2e_start valgrind
 ROOT_PARTLABEL="se-root-$RUN_ID"
 no_cidata_on_machine || die "cidata"
-cd "$WORK" || exit 1
 
 # --- the sealed image -----------------------------------------------------------------------
 "$SE_ATTEST" keygen keys >keygen.log 2>&1 || die "keygen: $(cat keygen.log)"
@@ -63,29 +49,12 @@ ROOT_DEV=$(partition_of "$LOOP_DEV") || die "${LOOP_DEV}p1 did not appear"
   --commit-id "valgrind-$RUN_ID" --attestation-key keys/attestation.key --contract-key keys/contract.key \
   --development --out sealed >seal.log 2>&1 || die "seal: $(cat seal.log)"
 
-cat >sysinfo <<'EOF'
-Manufacturer:         IBM
-Type:                 3932
-Model:                A02              LA1
-Sequence Code:        00000000000860A8
-Plant:                02
-Model Capacity:       A02              00000000
-LPAR Number:          47
-LPAR Characteristics: Shared
-EOF
+write_lpar_sysinfo sysinfo
 
 # --- cidata: a contract whose attestationPublicKey (PEM) asks for the encrypted record ------
 openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:4096 -out auditor.key 2>/dev/null || die "auditor key"
 openssl pkey -in auditor.key -pubout -out auditor.pub || die "auditor pub"
-printf 'type: workload\ncompose:\n  archive: H4sIAAAAAAAA/+yS\n' >workload.yaml
-{
-  echo "env: |"
-  echo "    type: env"
-  echo "    logging: {}"
-  echo "workload: $(openssl_token keys/contract.crt workload.yaml)"
-  echo "attestationPublicKey: |"
-  sed 's/^/    /' auditor.pub
-} >contract.yaml
+{ contract_yaml keys/contract.crt; attestation_public_key_yaml auditor.pub; } >contract.yaml
 mkdir cidata.d
 printf 'instance-id: valgrind-%s\nlocal-hostname: se-attest-valgrind\n' "$RUN_ID" >cidata.d/meta-data
 cp contract.yaml cidata.d/user-data
