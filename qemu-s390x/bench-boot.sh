@@ -55,18 +55,7 @@ prepare_size() {  # prepare_size SIZE
   say "   prepared in $(($(date +%s) - t0)) s; $(grep -E '^(dracut|mkinitramfs).*: [0-9]+ s$' "$log" | paste -sd';')"
 }
 
-# --- the test-only cpio appended to an initrd ---------------------------------------------------
-ino=910000
-cpio_pad() { head -c $(((4 - $1 % 4) % 4)) /dev/zero; }
-cpio_entry() {  # cpio_entry NAME OCTAL_MODE [DATA_FILE]: one newc entry on stdout
-  local size=0
-  [ -z "${3:-}" ] || size=$(stat -c %s "$3")
-  printf '070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%s\0' \
-    $((ino++)) $((8#$2)) 0 0 1 0 "$size" 0 0 0 0 $((${#1} + 1)) 0 "$1"
-  cpio_pad $((110 + ${#1} + 1))
-  [ -z "${3:-}" ] || { cat "$3" && cpio_pad "$size"; }
-}
-
+# --- the test-only cpio appended to an initrd (cpio_entry, cpio_pad: tests/lib/images.sh) -------
 # make_bench_initrd WORK INITRD OUT: WORK/initrd-INITRD.img with the bench cpio appended.
 make_bench_initrd() {
   local work=$1 initrd=$2 out=$3 d

@@ -161,16 +161,6 @@ echo "-----END SE-ATTEST JOURNAL-----"
 rm -f /run/se-attest-test-journal.gz
 EOF
   printf '/etc/systemd/system/se-attest-test-journal.service' >journal-rd/link
-  ino=900000
-  cpio_pad() { head -c $(((4 - $1 % 4) % 4)) /dev/zero; }
-  cpio_entry() {  # cpio_entry NAME OCTAL_MODE [DATA_FILE]: one newc entry on stdout
-    local size=0
-    [ -z "${3:-}" ] || size=$(stat -c %s "$3")
-    printf '070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%s\0' \
-      $((ino++)) $((8#$2)) 0 0 1 0 "$size" 0 0 0 0 $((${#1} + 1)) 0 "$1"
-    cpio_pad $((110 + ${#1} + 1))
-    [ -z "${3:-}" ] || { cat "$3" && cpio_pad "$size"; }
-  }
   {
     cat "$initrd_img"
     cpio_pad "$(stat -c %s "$initrd_img")"  # the kernel finds a cpio only at a 4-byte boundary

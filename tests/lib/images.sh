@@ -89,3 +89,19 @@ no_cidata_on_machine() {
   found=$(blkid -c /dev/null -t LABEL=cidata -o device 2>/dev/null; blkid -c /dev/null -t LABEL=CIDATA -o device 2>/dev/null || true)
   [ -z "$found" ] || { echo "a device labelled cidata exists already: $found" >&2; return 1; }
 }
+
+# A newc cpio archive by hand, to append test-only files to an initrd (the kernel unpacks every
+# archive it finds at a 4-byte boundary): cpio_entry NAME OCTAL_MODE [DATA_FILE] writes one entry
+# to stdout (owner root; the data of DATA_FILE, none for a folder, a link's target for mode
+# 120777, none for the closing "TRAILER!!!" entry); cpio_pad N the zero bytes that bring N up to
+# a multiple of 4. Inode numbers count up from CPIO_INO.
+CPIO_INO=900000
+cpio_pad() { head -c $(((4 - $1 % 4) % 4)) /dev/zero; }
+cpio_entry() {
+  local size=0
+  [ -z "${3:-}" ] || size=$(stat -c %s "$3")
+  printf '070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%s\0' \
+    $((CPIO_INO++)) $((8#$2)) 0 0 1 0 "$size" 0 0 0 0 $((${#1} + 1)) 0 "$1"
+  cpio_pad $((110 + ${#1} + 1))
+  [ -z "${3:-}" ] || { cat "$3" && cpio_pad "$size"; }
+}
