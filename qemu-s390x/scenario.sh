@@ -335,6 +335,8 @@ if [ "$initrd" = dracut+journal ]; then
   check "$name: the initrd's journal came back over the console, intact (SHA-256)" extract_journal
   check "$name: the journal has the agent's entries (root verified, record written)" \
     bash -c "grep -q 'MESSAGE=root partition /dev/vd[a-z]1 verified' journal.txt && grep -q '^ *SE_ATTEST_' journal.txt"
+  check "$name: the agent's warning is in the journal once (its stderr copy goes to the console only)" \
+    bash -c "[ \$(grep -c 'MESSAGE=.*NOT a protected guest' journal.txt) = 1 ]"
   check "$name: no line of the sealed private keys in the initrd's journal" no_key_material journal.txt
 fi
 finish
