@@ -3,8 +3,9 @@
 #   clang-tidy 14 with .clang-tidy (every finding an error) and
 #   cppcheck 2.10 with .cppcheck-suppressions (each suppression says why),
 # both reading the compilation database of a configure-only build directory (build-lint).
-#   bash scripts/lint.sh [FILE.cc...]    (FILE relative to the checkout; none: every source; a header is checked through the
-#                                         sources that include it)
+#   bash scripts/lint.sh [FILE.cc...]
+# FILE: a source, relative to the checkout; without one, every source. A header is checked
+# through the sources that include it.
 # Prints the findings and their counts; exits 1 on any finding. JOBS (default 2) parallel jobs.
 # The unit tests run without the Clang Static Analyzer (tests/unit/.clang-tidy says why).
 # Suppress a false positive at its line: // NOLINT(check-name): reason, or

@@ -1,6 +1,6 @@
-// Starting a thread without letting std::system_error out: the agent's threads (the hashing
-// reader, the root's background task) are an optimisation or a component, and a system that
-// cannot start one (EAGAIN under a thread limit) gets an error value to act on.
+// Starting a thread without letting std::system_error out (EAGAIN under a thread limit): the
+// caller decides what a missing thread means. The hashing reader fails the hash; the root's
+// background task runs on the caller's thread instead.
 #pragma once
 
 #include <functional>
