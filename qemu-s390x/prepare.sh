@@ -80,8 +80,8 @@ else
   make_root_partition demo-root root-part.img "$SE_ATTEST_ROOT_SIZE"
   # Nearly every free block (debugfs allocates past the reserved ones; room left for the
   # file's extent tree) in /filler.bin, outside root.tar.gz.
-  free_blocks=$(dumpe2fs -h root-part.img 2>/dev/null | awk -F: '/^Free blocks/ { print $2 + 0 }')
-  block_size=$(dumpe2fs -h root-part.img 2>/dev/null | awk -F: '/^Block size/ { print $2 + 0 }')
+  read -r free_blocks block_size < <(dumpe2fs -h root-part.img 2>/dev/null |
+    awk -F: '/^Free blocks/ { f = $2 + 0 } /^Block size/ { b = $2 + 0 } END { print f, b }')
   head -c $(((free_blocks - free_blocks / 64 - 64) * block_size)) /dev/urandom >root-filler.bin
   debugfs -w -R "write root-filler.bin filler.bin" root-part.img >/dev/null 2>&1
   rm -f root-filler.bin
