@@ -385,8 +385,8 @@ TEST(ContractLimitsTest, StreamThatYamlCppCannotReadIsMalformedNotAHang) {
 }
 
 // Nesting is bounded by yaml-cpp's own depth guard (DeepRecursion): a contract nested a hundred
-// thousand levels deep, flow or block style, is malformed YAML, not a stack overflow; nor is a
-// section nested that deep after a token decrypted it.
+// thousand levels deep in flow style, or five thousand in block style, is malformed YAML, not a
+// stack overflow.
 TEST(ContractLimitsTest, DeepNestingIsMalformedNotACrash) {
   ContractKeyDecryptor decryptor;
   const std::string flow = "workload: " + std::string(100000, '[') + std::string(100000, ']') + "\n";
