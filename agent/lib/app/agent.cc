@@ -28,6 +28,7 @@
 #include "platform/errno_text.h"
 #include "platform/file_io.h"
 #include "platform/thread.h"
+#include "platform/unique_fd.h"
 
 namespace seattest {
 namespace {
@@ -68,26 +69,21 @@ class KeptCopy {
     const std::string tmp = path + ".partial";
     unlink(tmp.c_str());
     unlink(path.c_str());  // an older run's copy must not pass for this one's
-    const int out = open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-    if (out < 0) return MakeError(tmp + ": " + ErrnoText(errno));
-    return KeptCopy(path, out);
+    UniqueFd out(open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600));
+    if (out.get() < 0) return MakeError(tmp + ": " + ErrnoText(errno));
+    return KeptCopy(path, std::move(out));
   }
-  KeptCopy(KeptCopy&& o) noexcept : path_(std::move(o.path_)), fd_(o.fd_) { o.fd_ = -1; }
+  KeptCopy(KeptCopy&&) noexcept = default;  // the moved-from copy holds no descriptor
   KeptCopy(const KeptCopy&) = delete;
   KeptCopy& operator=(const KeptCopy&) = delete;
   KeptCopy& operator=(KeptCopy&&) = delete;
   ~KeptCopy() {
-    if (fd_ >= 0) {
-      close(fd_);
-      unlink((path_ + ".partial").c_str());
-    }
+    if (fd_.get() >= 0) unlink((path_ + ".partial").c_str());  // not kept: the descriptor closes itself
   }
-  int fd() const { return fd_; }
+  int fd() const { return fd_.get(); }
   Status Keep() {
     const std::string tmp = path_ + ".partial";
-    const int out = fd_;
-    fd_ = -1;
-    if (close(out) != 0 || rename(tmp.c_str(), path_.c_str()) != 0) {
+    if (close(fd_.release()) != 0 || rename(tmp.c_str(), path_.c_str()) != 0) {
       Error e = MakeError(path_ + ": " + ErrnoText(errno));
       unlink(tmp.c_str());
       return e;
@@ -96,9 +92,9 @@ class KeptCopy {
   }
 
  private:
-  KeptCopy(std::string path, int fd) : path_(std::move(path)), fd_(fd) {}
+  KeptCopy(std::string path, UniqueFd fd) : path_(std::move(path)), fd_(std::move(fd)) {}
   std::string path_;
-  int fd_;
+  UniqueFd fd_;
 };
 
 // Runs a task on a thread of its own and joins it when it goes out of scope; where no thread can
