@@ -18,6 +18,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "core/read_fault.h"
 #include "crypto/sha256.h"
 #include "platform/errno_text.h"
 #include "platform/thread.h"
@@ -88,6 +89,15 @@ Status ReadInto(const std::string& path, std::size_t max_size, Follow follow, Bu
 
 constexpr std::size_t kPageSize = 4096;
 
+struct FreeAligned {
+  void operator()(std::uint8_t* p) const { std::free(p); }
+};
+using AlignedBuffer = std::unique_ptr<std::uint8_t, FreeAligned>;
+
+AlignedBuffer AllocateAligned(std::size_t size) {
+  return AlignedBuffer(static_cast<std::uint8_t*>(std::aligned_alloc(kPageSize, size)));
+}
+
 // Reads a file descriptor from start to end on a thread of its own, into a ring of aligned
 // buffers, so that the thread calling Next() hashes one buffer while the next ones are read.
 class ReadAhead {
@@ -101,7 +111,7 @@ class ReadAhead {
                                                   bool drop_behind) {
     std::unique_ptr<ReadAhead> r(new ReadAhead(fd, chunk, count, drop_behind));
     for (auto& b : r->buffers_) {
-      b.reset(static_cast<std::uint8_t*>(std::aligned_alloc(kPageSize, chunk)));
+      b = AllocateAligned(chunk);
       if (!b) return MakeError("out of memory for the read buffers");
     }
     SEA_ASSIGN_OR_RETURN(r->thread_, StartThread([p = r.get()] { p->ReadAll(); }, "the reader thread"));
@@ -141,10 +151,6 @@ class ReadAhead {
   std::uint64_t error_offset() const { return error_offset_; }
 
  private:
-  struct Free {
-    void operator()(std::uint8_t* p) const { std::free(p); }
-  };
-
   ReadAhead(int fd, std::size_t chunk, std::size_t count, bool drop_behind)
       : fd_(fd), chunk_(chunk), drop_behind_(drop_behind), buffers_(count), sizes_(count) {}
 
@@ -196,7 +202,7 @@ class ReadAhead {
   const int fd_;
   const std::size_t chunk_;
   const bool drop_behind_;
-  std::vector<std::unique_ptr<std::uint8_t, Free>> buffers_;
+  std::vector<AlignedBuffer> buffers_;
   std::vector<std::size_t> sizes_;
   std::thread thread_;
 
@@ -210,6 +216,41 @@ class ReadAhead {
   int error_number_ = 0;
   std::uint64_t error_offset_ = 0;
 };
+
+// After a buffered read of `fd` failed at `from` with `error`: the failing block, found by direct
+// reads from there (core/read_fault.h), or nullopt (then `from` is the best answer there is).
+// Switches `fd` to O_DIRECT; call it once nothing else reads `fd`.
+std::optional<std::uint64_t> LocateReadError(int fd, bool block_device, std::uint64_t size,
+                                             std::uint64_t from, int error) {
+  constexpr std::uint64_t kSearchBound = 4u << 20;  // twice the largest page-cache folio
+  constexpr std::size_t kWindow = 64u << 10;
+  FaultSearch search;
+  search.block = kPageSize;  // O_DIRECT on a regular file: the file system's block, at most a page
+  if (block_device) {
+    int logical = 0;
+    if (ioctl(fd, BLKSSZGET, &logical) == 0 && logical > 0 && kPageSize % logical == 0) {
+      search.block = static_cast<std::size_t>(logical);
+    }
+  }
+  search.window = kWindow;
+  search.error = error;
+  search.from = from / search.block * search.block;
+  search.end = search.from + kSearchBound;
+  // A regular file's last block is read whole (a direct read is a whole block; past the end it
+  // comes back short).
+  if (size > 0) search.end = std::min(search.end, (size + search.block - 1) / search.block * search.block);
+  const int flags = fcntl(fd, F_GETFL);
+  if (flags < 0 || fcntl(fd, F_SETFL, flags | O_DIRECT) != 0) return std::nullopt;
+  AlignedBuffer buffer = AllocateAligned(kWindow);
+  if (!buffer) return std::nullopt;
+  const ReadAt read_at = [fd, &buffer](std::uint64_t offset, std::size_t length) {
+    for (;;) {
+      if (pread(fd, buffer.get(), length, static_cast<off_t>(offset)) >= 0) return 0;
+      if (errno != EINTR) return errno;
+    }
+  };
+  return FindFailingBlock(read_at, search);
+}
 
 }  // namespace
 
@@ -260,8 +301,11 @@ Result<StreamDigest> HashPath(const std::string& path, const HashOptions& option
     if (options.progress) options.progress(result.size, total);
   }
   if (reader->failed()) {
-    return MakeError("reading " + path + " at byte " + std::to_string(reader->error_offset()) + ": " +
-                     ErrnoText(reader->error_number()));
+    const int error = reader->error_number();
+    std::uint64_t at = reader->error_offset();
+    reader.reset();  // its thread has ended; the descriptor is this thread's alone again
+    if (auto block = LocateReadError(fd.get(), S_ISBLK(st.st_mode), total, at, error)) at = *block;
+    return MakeError("reading " + path + " at byte " + std::to_string(at) + ": " + ErrnoText(error));
   }
   result.digest = sha.Finish();
   return result;

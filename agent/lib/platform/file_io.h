@@ -49,7 +49,8 @@ struct HashOptions {
 // thread fills a ring of page-aligned buffers while this thread hashes the previous ones, so
 // reading and hashing overlap. Behind the reads, a block device's pages are dropped from the page
 // cache (POSIX_FADV_DONTNEED): hashing a partition does not fill it, which in an initrd is the
-// guest's memory. Memory used: buffers x chunk, whatever the size.
+// guest's memory. Memory used: buffers x chunk, whatever the size. A read error names the first
+// bad block's byte offset, located by direct reads from where the buffered read failed.
 Result<StreamDigest> HashPath(const std::string& path, const HashOptions& options = {});
 
 // Writes `dir/name` whole or not at all: a temporary file beside it, fsync, chmod, rename.
