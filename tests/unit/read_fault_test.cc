@@ -11,13 +11,15 @@ namespace {
 
 constexpr std::uint64_t kMiB = 1 << 20;
 constexpr std::uint64_t kSector = 512;
+constexpr std::uint64_t kWindow = 64 << 10;  // FaultSearch::window
 
 // A disk as direct reads see it: reads must be whole blocks (else EINVAL, as O_DIRECT answers),
 // and a read fails with EIO if it overlaps a bad range. Counts the reads and where they went.
 struct FakeDisk {
   std::size_t block = 512;
   std::vector<std::pair<std::uint64_t, std::uint64_t>> bad;  // [start, end)
-  int refuse = 0;          // != 0: every read fails with it
+  int fault = EIO;           // what a read of a bad range fails with
+  int refuse = 0;            // != 0: every read fails with it
   bool blocks_read = false;  // true: a bad range fails only reads longer than one block
   std::vector<std::pair<std::uint64_t, std::size_t>> reads;
 
@@ -28,7 +30,7 @@ struct FakeDisk {
       if (offset % block != 0 || length % block != 0) return EINVAL;
       if (blocks_read && length <= block) return 0;
       for (auto [start, end] : bad) {
-        if (offset < end && offset + length > start) return EIO;
+        if (offset < end && offset + length > start) return fault;
       }
       return 0;
     };
@@ -39,7 +41,6 @@ FaultSearch Search(std::uint64_t from, std::uint64_t end) {
   FaultSearch s;
   s.from = from;
   s.end = end;
-  s.error = EIO;
   return s;
 }
 
@@ -110,29 +111,47 @@ TEST(FindFailingBlockTest, AWindowThatFailsWithNoBlockFailingIsWhereTheReadFaile
   EXPECT_EQ(FindFailingBlock(disk.reader(), Search(kMiB, 4 * kMiB)), std::optional<std::uint64_t>(2 * kMiB));
 }
 
-TEST(FindFailingBlockTest, OtherErrorsStopTheSearch) {
-  // Direct reads refused (EINVAL) or another error than the buffered read's: no answer.
+// A direct read reports the block layer's status, not always the EIO of the buffered read: a
+// medium error is ENODATA. Any error but EINVAL is the fault.
+TEST(FindFailingBlockTest, AnyErrorButEinvalIsTheFault) {
+  for (int error : {EIO, ENODATA, EILSEQ, ENOLINK}) {
+    FakeDisk disk;
+    disk.fault = error;
+    disk.bad = {{kMiB + 4096, kMiB + 4608}};
+    EXPECT_EQ(FindFailingBlock(disk.reader(), Search(kMiB, 2 * kMiB)), std::optional<std::uint64_t>(kMiB + 4096))
+        << error;
+  }
+}
+
+TEST(FindFailingBlockTest, DirectReadsRefusedGiveNoAnswer) {
+  // EINVAL: O_DIRECT not supported, or misaligned. The first read says so; nothing more is read.
   FakeDisk refused;
   refused.refuse = EINVAL;
   EXPECT_EQ(FindFailingBlock(refused.reader(), Search(0, kMiB)), std::nullopt);
   EXPECT_EQ(refused.reads.size(), 1u);
 
-  FakeDisk other;
-  other.bad = {{4096, 8192}};
-  FaultSearch s = Search(0, kMiB);
-  s.error = ENXIO;
-  EXPECT_EQ(FindFailingBlock(other.reader(), s), std::nullopt);
-  EXPECT_EQ(other.reads.size(), 1u);
-
-  // A block read that fails otherwise inside a failing window: no answer either.
+  // EINVAL for a block inside a failing window: no answer either.
   FakeDisk mixed;
   mixed.bad = {{0, 512}};
   int calls = 0;
   ReadAt read_at = [&](std::uint64_t offset, std::size_t length) {
     ++calls;
-    return calls == 1 ? mixed.reader()(offset, length) : ENOMEM;
+    return calls == 1 ? mixed.reader()(offset, length) : EINVAL;
   };
   EXPECT_EQ(FindFailingBlock(read_at, Search(0, kMiB)), std::nullopt);
+  EXPECT_EQ(calls, 2);
+}
+
+// `from` is where the buffered read failed, a block but not a window boundary: the windows start
+// there, nothing before it is read.
+TEST(FindFailingBlockTest, WindowsStartAtFromNotAtAWindowBoundary) {
+  FakeDisk disk;
+  disk.bad = {{kMiB, kMiB + 512}, {kMiB + 3 * kWindow + 1024, kMiB + 3 * kWindow + 1536}};
+  auto at = FindFailingBlock(disk.reader(), Search(kMiB + 4096, 2 * kMiB));
+  EXPECT_EQ(at, std::optional<std::uint64_t>(kMiB + 3 * kWindow + 1024));
+  ASSERT_FALSE(disk.reads.empty());
+  EXPECT_EQ(disk.reads.front().first, kMiB + 4096);
+  for (auto [offset, length] : disk.reads) EXPECT_GE(offset, kMiB + 4096);
 }
 
 TEST(FindFailingBlockTest, IllFormedSearchesReadNothing) {
@@ -145,13 +164,41 @@ TEST(FindFailingBlockTest, IllFormedSearchesReadNothing) {
   FaultSearch small_window = Search(0, kMiB);
   small_window.window = 256;
   FaultSearch odd_from = Search(100, kMiB);
-  FaultSearch no_error = Search(0, kMiB);
-  no_error.error = 0;
+  FaultSearch odd_end = Search(0, kMiB + 100);  // a direct read of the last piece would be refused
   FaultSearch empty = Search(kMiB, kMiB);
-  for (const FaultSearch& s : {zero_block, odd_window, small_window, odd_from, no_error, empty}) {
+  FaultSearch backwards = Search(2 * kMiB, kMiB);
+  for (const FaultSearch& s : {zero_block, odd_window, small_window, odd_from, odd_end, empty, backwards}) {
     EXPECT_EQ(FindFailingBlock(disk.reader(), s), std::nullopt);
   }
   EXPECT_TRUE(disk.reads.empty());
+}
+
+TEST(PlanFaultSearchTest, FromTheFailedReadsBlockToTheBoundOrTheEnd) {
+  // A 16 MiB partition failing at 14 MiB: to its end (less than the bound).
+  FaultSearch s = PlanFaultSearch(14 * kMiB, 16 * kMiB, 512);
+  EXPECT_EQ(s.from, 14 * kMiB);
+  EXPECT_EQ(s.end, 16 * kMiB);
+  EXPECT_EQ(s.block, 512u);
+  // Far from the end: the bound.
+  s = PlanFaultSearch(kMiB, 1024 * kMiB, 512);
+  EXPECT_EQ(s.end, kMiB + kFaultSearchBound);
+  // Size unknown (0): the bound.
+  s = PlanFaultSearch(kMiB, 0, 4096);
+  EXPECT_EQ(s.end, kMiB + kFaultSearchBound);
+  // A failed read that ended inside a block: from its start. A regular file whose size is not a
+  // whole number of pages: its last page is read whole (it comes back short).
+  s = PlanFaultSearch(3 * 4096 + 100, 10 * 4096 + 1, 4096);
+  EXPECT_EQ(s.from, 3u * 4096);
+  EXPECT_EQ(s.end, 11u * 4096);
+  // The plan is one FindFailingBlock accepts.
+  FakeDisk disk;
+  disk.block = 4096;
+  disk.bad = {{10 * 4096, 10 * 4096 + 1}};
+  EXPECT_EQ(FindFailingBlock(disk.reader(), s), std::optional<std::uint64_t>(10 * 4096));
+  // Block 0: a plan that reads nothing.
+  FakeDisk none;
+  EXPECT_EQ(FindFailingBlock(none.reader(), PlanFaultSearch(kMiB, 0, 0)), std::nullopt);
+  EXPECT_TRUE(none.reads.empty());
 }
 
 }  // namespace

@@ -217,31 +217,24 @@ class ReadAhead {
   std::uint64_t error_offset_ = 0;
 };
 
-// After a buffered read of `fd` failed at `from` with `error`: the failing block, found by direct
-// reads from there (core/read_fault.h), or nullopt (then `from` is the best answer there is).
-// Switches `fd` to O_DIRECT; call it once nothing else reads `fd`.
+// After a buffered read of `fd` failed at `from`: the failing block, found by direct reads from
+// there (core/read_fault.h), or nullopt (then `from` is the best answer there is). Switches `fd`
+// to O_DIRECT; call it once nothing else reads `fd`.
 std::optional<std::uint64_t> LocateReadError(int fd, bool block_device, std::uint64_t size,
-                                             std::uint64_t from, int error) {
-  constexpr std::uint64_t kSearchBound = 4u << 20;  // twice the largest page-cache folio
-  constexpr std::size_t kWindow = 64u << 10;
-  FaultSearch search;
-  search.block = kPageSize;  // O_DIRECT on a regular file: the file system's block, at most a page
+                                             std::uint64_t from) {
+  // The unit of a direct read: the device's logical block; for a regular file a page, which
+  // covers any file system's direct I/O alignment.
+  std::size_t block = kPageSize;
   if (block_device) {
     int logical = 0;
     if (ioctl(fd, BLKSSZGET, &logical) == 0 && logical > 0 && kPageSize % logical == 0) {
-      search.block = static_cast<std::size_t>(logical);
+      block = static_cast<std::size_t>(logical);
     }
   }
-  search.window = kWindow;
-  search.error = error;
-  search.from = from / search.block * search.block;
-  search.end = search.from + kSearchBound;
-  // A regular file's last block is read whole (a direct read is a whole block; past the end it
-  // comes back short).
-  if (size > 0) search.end = std::min(search.end, (size + search.block - 1) / search.block * search.block);
+  const FaultSearch search = PlanFaultSearch(from, size, block);
   const int flags = fcntl(fd, F_GETFL);
   if (flags < 0 || fcntl(fd, F_SETFL, flags | O_DIRECT) != 0) return std::nullopt;
-  AlignedBuffer buffer = AllocateAligned(kWindow);
+  AlignedBuffer buffer = AllocateAligned(search.window);
   if (!buffer) return std::nullopt;
   const ReadAt read_at = [fd, &buffer](std::uint64_t offset, std::size_t length) {
     for (;;) {
@@ -304,7 +297,7 @@ Result<StreamDigest> HashPath(const std::string& path, const HashOptions& option
     const int error = reader->error_number();
     std::uint64_t at = reader->error_offset();
     reader.reset();  // its thread has ended; the descriptor is this thread's alone again
-    if (auto block = LocateReadError(fd.get(), S_ISBLK(st.st_mode), total, at, error)) at = *block;
+    if (auto block = LocateReadError(fd.get(), S_ISBLK(st.st_mode), total, at)) at = *block;
     return MakeError("reading " + path + " at byte " + std::to_string(at) + ": " + ErrnoText(error));
   }
   result.digest = sha.Finish();
