@@ -48,6 +48,24 @@ TEST(LogTest, FormatLineEscapesControlCharactersAndIsBounded) {
   EXPECT_LE(FormatLine(big).size(), 2048u + 3);
 }
 
+// The kernel refuses a long /dev/kmsg write (EINVAL), which would lose the entry: a long line is
+// cut to fit instead.
+TEST(LogTest, KernelLogRecordFitsTheKernelsLimit) {
+  EXPECT_EQ(KernelLogRecord(Priority::kErr, "se-attest-agent", "root partition differs"),
+            "<3>se-attest-agent: root partition differs\n");
+  EXPECT_EQ(KernelLogRecord(Priority::kInfo, "x", ""), "<6>x: \n");
+  const std::string prefix = "<4>se-attest-agent: ";
+  const std::size_t fits = kMaxKernelLogRecord - prefix.size() - 1;
+  const std::string exact(fits, 'a');
+  EXPECT_EQ(KernelLogRecord(Priority::kWarning, "se-attest-agent", exact), prefix + exact + "\n");
+  const std::string cut = KernelLogRecord(Priority::kWarning, "se-attest-agent", exact + "b");
+  EXPECT_EQ(cut.size(), kMaxKernelLogRecord);
+  EXPECT_EQ(cut, prefix + std::string(fits - 3, 'a') + "...\n");
+  LogEntry big{Priority::kErr, message_id::kInvalidContract, std::string(100000, 'k'), {}};
+  EXPECT_EQ(KernelLogRecord(big.priority, "se-attest-agent", FormatLine(big)).size(), kMaxKernelLogRecord);
+  EXPECT_LE(kMaxKernelLogRecord, 976u);  // Linux 6.1 with CONFIG_PRINTK_CALLER
+}
+
 TEST(LogTest, MessageIdsAreDistinct128BitHex) {
   const std::set<std::string_view> ids = {
       message_id::kStarted,          message_id::kMeasured,         message_id::kRecordWritten,

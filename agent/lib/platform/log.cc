@@ -50,13 +50,7 @@ class DefaultLogger final : public Logger {
     if (journal_) {
       SendToJournal(entry);
     } else if (kmsg_ >= 0) {
-      // The kernel log takes one record per write: "<priority>identifier: line".
-      // (Appended piece by piece: GCC 12 at -O3 warns falsely about "<" + std::to_string().)
-      std::string record(1, '<');
-      record += std::to_string(static_cast<int>(entry.priority));
-      record += '>';
-      record += identifier_ + ": " + line + "\n";
-      WriteAll(kmsg_, record);
+      WriteAll(kmsg_, KernelLogRecord(entry.priority, identifier_, line));
     }
     // stderr: every failure; every step too when nothing else records it.
     if (IsFailure(entry.priority) || (!journal_ && kmsg_ < 0)) {
@@ -124,6 +118,24 @@ std::string FormatLine(const LogEntry& entry) {
     }
   }
   return safe;
+}
+
+std::string KernelLogRecord(Priority priority, std::string_view identifier, std::string_view line) {
+  // (Appended piece by piece: GCC 12 at -O3 warns falsely about "<" + std::to_string().)
+  std::string record(1, '<');
+  record += std::to_string(static_cast<int>(priority));
+  record += '>';
+  record += identifier;
+  record += ": ";
+  if (record.size() + line.size() + 1 > kMaxKernelLogRecord) {  // + 1: the newline
+    const std::size_t used = record.size() + 3 + 1;                 // "..." and the newline
+    record += line.substr(0, kMaxKernelLogRecord > used ? kMaxKernelLogRecord - used : 0);
+    record += "...";
+  } else {
+    record += line;
+  }
+  record += '\n';
+  return record;
 }
 
 std::unique_ptr<Logger> MakeLogger(std::string_view identifier, LogTarget target) {
