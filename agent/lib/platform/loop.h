@@ -4,6 +4,7 @@
 #include <string>
 
 #include "core/result.h"
+#include "platform/unique_fd.h"
 
 namespace seattest {
 
@@ -12,17 +13,12 @@ class LoopDevice {
   // Attaches `file` read-only with autoclear: the kernel detaches it once it is closed and
   // unmounted.
   static Result<LoopDevice> AttachReadOnly(const std::string& file);
-  LoopDevice(LoopDevice&& other) noexcept : path_(std::move(other.path_)), fd_(other.fd_) { other.fd_ = -1; }
-  LoopDevice& operator=(LoopDevice&&) = delete;
-  LoopDevice(const LoopDevice&) = delete;
-  LoopDevice& operator=(const LoopDevice&) = delete;
-  ~LoopDevice();
   const std::string& path() const { return path_; }
 
  private:
-  LoopDevice(std::string path, int fd) : path_(std::move(path)), fd_(fd) {}
+  LoopDevice(std::string path, UniqueFd fd) : path_(std::move(path)), fd_(std::move(fd)) {}
   std::string path_;
-  int fd_;
+  UniqueFd fd_;  // held open: autoclear detaches the device when it closes
 };
 
 }  // namespace seattest
