@@ -20,10 +20,14 @@ JOBS=${JOBS:-2}
 root=$PWD
 
 cmake -S . -B "$LINT" -DCMAKE_EXPORT_COMPILE_COMMANDS=ON -DSE_ATTEST_FUZZ=OFF >/dev/null
-# The fuzz targets build only with Clang (SE_ATTEST_FUZZ); lint them with the library's flags.
-python3 - "$LINT/compile_commands.json" "$root" <<'EOF'
-import json, pathlib, sys
-db_path, root = pathlib.Path(sys.argv[1]), sys.argv[2]
+# One database for the run: the fuzz targets added (they build only with Clang, SE_ATTEST_FUZZ;
+# they are linted with the library's flags), then, with FILE arguments, only those sources.
+DB=$LINT
+[ $# -eq 0 ] || DB=$LINT/subset
+mkdir -p "$DB"
+files=$(python3 - "$LINT/compile_commands.json" "$DB/compile_commands.json" "$root" "$@" <<'EOF'
+import json, os, pathlib, sys
+db_path, out_path, root, named = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2]), sys.argv[3], sys.argv[4:]
 db = [e for e in json.loads(db_path.read_text()) if "/tests/fuzz/" not in e["file"]]
 lib = next(e for e in db if e["file"].endswith("/agent/lib/core/hex.cc"))
 key = f'-DSE_ATTEST_FUZZ_CONTRACT_KEY=\\"{root}/tests/fixtures/keys/contract.key\\"'
@@ -31,24 +35,16 @@ for src in sorted(pathlib.Path(root, "tests/fuzz").glob("*.cc")):
     command = lib["command"].replace(f" -c {lib['file']}", f" {key} -c {src}")
     db.append({"directory": lib["directory"], "command": command, "file": str(src)})
 db_path.write_text(json.dumps(db, indent=2))
+if named:
+    wanted = {os.path.realpath(f): f for f in named}
+    db = [e for e in db if os.path.realpath(e["file"]) in wanted]
+    missing = set(wanted) - {os.path.realpath(e["file"]) for e in db}
+    if missing:
+        sys.exit("lint: not a source in the compilation database: " + ", ".join(wanted[m] for m in sorted(missing)))
+    out_path.write_text(json.dumps(db, indent=2))
+print(len(db))
 EOF
-DB=$LINT
-if [ $# -gt 0 ]; then
-  # Only the named sources: a smaller database of their entries.
-  DB=$LINT/subset
-  mkdir -p "$DB"
-  python3 - "$LINT/compile_commands.json" "$DB/compile_commands.json" "$@" <<'EOF'
-import json, os, sys
-db = json.load(open(sys.argv[1]))
-wanted = {os.path.realpath(f): f for f in sys.argv[3:]}
-picked = [e for e in db if os.path.realpath(e["file"]) in wanted]
-missing = set(wanted) - {os.path.realpath(e["file"]) for e in picked}
-if missing:
-    sys.exit("lint: not a source in the compilation database: " + ", ".join(wanted[m] for m in sorted(missing)))
-json.dump(picked, open(sys.argv[2], "w"), indent=2)
-EOF
-fi
-files=$(python3 -c 'import json, sys; print(len(json.load(open(sys.argv[1]))))' "$DB/compile_commands.json")
+)
 
 tidy=$(command -v run-clang-tidy-14 || command -v run-clang-tidy)
 echo "lint: clang-tidy over $files files ($JOBS jobs)"
