@@ -177,18 +177,15 @@ boot_one() {  # boot_one SIZE INITRD RUN
     [ $waited = 0 ] && say "   (waiting for another qemu-system-s390x to end)"
     sleep 5 && waited=$((waited + 5))
   done
-  local load start rc wall
+  local load rc wall
   load=$(cut -d' ' -f1 /proc/loadavg)
-  start=$(date +%s.%N)
-  timeout 1800 qemu-system-s390x -M s390-ccw-virtio -accel tcg -cpu max -m 1024 -nographic -no-reboot \
-    -kernel "$work/kernel" -initrd initrd.img -append "$cmdline" \
-    -drive file=disk.img,if=none,id=d0,format=raw -device virtio-blk-ccw,drive=d0 \
-    -drive file=cidata.img,if=none,id=d1,format=raw,readonly=on -device virtio-blk-ccw,drive=d1 \
-    </dev/null >console.raw 2>qemu.err
+  QEMU_DISKS=()
+  add_virtio_disk disk.img
+  add_virtio_disk cidata.img readonly=on
+  boot_s390x 1800 "$work/kernel" initrd.img "$cmdline"
   rc=$?
-  wall=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+  wall=$BOOT_SECONDS
   rm -f disk.img
-  tr -d '\r' <console.raw | sed 's/\x1b\[[0-9;]*[A-Za-z]//g' >console.log
 
   # The record must be a good one: se-attest verify, as scenario.sh does.
   local verdict=no-record

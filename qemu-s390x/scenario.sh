@@ -77,8 +77,6 @@ mkdir -p files
 printf 'instance-id: qemu-%s\nlocal-hostname: se-attest-%s\n' "$name" "$name" >files/meta-data
 printf '#cloud-config\n{}\n' >files/vendor-data
 
-disks=()
-add_disk() { disks+=(-drive "file=$1,if=none,id=d${#disks[@]},format=raw${2:+,$2}" -device "virtio-blk-ccw,drive=d${#disks[@]}"); }
 make_iso() { genisoimage -quiet -output "$1" -volid "$2" -joliet -rock files/meta-data files/user-data files/vendor-data; }
 case $cidata in
 iso) make_iso cidata.img cidata ;;
@@ -119,12 +117,12 @@ if [ "$tamper" = eio ]; then
   eio_sector=$((2048 + part_size / 512 / 2 + 17))
   echo "$eio_sector" >eio-sector
   printf '[inject-error]\nevent = "read_aio"\nerrno = "5"\nsector = "%d"\nonce = "off"\n' "$eio_sector" >blkdebug.conf
-  add_disk blkdebug:blkdebug.conf:disk.img
+  add_virtio_disk blkdebug:blkdebug.conf:disk.img
 else
-  add_disk disk.img
+  add_virtio_disk disk.img
 fi
-[ ! -e cidata.img ] || add_disk cidata.img readonly=on
-[ ! -e cidata2.img ] || add_disk cidata2.img readonly=on
+[ ! -e cidata.img ] || add_virtio_disk cidata.img readonly=on
+[ ! -e cidata2.img ] || add_virtio_disk cidata2.img readonly=on
 
 # --- the initrd ----------------------------------------------------------------------------
 initrd_img=$work/initrd-${initrd%+journal}.img
@@ -178,15 +176,10 @@ fi
 cmdline="console=ttysclp0 panic=-1 loglevel=4"
 [ "${initrd#initramfs-tools}" != "$initrd" ] && cmdline="$cmdline root=PARTLABEL=se-root"
 [ "$extra" = - ] || cmdline="$cmdline ${extra//,/ }"
-start=$(date +%s.%N)
-timeout 600 qemu-system-s390x -M s390-ccw-virtio -accel tcg -cpu max -m 1024 -nographic -no-reboot \
-  -kernel "$work/kernel" -initrd "$initrd_img" -append "$cmdline" \
-  "${disks[@]}" </dev/null >console.raw 2>qemu.err
+boot_s390x 600 "$work/kernel" "$initrd_img" "$cmdline"
 rc=$?
-seconds=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
-tr -d '\r' <console.raw >console.log
-echo "# $name: booted $initrd with '$cmdline' in $seconds s (qemu exit $rc); console: $dir/console.log"
-echo "$seconds" >boot-seconds
+echo "# $name: booted $initrd with '$cmdline' in $BOOT_SECONDS s (qemu exit $rc); console: $dir/console.log"
+echo "$BOOT_SECONDS" >boot-seconds
 
 check "$name: the guest powered itself off (no hang, no reboot loop)" test "$rc" = 0
 check "$name: no shell was offered" \

@@ -105,3 +105,26 @@ cpio_entry() {
   cpio_pad $((110 + ${#1} + 1))
   [ -z "${3:-}" ] || { cat "$3" && cpio_pad "$size"; }
 }
+
+# QEMU s390x guests (qemu-s390x/scenario.sh, bench-boot.sh).
+# add_virtio_disk FILE [OPTIONS]: one more raw virtio-blk-ccw disk in QEMU_DISKS, in order
+# (vda, vdb, ...); OPTIONS are -drive's ("readonly=on").
+QEMU_DISKS=()
+add_virtio_disk() {
+  local id=d$((${#QEMU_DISKS[@]} / 4))
+  QEMU_DISKS+=(-drive "file=$1,if=none,id=$id,format=raw${2:+,$2}" -device "virtio-blk-ccw,drive=$id")
+}
+# boot_s390x SECONDS KERNEL INITRD CMDLINE: one boot under TCG (-cpu max, 1 GiB, no reboot: the
+# guest's power-off ends it) with QEMU_DISKS, stopped after SECONDS. Writes console.raw, console.log
+# (without carriage returns and terminal escapes) and qemu.err in the current folder, sets
+# BOOT_SECONDS (wall clock); returns QEMU's status (124: timed out).
+boot_s390x() {
+  local start rc
+  start=$(date +%s.%N)
+  timeout "$1" qemu-system-s390x -M s390-ccw-virtio -accel tcg -cpu max -m 1024 -nographic -no-reboot \
+    -kernel "$2" -initrd "$3" -append "$4" "${QEMU_DISKS[@]}" </dev/null >console.raw 2>qemu.err
+  rc=$?
+  BOOT_SECONDS=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+  tr -d '\r' <console.raw | sed 's/\x1b\[[0-9;]*[A-Za-z]//g' >console.log
+  return "$rc"
+}
