@@ -177,14 +177,13 @@ boot_one() {  # boot_one SIZE INITRD RUN
     [ $waited = 0 ] && say "   (waiting for another qemu-system-s390x to end)"
     sleep 5 && waited=$((waited + 5))
   done
-  local load rc wall
+  local load rc
   load=$(cut -d' ' -f1 /proc/loadavg)
   QEMU_DISKS=()
   add_virtio_disk disk.img
   add_virtio_disk cidata.img readonly=on
   boot_s390x 1800 "$work/kernel" initrd.img "$cmdline"
   rc=$?
-  wall=$BOOT_SECONDS
   rm -f disk.img
 
   # The record must be a good one: se-attest verify, as scenario.sh does.
@@ -216,7 +215,7 @@ boot_one() {  # boot_one SIZE INITRD RUN
   bc0=$(awk -v b="$(meminfo_of before Buffers)" -v c="$(meminfo_of before Cached)" 'BEGIN { if (b != "" && c != "") print b + c }')
   bc1=$(awk -v b="$(meminfo_of after Buffers)" -v c="$(meminfo_of after Cached)" 'BEGIN { if (b != "" && c != "") print b + c }')
   awk -v size="$size" -v initrd="$initrd" -v run="$run" -v load="$load" -v a="$t_start" -v v="$t_verified" \
-    -v b="$t_record" -v mib="$mib" -v pr="${progress_rate:--}" -v wall="$wall" -v bc0="${bc0:--}" -v bc1="${bc1:--}" \
+    -v b="$t_record" -v mib="$mib" -v pr="${progress_rate:--}" -v wall="$BOOT_SECONDS" -v bc0="${bc0:--}" -v bc1="${bc1:--}" \
     -v verdict="$verdict" -v u0="$t_unit0" -v u1="$t_unit1" 'BEGIN {
       if (a == "" || b == "") { agent = "-"; share = "-" } else { agent = sprintf("%.1f", b - a); share = sprintf("%.0f%%", 100 * (b - a) / b) }
       rate = (a == "" || v == "" || v <= a) ? "-" : sprintf("%.1f", mib / (v - a))
@@ -225,7 +224,7 @@ boot_one() {  # boot_one SIZE INITRD RUN
         a == "" ? "-" : a, v == "" ? "-" : v, b == "" ? "-" : b, agent, share, rate, pr, wall, bc0, bc1, verdict,
         u0 == "" ? "-" : u0, u1 == "" ? "-" : u1, unit
     }' >>"$table"
-  say "   $size $initrd run $run: qemu exit $rc, ${wall} s wall, agent $t_start -> record $t_record (unit $t_unit0 -> $t_unit1), verdict $verdict; $dir/console.log"
+  say "   $size $initrd run $run: qemu exit $rc, ${BOOT_SECONDS} s wall, agent $t_start -> record $t_record (unit $t_unit0 -> $t_unit1), verdict $verdict; $dir/console.log"
   cp console.log "$results/console-$size-$initrd-$run.log"
   cp progress.txt "$results/progress-$size-$initrd-$run.txt"
   grep -aoE 'se-attest-bench: .*' console.log >"$results/bench-lines-$size-$initrd-$run.txt"

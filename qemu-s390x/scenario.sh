@@ -111,8 +111,9 @@ if [ "$tamper" = eio ]; then
   # QEMU's blkdebug (raw format over blkdebug over the file): every read request that covers this
   # sector fails with EIO, again and again (once = off). A sector in the middle of the root
   # partition, not aligned to a page, a window of the agent's search or its read size, so the
-  # reported offset shows that the agent found the sector itself. The rule is armed by the read_aio event, which the raw format layer
-  # raises for each read; blkdebug as the top layer would never see it and inject nothing.
+  # reported offset shows that the agent found the sector itself. The rule is armed by the
+  # read_aio event, which the raw format layer raises for each read; blkdebug as the top layer
+  # would never see it and inject nothing.
   part_size=$(stat -c %s "$work/root-part.img")
   eio_sector=$((2048 + part_size / 512 / 2 + 17))
   echo "$eio_sector" >eio-sector

@@ -14,7 +14,8 @@ constexpr std::uint64_t kSector = 512;
 constexpr std::uint64_t kWindow = 64 << 10;  // FaultSearch::window
 
 // A disk as direct reads see it: reads must be whole blocks (else EINVAL, as O_DIRECT answers),
-// and a read fails with EIO if it overlaps a bad range. Counts the reads and where they went.
+// and a read fails with `fault` (EIO unless set) if it overlaps a bad range. Counts the reads
+// and where they went.
 struct FakeDisk {
   std::size_t block = 512;
   std::vector<std::pair<std::uint64_t, std::uint64_t>> bad;  // [start, end)
