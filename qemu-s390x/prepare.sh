@@ -58,8 +58,11 @@ file -L tree/usr/bin/se-attest-agent
 kver=$(ls tree/lib/modules)
 cp "tree/boot/vmlinuz-$kver" kernel
 
-step "keys: the development set, and an auditor's key for attestationPublicKey"
+step "keys: the development set, a second set for the production image, an auditor's key"
 "$se_attest" keygen keys
+# Keys sealed into a development image are readable by whoever has it: the production image must
+# not share them (threat-model.md).
+"$se_attest" keygen keys-production >/dev/null
 openssl x509 -pubkey -noout -in keys/attestation.crt >attestation.pub
 openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:4096 -out auditor.key 2>/dev/null
 openssl pkey -in auditor.key -pubout -out auditor.pub
@@ -103,7 +106,8 @@ cp -a sealed/etc/se-attest/. tree/etc/se-attest/
 "$se_attest" seal --root root-part.img --root-device PARTLABEL=se-root --tarball /boot/root.tar.gz \
   --tarball-copy /run/se-attest/root.tar.gz --baseimage kernel \
   --image-version "1.0.0-qemu" --commit-id "$(cat commit-id)" \
-  --attestation-key keys/attestation.key --contract-key keys/contract.key --out sealed-production >/dev/null
+  --attestation-key keys-production/attestation.key --contract-key keys-production/contract.key \
+  --out sealed-production >/dev/null
 mkdir -p tree/etc/se-attest-production
 cp -a sealed-production/etc/se-attest/. tree/etc/se-attest-production/
 

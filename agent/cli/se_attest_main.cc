@@ -17,6 +17,7 @@
 #include "core/args.h"
 #include "core/hex.h"
 #include "core/token_format.h"
+#include "crypto/chain.h"
 #include "crypto/keys.h"
 #include "crypto/token.h"
 #include "platform/file_io.h"
@@ -50,15 +51,19 @@ constexpr const char* kKeygenUsage =
     "usage: se-attest keygen DIR\n"
     "\n"
     "Writes a development key set (RSA-4096): DIR/root-ca.crt, DIR/intermediate-ca.crt,\n"
-    "DIR/attestation.crt, DIR/attestation.key, DIR/contract.crt, DIR/contract.key (.key 0600).\n"
-    "Production keys belong in an HSM; these are for development and tests.\n";
+    "DIR/attestation.crt, DIR/attestation.key, DIR/contract.crt, DIR/contract.key (.key 0600),\n"
+    "and prints the paths written, one a line.\n"
+    "Production keys belong in an HSM; these are for development and tests.\n"
+    "A key ever sealed into a development image (se-attest seal --development) is burnt for\n"
+    "production: that image runs outside Secure Execution, so whoever has it can read its keys\n"
+    "and sign records with them. Use one key set per image kind, never the same for both.\n";
 
 constexpr const char* kSealUsage =
     "usage: se-attest seal --root IMAGE_OR_DEVICE --root-device SPEC --tarball PATH_IN_ROOT_FS\n"
     "                      (--baseimage FILE | --baseimage-sha256 HEX) --image-version V\n"
     "                      --commit-id ID --attestation-key KEY --contract-key KEY\n"
     "                      [--cidata-device SPEC] [--output-dir DIR] [--tarball-copy PATH]\n"
-    "                      [--development]\n"
+    "                      [--development] [--contract-signing-key PUBLIC_KEY]...\n"
     "                      --out DIR\n"
     "\n"
     "Hashes the root partition (IMAGE_OR_DEVICE) and root.tar.gz inside its filesystem, and\n"
@@ -73,9 +78,15 @@ constexpr const char* kSealUsage =
     "  --cidata-device SPEC   the cloud-init device (default LABEL=cidata)\n"
     "  --output-dir DIR       where the agent writes its record at boot\n"
     "                         (default /run/se-attest/hyperprotect)\n"
-    "  --development          the image may boot outside Secure Execution (QEMU, tests); without\n"
-    "                         it the agent refuses to run unless /sys/firmware/uv/prot_virt_guest\n"
-    "                         is 1\n"
+    "  --development          the image may boot outside Secure Execution (QEMU, tests), and every\n"
+    "                         record it signs says it is a development image; without it the\n"
+    "                         agent refuses to run unless /sys/firmware/uv/prot_virt_guest is 1.\n"
+    "                         Keys sealed with it can be read by whoever has the image: they are\n"
+    "                         burnt, never seal them into a production image (another keygen set)\n"
+    "  --contract-signing-key PUBLIC_KEY\n"
+    "                         (repeatable; PEM public key or certificate, RSA >= 2048 bits) the\n"
+    "                         agent accepts only contracts whose envWorkloadSignature is made\n"
+    "                         with one of these keys; unsigned contracts are refused too\n"
     "  --tarball-copy PATH    where the agent keeps the root.tar.gz it measured, for the initrd to\n"
     "                         unpack the real root from (/run/se-attest/root.tar.gz in the initrd)\n"
     "Mounting an image file needs root (a read-only loop device).\n";
@@ -84,7 +95,8 @@ constexpr const char* kEncryptUsage =
     "usage: se-attest encrypt --to CERT_OR_PUBLIC_KEY [FILE]\n"
     "\n"
     "Encrypts FILE (or stdin) for the RSA key of a certificate or PEM public key; prints the\n"
-    "hyper-protect-basic token on stdout, without a trailing newline.\n";
+    "hyper-protect-basic token on stdout, without a trailing newline. A certificate that is\n"
+    "expired or not yet valid is still used, with a warning on stderr.\n";
 
 constexpr const char* kContractUsage =
     "usage: se-attest contract --workload FILE --env FILE [--encrypt-for CERT_OR_PUBLIC_KEY]\n"
@@ -122,7 +134,7 @@ constexpr const char* kVerifyUsage =
     "                        [--key PRIVATE_KEY] [--reference reference.yaml]\n"
     "                        [--contract FILE] [--attestation-public-key PEM]\n"
     "                        [--expect-cidata DIR] [--machine TYPE/PLANT/SERIAL]\n"
-    "                        [--at YYYY-MM-DDTHH:MM:SSZ] [--json]\n"
+    "                        [--at YYYY-MM-DDTHH:MM:SSZ] [--allow-development] [--json]\n"
     "\n"
     "Checks DIR, laid out like /var/hyperprotect (or --record/--signature), and prints one line per\n"
     "check (pass, FAIL, not checked and why) and a verdict; --json prints the same as JSON\n"
@@ -140,9 +152,16 @@ constexpr const char* kVerifyUsage =
     "  --expect-cidata DIR            meta-data, user-data, vendor-data you expect\n"
     "  --machine T/P/S    the machine you expect (Type/Plant/Serial of the record)\n"
     "  --at TIME          check certificate validity at TIME (UTC) instead of now\n"
+    "  --allow-development  accept a record signed by a development image (sealed with\n"
+    "                     --development: it runs outside Secure Execution, so its attestation\n"
+    "                     key is not secret); without it such a record fails\n"
+    "\n"
+    "Each line says whether what it checked is covered by the signed record (signed), is not\n"
+    "(UNSIGNED: it can fail the verdict, never carry it) or is about your inputs (-).\n"
     "\n"
     "Exit codes: 0 verified (every check that could be made passed, and the required ones were\n"
-    "made: chain, signature, record syntax, reference values when given); 1 a check failed;\n"
+    "made: chain, signature, record syntax, image kind, reference values when given, the record's\n"
+    "binding to --key when given); 1 a check failed;\n"
     "2 bad input (unreadable file, wrong key, usage); 3 incomplete (nothing failed, but a\n"
     "required check could not be made, e.g. no certificate).\n";
 
@@ -192,6 +211,12 @@ int Keygen(const std::vector<std::string>& args) {
   auto written = seattest::Keygen(parsed->positional()[0]);
   if (!written) return Failed("keygen: " + written.error().message);
   for (const std::string& path : *written) std::printf("%s\n", path.c_str());
+  // On stderr: stdout stays the list of paths, for scripts (flushed first: `2>&1` keeps the order).
+  if (std::fflush(stdout) != 0) return Failed("keygen: cannot write to stdout");
+  (void)std::fputs(
+      "se-attest keygen: note: once sealed into a development image (seal --development), these keys are "
+      "burnt for production: make another set for production images\n",
+      stderr);
   return kOk;
 }
 
@@ -201,7 +226,8 @@ int Seal(const std::vector<std::string>& args) {
                       {{"root", true}, {"root-device", true}, {"tarball", true}, {"baseimage", true},
                        {"baseimage-sha256", true}, {"image-version", true}, {"commit-id", true},
                        {"attestation-key", true}, {"contract-key", true}, {"cidata-device", true},
-                       {"output-dir", true}, {"tarball-copy", true}, {"development", false}, {"out", true}},
+                       {"output-dir", true}, {"tarball-copy", true}, {"development", false}, {"out", true},
+                       {"contract-signing-key", true, true}},
                       kSealUsage, &code);
   if (!parsed) return code;
   if (!parsed->positional().empty()) return UsageError(kSealUsage, "unexpected argument '" + parsed->positional()[0] + "'");
@@ -220,6 +246,7 @@ int Seal(const std::vector<std::string>& args) {
   if (auto v = parsed->Get("output-dir")) o.output_dir = *v;
   if (auto v = parsed->Get("tarball-copy")) o.tarball_copy = *v;
   o.development = parsed->Has("development");
+  o.contract_signing_keys = parsed->GetAll("contract-signing-key");
   if (o.baseimage_file.has_value() == o.baseimage_sha256.has_value()) {
     return UsageError(kSealUsage, "give exactly one of --baseimage and --baseimage-sha256");
   }
@@ -244,6 +271,9 @@ int Encrypt(const std::vector<std::string>& args) {
   auto key = PublicKeyFromPem(AsText(*pem), *to);
   if (!key) return Failed("encrypt: " + key.error().message);
   if (auto s = RequireRsa(key->get(), 2048, 0, *to); !s) return Failed("encrypt: " + s.error().message);
+  if (const std::string warning = PemCertificateValidityWarning(AsText(*pem), std::time(nullptr), *to); !warning.empty()) {
+    (void)std::fprintf(stderr, "se-attest encrypt: warning: %s\n", warning.c_str());
+  }
   auto input = ReadInput(parsed->positional());
   if (!input) return Failed("encrypt: " + input.error().message);
   auto token = EncryptToken(key->get(), AsText(*input));
@@ -299,6 +329,9 @@ int ContractCommand(const std::vector<std::string>& args) {
 
   auto contract = AuthorContract(o);
   if (!contract) return Failed("contract: " + contract.error().message);
+  for (const std::string& warning : contract->warnings) {
+    (void)std::fprintf(stderr, "se-attest contract: warning: %s\n", warning.c_str());
+  }
   if (!out) return WriteStdout(contract->text) ? kOk : Failed("contract: writing to stdout failed");
   // Plain sections may hold secrets (registry passwords, logging keys): then for the owner only.
   if (auto s = WriteFileAtomic(DirName(*out), out_name, contract->text, contract->plaintext_sections ? 0600 : 0644); !s) {
@@ -333,7 +366,8 @@ int Verify(const std::vector<std::string>& args) {
   auto parsed = ParseArgs(args, {{"record", true}, {"signature", true}, {"cert", true, true}, {"chain", true, true},
                                  {"ca", true, true}, {"crl", true, true}, {"key", true}, {"reference", true},
                                  {"contract", true}, {"attestation-public-key", true}, {"expect-cidata", true},
-                                 {"machine", true}, {"at", true}, {"json", false}, {"help", false}});
+                                 {"machine", true}, {"at", true}, {"json", false}, {"allow-development", false},
+                                 {"help", false}});
   auto usage = [](const std::string& message) {
     (void)std::fprintf(stderr, "se-attest verify: %s\n%s", message.c_str(), kVerifyUsage);
     return kVerifyExitBadInput;
@@ -346,6 +380,8 @@ int Verify(const std::vector<std::string>& args) {
   VerifyOptions o;
   if (parsed->positional().size() > 1) return usage("at most one folder");
   if (!parsed->positional().empty()) o.folder = parsed->positional()[0];
+  if (!parsed->positional().empty() && o.folder.empty()) return usage("the folder is an empty string");
+  o.allow_development = parsed->Has("allow-development");
   for (auto [name, field] : {std::pair{"record", &o.record_path}, {"signature", &o.signature_path},
                              {"key", &o.key_path}, {"reference", &o.reference_path}, {"contract", &o.contract_path},
                              {"attestation-public-key", &o.attestation_public_key_path},

@@ -27,7 +27,16 @@ no_cidata_on_machine || die "cidata"
 detach() { losetup -d "$1"; }
 
 # --- keys -----------------------------------------------------------------------------------
-"$SE_ATTEST" keygen keys >keygen.log 2>&1 || die "keygen: $(cat keygen.log)"
+"$SE_ATTEST" keygen keys >keygen.out 2>keygen.err || die "keygen: $(cat keygen.err)"
+check "keygen: stdout is the six paths written, nothing else" \
+  bash -c "[ \$(wc -l <keygen.out) = 6 ] && xargs -a keygen.out -d '\n' ls >/dev/null"
+check "keygen: says that keys sealed into a development image are burnt for production" \
+  grep -q 'burnt for production' keygen.err
+# The development seals below use keys/; the production seal gets a key set of its own: keys
+# sealed into a development image are readable by whoever has that image (threat-model.md).
+# Made in the background meanwhile (RSA-4096 key generation takes seconds).
+"$SE_ATTEST" keygen keys-prod >keygen-prod.log 2>&1 &
+KEYGEN_PROD=$!
 check "keygen: chain verifies with openssl" \
   openssl verify -CAfile keys/root-ca.crt -untrusted keys/intermediate-ca.crt keys/attestation.crt keys/contract.crt
 check "keygen: private keys are 0600" test "$(stat -c %a keys/attestation.key keys/contract.key | sort -u)" = 600
@@ -41,6 +50,7 @@ BASEIMAGE_FILE=baseimage.qcow2
 TARBALL_FILE=root-part.img.rootfs/boot/root.tar.gz
 ATTESTATION_PUB=attestation.pub
 EXPECT_DECRYPTED='archive: H4sIAAAAAAAA/+yS'
+EXPECT_DEVELOPMENT=1  # the agent runs below are of images sealed with --development
 
 # --- the root partition: GPT disk, partition 1 = ext4 holding boot/root.tar.gz --------------
 mkdir -p tree/etc tree/bin
@@ -66,6 +76,9 @@ check "seal: reference.yaml has root.tar.gz's sha256sum" \
   grep -q "root.tar.gz: $(sha256sum root-part.img.rootfs/boot/root.tar.gz | cut -c1-64)" sealed/reference.yaml
 check "seal: agent.yaml has the root partition's sha256sum" \
   grep -q "sha256: $(sha256sum root-part.img | cut -c1-64)" "$CONFIG"
+check "seal --development: reference.yaml says image_kind: development" grep -qx 'image_kind: development' sealed/reference.yaml
+check "seal without --contract-signing-key: reference.yaml has contract_signing_keys_sha256: [], agent.yaml none" \
+  bash -c "grep -qx 'contract_signing_keys_sha256: \[\]' sealed/reference.yaml && ! grep -q contract_signing_keys $CONFIG"
 
 check "measure: the root partition device = sha256sum" \
   test "$("$SE_ATTEST" measure "$ROOT_DEV")" = "$(sha256sum root-part.img | cut -c1-64) $ROOT_DEV"
@@ -106,10 +119,10 @@ valid_report_json() {  # valid_report_json FILE: se-attest verify --json output 
     "$1" "$HERE/../../docs/verify-report.schema.json"
 }
 
-run_agent() {  # run_agent OUT -> exit code in $rc, stderr in agent.err
+run_agent() {  # run_agent OUT [CONFIG] -> exit code in $rc, stderr in agent.err
   rm -rf "$1"
   mkdir -p "$1"
-  "$AGENT" --config "$CONFIG" --output "$1" --sysinfo sysinfo 2>agent.err
+  "$AGENT" --config "${2:-$CONFIG}" --output "$1" --sysinfo sysinfo 2>agent.err
   rc=$?
 }
 
@@ -127,11 +140,16 @@ check_record plain out1/se-checksums.txt out1 cidata1.img cidata1.d -
 check "plain: the measured devices are unmounted again" bash -c "! grep -qE '$DISK|$CIDATA' /proc/mounts"
 # Sealed for production (no --development): this host is no Secure Execution guest, so the agent
 # refuses to run, says why, and writes nothing.
+wait "$KEYGEN_PROD" || die "keygen keys-prod: $(cat keygen-prod.log)"
 "$SE_ATTEST" seal --root root-part.img --root-device "PARTLABEL=$ROOT_PARTLABEL" \
   --tarball /boot/root.tar.gz --baseimage baseimage.qcow2 --image-version 1.0.0-e2e \
-  --commit-id "e2e-$RUN_ID" --attestation-key keys/attestation.key --contract-key keys/contract.key \
+  --commit-id "e2e-$RUN_ID" --attestation-key keys-prod/attestation.key --contract-key keys-prod/contract.key \
   --out sealed-prod >seal-prod.log 2>&1 || die "seal: $(cat seal-prod.log)"
 check "seal without --development: require_secure_execution: true" grep -q '^require_secure_execution: true' sealed-prod/etc/se-attest/agent.yaml
+check "seal without --development: reference.yaml says image_kind: production" grep -qx 'image_kind: production' sealed-prod/reference.yaml
+check "the production image has keys of its own, none of the development image's" \
+  bash -c "! cmp -s sealed/etc/se-attest/attestation.key sealed-prod/etc/se-attest/attestation.key &&
+           ! cmp -s sealed/etc/se-attest/contract.key sealed-prod/etc/se-attest/contract.key"
 mkdir -p out-prod
 "$AGENT" --config sealed-prod/etc/se-attest/agent.yaml --output out-prod --sysinfo sysinfo 2>agent-prod.err
 rc=$?
@@ -145,7 +163,9 @@ rc=$?
 check "full output filesystem: exit 4, naming the output folder" bash -c "[ $rc = 4 ] && grep -q 'out-full' agent-full.err"
 check "full output filesystem: nothing left in it" test -z "$(ls -A out-full)"
 umount out-full
-AUDIT=(--cert keys/attestation.crt --chain keys/intermediate-ca.crt --ca keys/root-ca.crt --reference sealed/reference.yaml)
+# The records here are a development image's: verify fails them unless told to accept that.
+AUDIT=(--cert keys/attestation.crt --chain keys/intermediate-ca.crt --ca keys/root-ca.crt --reference sealed/reference.yaml
+       --allow-development)
 "$SE_ATTEST" verify out1 "${AUDIT[@]}" --contract contract-plain.yaml --machine 3932/02/860A8 >verify1.txt 2>&1
 check "plain: se-attest verify: verified, exit 0" bash -c "[ $? = 0 ] && grep -q '^verdict: VERIFIED' verify1.txt"
 [ "$(tail -n1 verify1.txt | cut -c1-17)" = "verdict: VERIFIED" ] || sed 's/^/#   /' verify1.txt
@@ -181,7 +201,7 @@ check "pem: se-attest verify decrypts and verifies, exit 0" bash -c "[ $? = 0 ] 
 cp -a out2 out2-tampered && chmod u+w out2-tampered/cidata/user-data && printf ' ' >>out2-tampered/cidata/user-data
 "$SE_ATTEST" verify out2-tampered "${AUDIT[@]}" --key auditor.key >verify2t.txt 2>&1
 check "pem: one byte added to the folder's user-data: verify exit 1, naming it" \
-  bash -c "[ $? = 1 ] && grep -q '^FAIL *cidata/user-data' verify2t.txt"
+  bash -c "[ $? = 1 ] && grep -qE '^FAIL .*cidata/user-data: differs' verify2t.txt"
 
 # The agent killed (SIGKILL) at random moments: afterwards the folder holds a complete, verifiable
 # record or none at all — never a record without its signature, never a plaintext record.
@@ -283,6 +303,69 @@ CIDATA=$LOOP_DEV
 run_agent out-badsig
 check "altered envWorkloadSignature: exit 3, naming it, nothing written" \
   bash -c "[ $rc = 3 ] && grep -q envWorkloadSignature agent.err && [ -z \"\$(ls -A out-badsig)\" ]"
+detach "$CIDATA"
+
+# 4c. Contract signing keys sealed into the image (seal --contract-signing-key): one more seal of
+#     the same image, then the signed contract of 4b, a contract signed with another key, and an
+#     unsigned one. The fingerprint is computed here with openssl, independently of se-attest.
+fingerprint() { openssl pkey -pubin -in "$1" -outform DER | sha256sum | cut -c1-64; }
+"$SE_ATTEST" seal --root root-part.img --root-device "PARTLABEL=$ROOT_PARTLABEL" \
+  --tarball /boot/root.tar.gz --baseimage baseimage.qcow2 --image-version 1.0.0-e2e \
+  --commit-id "e2e-$RUN_ID" --attestation-key keys/attestation.key --contract-key keys/contract.key \
+  --contract-signing-key signing.pub --development --out sealed-pinned >seal-pinned.log 2>&1 ||
+  die "seal --contract-signing-key: $(cat seal-pinned.log)"
+PINNED=sealed-pinned/etc/se-attest/agent.yaml
+SIGNING_SHA=$(fingerprint signing.pub)
+check "seal --contract-signing-key: agent.yaml and reference.yaml list the key's fingerprint (openssl's)" \
+  bash -c "grep -Pzq 'contract_signing_keys_sha256:\n  - $SIGNING_SHA\n' $PINNED &&
+           grep -Pzq 'contract_signing_keys_sha256:\n  - $SIGNING_SHA\n' sealed-pinned/reference.yaml"
+"$SE_ATTEST" seal --root root-part.img --root-device "PARTLABEL=$ROOT_PARTLABEL" \
+  --tarball /boot/root.tar.gz --baseimage baseimage.qcow2 --image-version 1 --commit-id 1 \
+  --attestation-key keys/attestation.key --contract-key keys/contract.key \
+  --contract-signing-key signing.key --development --out sealed-bad >seal-bad.log 2>&1
+check "seal: a private key as --contract-signing-key fails without showing it, writing nothing" \
+  bash -c "[ $? = 2 ] && grep -q 'signing.key: holds a private key' seal-bad.log && ! grep -q 'BEGIN' seal-bad.log && [ ! -e sealed-bad ]"
+attach_loop cidata-made-none.img || die "losetup cidata"
+CIDATA=$LOOP_DEV
+run_agent out-pinned-ok "$PINNED"
+check "pinned signing key: a contract signed with it: exit 0" test "$rc" = 0
+[ "$rc" = 0 ] || sed 's/^/#   /' agent.err
+detach "$CIDATA"
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out other-signing.key 2>/dev/null || die "other signing key"
+openssl pkey -in other-signing.key -pubout -out other-signing.pub || die "other signing pub"
+"$SE_ATTEST" contract --workload workload.yaml --env env.yaml --encrypt-for keys/contract.crt \
+  --signing-key other-signing.key --out contract-other-signer.yaml >contract.log 2>&1 || die "contract: $(cat contract.log)"
+make_cidata cidata-other-signer cidata contract-other-signer.yaml || die "mkfs cidata"
+attach_loop cidata-other-signer.img || die "losetup cidata"
+CIDATA=$LOOP_DEV
+run_agent out-pinned-other "$PINNED"
+check "pinned signing key: a contract signed with another key: exit 3, naming both fingerprints, nothing written" \
+  bash -c "[ $rc = 3 ] && grep -q 'env.signingKey $(fingerprint other-signing.pub), but this image accepts only contracts signed with the key $SIGNING_SHA' agent.err &&
+           [ -z \"\$(ls -A out-pinned-other)\" ]"
+[ "$rc" = 3 ] || sed 's/^/#   /' agent.err
+detach "$CIDATA"
+attach_loop cidata1.img || die "losetup cidata"
+CIDATA=$LOOP_DEV
+run_agent out-pinned-unsigned "$PINNED"
+check "pinned signing key: an unsigned contract: exit 3, 'no envWorkloadSignature', nothing written" \
+  bash -c "[ $rc = 3 ] && grep -q 'no envWorkloadSignature, but this image accepts only contracts signed with the key $SIGNING_SHA' agent.err &&
+           [ -z \"\$(ls -A out-pinned-unsigned)\" ]"
+detach "$CIDATA"
+
+# 4d. An env token whose plaintext is not YAML (it would hide a signingKey from the rule
+#     "signingKey needs envWorkloadSignature"): invalid contract, and the plaintext is not shown.
+printf 'signingKey: [unclosed' >env-unclosed.txt
+{
+  echo "env: $("$SE_ATTEST" encrypt --to keys/contract.crt env-unclosed.txt)"
+  echo "workload: $(openssl_token keys/contract.crt workload.yaml)"
+} >contract-env-unclosed.yaml
+make_cidata cidata-env-unclosed cidata contract-env-unclosed.yaml || die "mkfs cidata"
+attach_loop cidata-env-unclosed.img || die "losetup cidata"
+CIDATA=$LOOP_DEV
+run_agent out-env-unclosed
+check "env token that is not YAML: exit 3, naming env, nothing written" \
+  bash -c "[ $rc = 3 ] && grep -q 'env: the decrypted token is not valid YAML' agent.err && [ -z \"\$(ls -A out-env-unclosed)\" ]"
+check "env token that is not YAML: the plaintext is not shown" bash -c "! grep -q unclosed agent.err"
 detach "$CIDATA"
 
 # 5. A corrupted token in the contract: invalid contract, nothing written.

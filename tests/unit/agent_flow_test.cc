@@ -198,8 +198,12 @@ class AgentFlowTest : public ::testing::Test {
   }
 
   // The record the agent must write for the prepared inputs, byte for byte.
+  // The fixture's image is sealed with --development (require_secure_execution: false), so its
+  // records carry kDevelopmentHeaderLine after the machine line.
   std::string ExpectedRecord(bool with_vendor_data, const std::string& attestation_pem = "") const {
-    std::string r = std::string(kVersion) + "\n" + "Machine Type/Plant/Serial: 3932/02/860A8\n" +
+    const std::string development =
+        config_.require_secure_execution ? "" : std::string(kDevelopmentHeaderLine) + "\n";
+    std::string r = std::string(kVersion) + "\n" + "Machine Type/Plant/Serial: 3932/02/860A8\n" + development +
                     std::string(kBaseimage) + " baseimage\n" + Hex(tarball_) + " root.tar.gz\n" +
                     Hex(ReadText(cidata_image_)) + " /dev/disk/by-label/cidata\n" + Hex(meta_data_) +
                     " cidata/meta-data\n" + Hex(user_data_) + " cidata/user-data\n";
@@ -785,6 +789,96 @@ TEST_F(AgentFlowBadSignatureTest, SignatureOverPlainSectionsExit3) {
                         "envWorkloadSignature: workload and env must both be hyper-protect-basic tokens");
 }
 
+// --- contract signing keys sealed into the image (seal --contract-signing-key) ---
+
+class AgentFlowPinnedSigningKeyTest : public AgentFlowBadSignatureTest {
+ protected:
+  void SetUp() override {
+    AgentFlowBadSignatureTest::SetUp();
+    EvpPkeyPtr pinned = test::TestPublicKey("rsa2048.pub");
+    pinned_ = ToHex(*PublicKeyFingerprint(pinned.get()));
+    config_.contract_signing_keys_sha256 = {*ParseSha256Hex(pinned_)};
+    WriteConfig();
+  }
+  std::string pinned_;
+};
+
+TEST_F(AgentFlowPinnedSigningKeyTest, ContractSignedWithThePinnedKeyWritesTheRecord) {
+  EvpPkeyPtr signer = test::TestPrivateKey("rsa2048.key");
+  SetUserData(MakeSignedContract(Fixture("keys/rsa2048.pub"), signer.get()).Text());
+  ASSERT_EQ(Run(), kExitOk) << (FailureEntry() ? FailureEntry()->message : "");
+  EXPECT_EQ(ReadText(out_ + "/se-checksums.txt"), ExpectedRecord(true));
+  bool logged = false;
+  for (const LogEntry& e : log_.entries) {
+    if (Field(e, "SE_ATTEST_ITEM") != "envWorkloadSignature") continue;
+    logged = true;
+    EXPECT_EQ(Field(e, "SE_ATTEST_ACTUAL"), pinned_);
+    EXPECT_EQ(Field(e, "SE_ATTEST_EXPECTED"), pinned_);
+    EXPECT_NE(e.message.find("sealed into the image"), std::string::npos) << e.message;
+  }
+  EXPECT_TRUE(logged);
+  // One of several pinned keys will do.
+  EvpPkeyPtr other = test::TestPublicKey("contract.pub");
+  config_.contract_signing_keys_sha256.insert(config_.contract_signing_keys_sha256.begin(),
+                                              *PublicKeyFingerprint(other.get()));
+  WriteConfig();
+  log_.entries.clear();
+  ASSERT_EQ(Run(), kExitOk) << (FailureEntry() ? FailureEntry()->message : "");
+}
+
+// A host that pairs the owner's workload with an env of its own, signingKey and signature its own
+// too: the signature verifies, but with a key the image was not sealed with.
+TEST_F(AgentFlowPinnedSigningKeyTest, ContractSignedWithAnotherKeyExit3NoRecord) {
+  EvpPkeyPtr host_key = test::TestPrivateKey("contract.key");
+  EvpPkeyPtr host_public = test::TestPublicKey("contract.pub");
+  const std::string found = ToHex(*PublicKeyFingerprint(host_public.get()));
+  ExpectInvalidContract(MakeSignedContract(Fixture("keys/contract.pub"), host_key.get()).Text(),
+                        "envWorkloadSignature is made with env.signingKey " + found +
+                            ", but this image accepts only contracts signed with the key " + pinned_);
+  const LogEntry* e = FailureEntry();
+  ASSERT_NE(e, nullptr);
+  EXPECT_EQ(Field(*e, "SE_ATTEST_ITEM"), "envWorkloadSignature");
+  EXPECT_EQ(Field(*e, "SE_ATTEST_EXPECTED"), pinned_);
+  EXPECT_EQ(Field(*e, "SE_ATTEST_ACTUAL"), found);
+}
+
+TEST_F(AgentFlowPinnedSigningKeyTest, UnsignedContractExit3NoRecord) {
+  EvpPkeyPtr other = test::TestPublicKey("contract.pub");
+  const std::string other_hex = ToHex(*PublicKeyFingerprint(other.get()));
+  config_.contract_signing_keys_sha256.push_back(*PublicKeyFingerprint(other.get()));
+  WriteConfig();
+  for (const std::string& contract : {Fixture("contract/plain.yaml"), Fixture("contract/pem.yaml")}) {
+    ExpectInvalidContract(contract, "contract cidata/user-data: no envWorkloadSignature, but this image accepts only "
+                                    "contracts signed with one of the keys " + pinned_ + "," + other_hex);
+    const LogEntry* e = FailureEntry();
+    ASSERT_NE(e, nullptr);
+    EXPECT_EQ(Field(*e, "SE_ATTEST_ITEM"), "envWorkloadSignature");
+    EXPECT_EQ(Field(*e, "SE_ATTEST_EXPECTED"), pinned_ + "," + other_hex);
+    EXPECT_EQ(Field(*e, "SE_ATTEST_ACTUAL"), "none");
+  }
+}
+
+// A signature that does not verify is named as such, pinned key or not.
+TEST_F(AgentFlowPinnedSigningKeyTest, BadSignatureWithThePinnedKeyExit3) {
+  EvpPkeyPtr signer = test::TestPrivateKey("rsa2048.key");
+  SignedContract c = MakeSignedContract(Fixture("keys/rsa2048.pub"), signer.get());
+  c.signature[10] = c.signature[10] == 'A' ? 'B' : 'A';
+  ExpectInvalidContract(c.Text(), "envWorkloadSignature: does not verify");
+}
+
+// --- development and production records ---
+
+TEST_F(AgentFlowTest, DevelopmentImageRecordSaysSoAfterTheMachineLine) {
+  ASSERT_FALSE(config_.require_secure_execution);
+  ASSERT_EQ(Run(), kExitOk) << (FailureEntry() ? FailureEntry()->message : "");
+  const std::string record = ReadText(out_ + "/se-checksums.txt");
+  const std::string head = std::string(kVersion) + "\nMachine Type/Plant/Serial: 3932/02/860A8\n" +
+                           std::string(kDevelopmentHeaderLine) + "\n" + std::string(kBaseimage) + " baseimage\n";
+  EXPECT_EQ(record.rfind(head, 0), 0u) << record;
+  // Covered by the signature like every line.
+  EXPECT_TRUE(VerifiesWithAttestationCert(record, ReadText(out_ + "/se-signature.bin")));
+}
+
 TEST_F(AgentFlowTest, SealedForProductionRefusesToRunOutsideSecureExecution) {
   config_.require_secure_execution = true;
   WriteConfig();
@@ -804,6 +898,10 @@ TEST_F(AgentFlowTest, SealedForProductionRefusesToRunOutsideSecureExecution) {
   log_.entries.clear();
   EXPECT_EQ(Run(), 0);
   EXPECT_TRUE(Exists(out_ + "/se-signature.bin"));
+  // A production record has no development header line.
+  const std::string record = ReadText(out_ + "/se-checksums.txt");
+  EXPECT_EQ(record, ExpectedRecord(true));
+  EXPECT_EQ(record.find(kDevelopmentHeaderLine), std::string::npos) << record;
 }
 
 }  // namespace

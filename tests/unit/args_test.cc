@@ -27,11 +27,19 @@ TEST(ArgsTest, ValuesInBothForms) {
   EXPECT_TRUE(parsed->positional().empty());
 }
 
-TEST(ArgsTest, ValueMayContainEqualsAndBeEmpty) {
-  auto parsed = ParseArgs(Args{"--config=a=b", "--output="}, AgentSpecs());
+TEST(ArgsTest, ValueMayContainEquals) {
+  auto parsed = ParseArgs(Args{"--config=a=b"}, AgentSpecs());
   ASSERT_TRUE(parsed.ok()) << parsed.error().message;
   EXPECT_EQ(parsed->Get("config"), "a=b");
-  EXPECT_EQ(parsed->Get("output"), "");
+}
+
+// An empty value (an unset variable in a script: --reference "$REF") must never turn a check off.
+TEST(ArgsTest, EmptyValueIsAnErrorNamingTheOption) {
+  for (const Args& args : {Args{"--output="}, Args{"--output", ""}, Args{"--config", "x", "--output", ""}}) {
+    auto parsed = ParseArgs(args, AgentSpecs());
+    ASSERT_FALSE(parsed.ok());
+    EXPECT_EQ(parsed.error().message, "option '--output' has an empty value");
+  }
 }
 
 TEST(ArgsTest, FlagsAndPositionalsInAnyOrder) {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
 
+#include <cctype>
 #include <string>
 
 #include "core/hex.h"
@@ -32,6 +33,7 @@ void ExpectSameConfig(const AgentConfig& a, const AgentConfig& b) {
   EXPECT_EQ(a.attestation_key, b.attestation_key);
   EXPECT_EQ(a.contract_key, b.contract_key);
   EXPECT_EQ(a.require_secure_execution, b.require_secure_execution);
+  EXPECT_EQ(a.contract_signing_keys_sha256, b.contract_signing_keys_sha256);
 }
 
 TEST(ConfigTest, ParsesEveryKey) {
@@ -231,6 +233,77 @@ TEST(ConfigTest, TextThatIsNotUtf8IsAnError) {
     ASSERT_TRUE(back.ok()) << back.error().message;
     ExpectSameConfig(*c, *back);
   }
+}
+
+// --- contract_signing_keys_sha256 (seal --contract-signing-key) ---
+
+constexpr std::string_view kKeyA = "3f1d0c7b9a8e6d5c4b3a29181706f5e4d3c2b1a09f8e7d6c5b4a392817160504";
+constexpr std::string_view kKeyB = "a0b1c2d3e4f5061728394a5b6c7d8e9fa0b1c2d3e4f5061728394a5b6c7d8e9f";
+
+TEST(ConfigSigningKeysTest, AbsentMeansAnyKey) {
+  auto c = ParseFixture("good.yaml");
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_TRUE(c->contract_signing_keys_sha256.empty());
+  // And an empty list is not written: the configuration reads the same as before the option.
+  EXPECT_EQ(RenderAgentConfig(*c).find("contract_signing_keys_sha256"), std::string::npos);
+}
+
+TEST(ConfigSigningKeysTest, RenderParseRoundTrip) {
+  AgentConfig c = *ParseFixture("good.yaml");
+  c.contract_signing_keys_sha256 = {*ParseSha256Hex(kKeyA), *ParseSha256Hex(kKeyB)};
+  const std::string text = RenderAgentConfig(c);
+  EXPECT_NE(text.find("contract_signing_keys_sha256:\n  - " + std::string(kKeyA) + "\n  - " + std::string(kKeyB) + "\n"),
+            std::string::npos)
+      << text;
+  auto back = ParseAgentConfig(text, "rendered");
+  ASSERT_TRUE(back.ok()) << back.error().message << "\n" << text;
+  ExpectSameConfig(*back, c);
+  ASSERT_EQ(back->contract_signing_keys_sha256.size(), 2u);
+  EXPECT_EQ(ToHex(back->contract_signing_keys_sha256[0]), kKeyA);
+  EXPECT_EQ(ToHex(back->contract_signing_keys_sha256[1]), kKeyB);
+  EXPECT_EQ(RenderAgentConfig(*back), text);
+  // Flow style reads the same.
+  auto flow = ParseAgentConfig(Fixture("config/good.yaml") + "contract_signing_keys_sha256: [" + std::string(kKeyA) + "]\n", "t");
+  ASSERT_TRUE(flow.ok()) << flow.error().message;
+  ASSERT_EQ(flow->contract_signing_keys_sha256.size(), 1u);
+  EXPECT_EQ(ToHex(flow->contract_signing_keys_sha256[0]), kKeyA);
+}
+
+TEST(ConfigSigningKeysTest, StrictEntries) {
+  const std::string good = Fixture("config/good.yaml");
+  const std::string a(kKeyA);
+  struct Case {
+    std::string yaml;
+    const char* says;
+  };
+  const Case cases[] = {
+      {"contract_signing_keys_sha256: []\n", "contract_signing_keys_sha256: empty list"},
+      {"contract_signing_keys_sha256:\n", "contract_signing_keys_sha256: expected a list"},
+      {"contract_signing_keys_sha256: " + a + "\n", "contract_signing_keys_sha256: expected a list"},
+      {"contract_signing_keys_sha256: {a: b}\n", "contract_signing_keys_sha256: expected a list"},
+      {"contract_signing_keys_sha256:\n  - " + a.substr(1) + "\n", "contract_signing_keys_sha256[0]: expected 64 hex digits"},
+      {"contract_signing_keys_sha256:\n  - " + a + "\n  - " + a + "0\n", "contract_signing_keys_sha256[1]: expected 64 hex digits"},
+      {"contract_signing_keys_sha256:\n  - " + a.substr(0, 63) + "g\n", "[0]: expected 64 hex digits"},
+      {"contract_signing_keys_sha256:\n  - [" + a + "]\n", "[0]: expected 64 hex digits"},
+      {"contract_signing_keys_sha256:\n  - " + a + "\n  - " + a + "\n", "[1]: the same fingerprint as entry 0"},
+      {"contract_signing_keys_sha256:\n  - " + a + "\n  - " + std::string(kKeyB) + "\n  - " + a + "\n",
+       "[2]: the same fingerprint as entry 0"},
+      {"contract_signing_keys_sha256: [" + a + "]\ncontract_signing_keys_sha256: [" + std::string(kKeyB) + "]\n",
+       "contract_signing_keys_sha256: given twice"},
+      {"contract_signing_key_sha256: [" + a + "]\n", "contract_signing_key_sha256: unknown key"},
+  };
+  for (const Case& c : cases) {
+    auto parsed = ParseAgentConfig(good + c.yaml, "agent.yaml");
+    ASSERT_FALSE(parsed.ok()) << c.yaml << " was accepted";
+    EXPECT_EQ(parsed.error().message.rfind("config agent.yaml: ", 0), 0u) << parsed.error().message;
+    EXPECT_NE(parsed.error().message.find(c.says), std::string::npos) << c.yaml << ": " << parsed.error().message;
+  }
+  // Upper-case hex names the same key (as for the other digests): a duplicate too.
+  std::string upper = a;
+  for (char& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  auto dup = ParseAgentConfig(good + "contract_signing_keys_sha256: [" + a + ", " + upper + "]\n", "t");
+  ASSERT_FALSE(dup.ok());
+  EXPECT_NE(dup.error().message.find("the same fingerprint as entry 0"), std::string::npos) << dup.error().message;
 }
 
 }  // namespace

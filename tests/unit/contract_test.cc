@@ -299,9 +299,56 @@ TEST(ContractSignatureTest, NoSignatureNoSigningKeyIsFine) {
                         "type: env\n");
   ASSERT_TRUE(c.ok()) << c.error().message;
   EXPECT_FALSE(c->env_workload_signature.has_value());
-  // env need not be YAML when nothing is signed.
-  auto not_yaml = ParseWithEnv("env: " + std::string(kEnvToken) + "\n", "[not: yaml");
-  EXPECT_TRUE(not_yaml.ok()) << not_yaml.error().message;
+}
+
+// A decrypted env or workload that is not one YAML document is an invalid contract, signed or
+// not: "signingKey needs envWorkloadSignature" cannot be checked in an env the agent cannot read,
+// and another reader might find a signingKey in it. The errors name the section, never its text.
+TEST(ContractSectionTest, DecryptedSectionThatIsNotOneYamlDocumentIsAnInvalidContract) {
+  const std::string secret = "s3cr3t-registry-password";
+  struct Case {
+    std::string plaintext;
+    const char* says;
+  };
+  const Case cases[] = {
+      {"signingKey: [unclosed", "the decrypted token is not valid YAML (line 1, column "},
+      {"type: env\npassword: " + secret + "\nsigningKey: [unclosed\n", "is not valid YAML (line 4"},  // where the flow should have ended
+      {"logging: {" + secret, "is not valid YAML (line 1"},
+      {"password: \"" + secret + "\\q\"\n", "is not valid YAML (line 1"},  // an unknown escape
+      {"type: env\n---\nsigningKey: |\n  -----BEGIN PUBLIC KEY-----\n", "holds 2 YAML documents, expected one"},
+      {",", "is not valid YAML"},  // the stream that made yaml-cpp's LoadAll loop
+      {Fixture("contract/billion-laughs.yaml"), "YAML nodes with aliases expanded"},
+  };
+  for (const char* key : {"env", "workload"}) {
+    for (const Case& c : cases) {
+      const std::string user_data = std::string(key) + ": " + std::string(kEnvToken) + "\n";
+      auto parsed = ParseWithEnv(user_data, c.plaintext);
+      ASSERT_FALSE(parsed.ok()) << key << " accepted: " << c.plaintext.substr(0, 60);
+      const std::string& m = parsed.error().message;
+      EXPECT_EQ(m.rfind("contract cidata/user-data: " + std::string(key) + ": the decrypted token ", 0), 0u) << m;
+      EXPECT_NE(m.find(c.says), std::string::npos) << m;
+      EXPECT_EQ(m.find(secret), std::string::npos) << m;
+      EXPECT_EQ(m.find("unclosed"), std::string::npos) << m;
+      EXPECT_EQ(m.find('\n'), std::string::npos) << m;
+    }
+  }
+}
+
+// What plain YAML would accept as a section stays accepted as a token's plaintext: a mapping, a
+// single value, and nothing at all (an empty section, as `env:` alone is in plain YAML).
+TEST(ContractSectionTest, DecryptedSectionsThatAreYamlAreAccepted) {
+  for (const std::string plaintext : {"type: env\n", "just some text\n", "", "# only a comment\n", "- a\n- b\n"}) {
+    auto c = ParseWithEnv("env: " + std::string(kEnvToken) + "\n", plaintext);
+    ASSERT_TRUE(c.ok()) << plaintext << ": " << c.error().message;
+    EXPECT_EQ(Section(c->decrypted_text, "env").Scalar(), plaintext);
+  }
+}
+
+// Plain sections are parsed with the contract: already one document of valid YAML.
+TEST(ContractSectionTest, PlainSectionsAreNotReadAgain) {
+  auto c = ParseContract("env: |\n  signingKey: [not yaml inside a string\nworkload: \"x: [\"\n", "cidata/user-data",
+                         NoTokens);
+  ASSERT_TRUE(c.ok()) << c.error().message;
 }
 
 struct SignatureBadCase {
@@ -332,7 +379,7 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(
         SignatureBadCase{"missing_signing_key", kSignedContract, "type: env\n",
                          "envWorkloadSignature: env has no signingKey to check it with (line 3)"},
-        SignatureBadCase{"env_not_yaml", kSignedContract, "[not: yaml", "envWorkloadSignature: env has no signingKey"},
+        SignatureBadCase{"env_not_yaml", kSignedContract, "[not: yaml", "env: the decrypted token is not valid YAML"},
         SignatureBadCase{"plain_workload", kEnvLine + kPlainWorkload + kSignatureLine,
                          EnvWithSigningKey(Fixture("keys/rsa2048.pub")),
                          "envWorkloadSignature: workload and env must both be hyper-protect-basic tokens; workload is plain YAML"},

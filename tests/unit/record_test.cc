@@ -52,6 +52,33 @@ TEST(RecordTest, MakeRecordPutsVersionThenMachineLine) {
   EXPECT_TRUE(r.entries.empty());
 }
 
+// An image sealed with --development says so in the header, right after the machine line, where
+// the signature covers it like every line; a production record never has that line.
+TEST(RecordTest, DevelopmentImageHeaderLineFollowsTheMachineLine) {
+  Record dev = MakeRecord("1.0.0", "3932/02/860A8", SpecExampleEntries(), /*development_image=*/true);
+  EXPECT_EQ(dev.header, (std::vector<std::string>{"1.0.0", "Machine Type/Plant/Serial: 3932/02/860A8",
+                                                  std::string(kDevelopmentHeaderLine)}));
+  auto text = RenderRecord(dev);
+  ASSERT_TRUE(text.ok()) << text.error().message;
+  const std::string production = Fixture("record/spec-example.txt");
+  const std::string machine_line = "Machine Type/Plant/Serial: 3932/02/860A8\n";
+  std::string expected = production;
+  expected.insert(production.find(machine_line) + machine_line.size(), std::string(kDevelopmentHeaderLine) + "\n");
+  EXPECT_EQ(*text, expected);
+  auto back = ParseRecord(*text);
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(*back, dev);
+  // The auditor's syntax check reads it as a header line, no problem.
+  const RecordLint lint = LintRecord(*text);
+  EXPECT_TRUE(lint.problems.empty()) << lint.problems.front();
+  EXPECT_EQ(lint.machine, "3932/02/860A8");
+  // Production (the default) has no such line.
+  auto prod = RenderRecord(MakeRecord("1.0.0", "3932/02/860A8", SpecExampleEntries(), false));
+  ASSERT_TRUE(prod.ok());
+  EXPECT_EQ(*prod, production);
+  EXPECT_EQ(prod->find(kDevelopmentHeaderLine), std::string::npos);
+}
+
 TEST(RecordTest, RendersTheSpecExampleByteForByte) {
   auto text = RenderRecord(MakeRecord("1.0.0", "3932/02/860A8", SpecExampleEntries()));
   ASSERT_TRUE(text.ok()) << text.error().message;

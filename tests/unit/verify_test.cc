@@ -89,7 +89,8 @@ class VerifyTest : public ::testing::Test {
     WriteText(tmp_.Sub("attestation.crt"), Pem(pki_.leaf.get()));
     WriteText(tmp_.Sub("auditor.key"), Fixture("keys/rsa2048.key"));
     WriteText(tmp_.Sub("reference.yaml"),
-              "image_version: \"1.0.0\"\ncommit_id: \"abc123\"\nmeasurements:\n  baseimage: " + Hex(kBaseimage) +
+              "image_version: \"1.0.0\"\ncommit_id: \"abc123\"\nimage_kind: production\nmeasurements:\n  baseimage: " +
+                  Hex(kBaseimage) +
                   "\n  root.tar.gz: " + Hex(kTarball) + "\nattestation_public_key_sha256: " +
                   ToHex(*PublicKeyFingerprint(pki_.leaf_key.get())) + "\n");
     options_.folder = dir_;
@@ -100,10 +101,12 @@ class VerifyTest : public ::testing::Test {
     options_.at = std::time(nullptr);
   }
 
-  // The folder as the agent writes it: encrypted for the auditor (rsa2048) when `encrypted`.
+  // The folder as the agent writes it: encrypted for the auditor (rsa2048) when `encrypted`. The
+  // members below make the folders of an agent that was handed another contract: the key in the
+  // contract (recipient_), the record of a development image (development_).
   void MakeFolder(bool encrypted) {
     const std::string user_data = "workload: |\n  type: workload\nenv: |\n  type: env\n" +
-                                  (encrypted ? "attestationPublicKey: |\n" + Indent(Fixture("keys/rsa2048.pub")) : "");
+                                  (encrypted ? "attestationPublicKey: |\n" + Indent(Fixture("keys/" + recipient_)) : "");
     files_ = {{"cidata/meta-data", "instance-id: i-1\n"},
               {"cidata/user-data", user_data},
               {"cidata/vendor-data", "#cloud-config\n{}\n"},
@@ -115,14 +118,14 @@ class VerifyTest : public ::testing::Test {
                                         Entry(kNameMetaData, files_[0].second), Entry(kNameUserData, files_[1].second),
                                         Entry(kNameVendorData, files_[2].second)};
     if (encrypted) {
-      files_.emplace_back("attestationPublicKey", Fixture("keys/rsa2048.pub"));
+      files_.emplace_back("attestationPublicKey", Fixture("keys/" + recipient_));
       entries.push_back(Entry(kNameAttestationPublicKey, files_.back().second));
     }
-    record_ = *RenderRecord(MakeRecord("1.0.0", "3932/02/860A8", entries));
+    record_ = *RenderRecord(MakeRecord("1.0.0", "3932/02/860A8", entries, development_));
     const Bytes signature = *SignSha256(pki_.leaf_key.get(), record_);
     files_.emplace_back("se-signature.bin", std::string(AsText(signature)));
     if (encrypted) {
-      files_.emplace_back("se-checksums.txt.enc", *EncryptToken(test::TestPublicKey("rsa2048.pub").get(), record_));
+      files_.emplace_back("se-checksums.txt.enc", *EncryptToken(test::TestPublicKey(recipient_).get(), record_));
       options_.key_path = tmp_.Sub("auditor.key");
     } else {
       files_.emplace_back("se-checksums.txt", record_);
@@ -159,6 +162,8 @@ class VerifyTest : public ::testing::Test {
 
   static constexpr std::string_view kBaseimage = "the base image";
   static constexpr std::string_view kTarball = "root.tar.gz bytes";
+  std::string recipient_ = "rsa2048.pub";
+  bool development_ = false;
   TempDir tmp_;
   Pki pki_;
   std::string dir_, record_;
@@ -285,14 +290,29 @@ TEST_F(VerifyTest, SaysWhichOfSeveralCertificatesSigned) {
   EXPECT_NE(Find(r, "signature")->detail.find(tmp_.Sub("attestation.crt")), std::string::npos);
 }
 
-TEST_F(VerifyTest, WrongPrivateKeyIsBadInput) {
+// A record --key cannot decrypt fails: the folder's attestationPublicKey is the host's to write,
+// so it must never turn a re-encrypted or altered record into the auditor's input error. The
+// folder's key is named as a hint.
+TEST_F(VerifyTest, RecordThatKeyCannotDecryptFailsNamingBothKeys) {
   MakeFolder(true);
   WriteText(tmp_.Sub("other.key"), Fixture("keys/contract.key"));
   options_.key_path = tmp_.Sub("other.key");
   const VerifyReport r = Verify(options_);
-  EXPECT_EQ(r.exit_code(), kVerifyExitBadInput) << RenderReportText(r);
-  ExpectStatus(r, "decryption", CheckStatus::kError);
-  EXPECT_NE(Find(r, "decryption")->detail.find("wrong private key"), std::string::npos);
+  EXPECT_EQ(r.exit_code(), kVerifyExitFailed) << RenderReportText(r);
+  ExpectStatus(r, "decryption", CheckStatus::kFail);
+  const std::string& detail = Find(r, "decryption")->detail;
+  EXPECT_NE(detail.find("not made for this key, or it was altered"), std::string::npos) << detail;
+  EXPECT_NE(detail.find("the folder's attestationPublicKey, which the host can write, is SHA256:"), std::string::npos);
+}
+
+// Only the auditor's own --attestation-public-key can say that --key is the wrong key.
+TEST_F(VerifyTest, KeyAndAttestationPublicKeyOfTheAuditorMustAgree) {
+  MakeFolder(true);
+  WriteText(tmp_.Sub("contract.pub"), Fixture("keys/contract.pub"));
+  options_.attestation_public_key_path = tmp_.Sub("contract.pub");
+  const VerifyReport r = Verify(options_);
+  EXPECT_NE(r.exit_code(), kVerifyExitVerified) << RenderReportText(r);
+  ExpectStatus(r, "input:attestation-public-key", CheckStatus::kError);
 }
 
 TEST_F(VerifyTest, ExpiredCertificateFails) {
@@ -354,10 +374,13 @@ TEST_F(VerifyTest, AttestationKeyMustBeRsa4096) {
 
 TEST_F(VerifyTest, ReferenceMismatchNamesBothSides) {
   MakeFolder(false);
-  WriteText(tmp_.Sub("reference.yaml"), "image_version: \"1.0.1\"\ncommit_id: \"abc123\"\nmeasurements:\n  baseimage: " +
-                                            Hex("another base image") + "\n");
+  WriteText(tmp_.Sub("reference.yaml"), "image_version: \"1.0.1\"\ncommit_id: \"abc123\"\nimage_kind: production\n"
+                                        "measurements:\n  baseimage: " +
+                                            Hex("another base image") + "\n  root.tar.gz: " + Hex(kTarball) +
+                                            "\nattestation_public_key_sha256: " + std::string(64, 'a') + "\n");
   const VerifyReport r = Verify(options_);
   EXPECT_EQ(r.exit_code(), kVerifyExitFailed);
+  ExpectStatus(r, "reference:attestation-key", CheckStatus::kFail);
   const Check* c = Find(r, "reference:baseimage");
   ASSERT_NE(c, nullptr);
   EXPECT_EQ(c->status, CheckStatus::kFail);
@@ -499,6 +522,10 @@ TEST_F(VerifyTest, DecryptedRecordGivenWithItsFolder) {
   options_.record_path = tmp_.Sub("se-checksums.txt");
   const VerifyReport r = Verify(options_);
   EXPECT_EQ(r.exit_code(), kVerifyExitVerified) << RenderReportText(r);
+  ExpectStatus(r, "decryption", CheckStatus::kPass);
+  // A --record that is not the plaintext of the folder's .enc fails.
+  WriteText(tmp_.Sub("se-checksums.txt"), record_ + "0000000000000000000000000000000000000000000000000000000000000000 x\n");
+  ExpectStatus(Verify(options_), "decryption", CheckStatus::kFail);
 }
 
 TEST_F(VerifyTest, TokensInTheContractMakeUserDataDecryptedAWarning) {
@@ -618,6 +645,240 @@ TEST(VerifyReportTest, VerdictOrder) {
   c.status = CheckStatus::kFail;
   r.Add(c);
   EXPECT_EQ(r.exit_code(), kVerifyExitFailed);
+}
+
+// --- issue 12: the verdict against a hostile host ------------------------------------------------
+
+// The host swapped attestationPublicKey in the contract for its own key (contract.pub here), read
+// the record the instance encrypted for it, and encrypted it again for the auditor.
+TEST_F(VerifyTest, RecordMadeForAnotherKeyFailsKeyBindingNamingBothKeys) {
+  recipient_ = "contract.pub";
+  MakeFolder(true);
+  const std::string token = *EncryptToken(test::TestPublicKey("rsa2048.pub").get(), record_);
+  WriteText(dir_ + "/se-checksums.txt.enc", token);
+  options_.key_path = tmp_.Sub("auditor.key");
+  const VerifyReport r = Verify(options_);
+  EXPECT_EQ(r.exit_code(), kVerifyExitFailed) << RenderReportText(r);
+  ExpectStatus(r, "decryption", CheckStatus::kPass);
+  ExpectStatus(r, "key-binding", CheckStatus::kFail);
+  const Check* c = Find(r, "key-binding");
+  ASSERT_NE(c, nullptr);
+  EXPECT_EQ(c->expected, "SHA256:" + ToHex(*PublicKeyFingerprint(test::TestPublicKey("rsa2048.pub").get())));
+  EXPECT_EQ(c->actual, "SHA256:" + ToHex(*PublicKeyFingerprint(test::TestPublicKey("contract.pub").get())));
+  EXPECT_EQ(c->coverage, Coverage::kSigned);
+}
+
+// The folder's attestationPublicKey file put back to the auditor's key: the record line (signed)
+// still names the host's key.
+TEST_F(VerifyTest, KeyFileSwappedBackDoesNotHideTheRecordLine) {
+  recipient_ = "contract.pub";
+  MakeFolder(true);
+  WriteText(dir_ + "/se-checksums.txt.enc", *EncryptToken(test::TestPublicKey("rsa2048.pub").get(), record_));
+  WriteText(dir_ + "/attestationPublicKey", Fixture("keys/rsa2048.pub"));
+  options_.key_path = tmp_.Sub("auditor.key");
+  const VerifyReport r = Verify(options_);
+  EXPECT_EQ(r.exit_code(), kVerifyExitFailed);
+  ExpectStatus(r, "key-binding", CheckStatus::kFail);
+  ExpectStatus(r, "file:attestationPublicKey", CheckStatus::kFail);
+}
+
+// Two keys in one attestationPublicKey (the auditor's first): OpenSSL reads the first, another
+// runtime may have encrypted for the second.
+TEST_F(VerifyTest, KeyBindingTakesOneKeyAndNothingElse) {
+  recipient_ = "rsa2048.pub";
+  MakeFolder(true);
+  const std::string two = Fixture("keys/rsa2048.pub") + Fixture("keys/contract.pub");
+  WriteText(dir_ + "/attestationPublicKey", two);
+  std::string record = record_;
+  const std::string old_line = ToHex(Sha256Of(Fixture("keys/rsa2048.pub"))) + " attestationPublicKey";
+  record.replace(record.find(old_line), old_line.size(), ToHex(Sha256Of(two)) + " attestationPublicKey");
+  WriteText(dir_ + "/se-checksums.txt.enc", *EncryptToken(test::TestPublicKey("rsa2048.pub").get(), record));
+  WriteText(dir_ + "/se-signature.bin", std::string(AsText(*SignSha256(pki_.leaf_key.get(), record))));
+  const VerifyReport r = Verify(options_);
+  EXPECT_EQ(r.exit_code(), kVerifyExitFailed) << RenderReportText(r);
+  ExpectStatus(r, "signature", CheckStatus::kPass);
+  ExpectStatus(r, "key-binding", CheckStatus::kFail);
+  EXPECT_NE(Find(r, "key-binding")->detail.find("2 PEM blocks, expected one public key"), std::string::npos);
+}
+
+// With --key, a record without an attestationPublicKey line was not made for any key.
+TEST_F(VerifyTest, KeyBindingNeedsTheRecordLine) {
+  MakeFolder(false);
+  const std::string token = *EncryptToken(test::TestPublicKey("rsa2048.pub").get(), record_);
+  std::filesystem::remove(dir_ + "/se-checksums.txt");
+  WriteText(dir_ + "/se-checksums.txt.enc", token);
+  options_.key_path = tmp_.Sub("auditor.key");
+  const VerifyReport r = Verify(options_);
+  EXPECT_EQ(r.exit_code(), kVerifyExitFailed);
+  ExpectStatus(r, "key-binding", CheckStatus::kFail);
+}
+
+// Downgrade: --key given, the folder holds a plain record (the host deleted attestationPublicKey).
+TEST_F(VerifyTest, PlainRecordFailsWhenKeyIsGiven) {
+  MakeFolder(false);
+  options_.key_path = tmp_.Sub("auditor.key");
+  const VerifyReport r = Verify(options_);
+  EXPECT_EQ(r.exit_code(), kVerifyExitFailed) << RenderReportText(r);
+  ExpectStatus(r, "decryption", CheckStatus::kFail);
+  EXPECT_NE(Find(r, "decryption")->detail.find("the record is not encrypted"), std::string::npos);
+}
+
+TEST_F(VerifyTest, ReferenceWithUnknownOrRepeatedKeysIsBadInput) {
+  MakeFolder(false);
+  const std::string good = ReadText(tmp_.Sub("reference.yaml"));
+  struct Case {
+    std::string text, needle;
+  };
+  const std::string fp = ToHex(*PublicKeyFingerprint(pki_.leaf_key.get()));
+  for (const Case& bad : {
+           Case{good + "attestation_public_key_sha265: " + fp + "\n", "attestation_public_key_sha265: unknown key (line 8)"},
+           Case{good + "image_version: \"1.0.0\"\n", "image_version: given twice (line 8)"},
+           Case{"measurements:\n  baseimage: " + Hex(kBaseimage) + "\n  root.tar.gz: " + Hex(kTarball) +
+                    "\n  rootfs: " + Hex(kTarball) + "\nimage_version: \"1.0.0\"\ncommit_id: c\nimage_kind: production\n",
+                "measurements.rootfs: unknown key (line 4)"},
+           Case{"image_version: \"1.0.0\"\ncommit_id: c\nmeasurements:\n  baseimage: " + Hex(kBaseimage) + "\n",
+                "image_kind: missing"},
+       }) {
+    WriteText(tmp_.Sub("reference.yaml"), bad.text);
+    const VerifyReport r = Verify(options_);
+    EXPECT_EQ(r.exit_code(), kVerifyExitBadInput) << RenderReportText(r);
+    const Check* c = Find(r, "input:reference");
+    ASSERT_NE(c, nullptr);
+    EXPECT_EQ(c->status, CheckStatus::kError);
+    EXPECT_NE(c->detail.find(tmp_.Sub("reference.yaml")), std::string::npos) << c->detail;
+    EXPECT_NE(c->detail.find(bad.needle), std::string::npos) << c->detail;
+  }
+}
+
+// se-commit-id is not in the record: shown as such, a mismatch fails, a match never carries the
+// verdict, and a missing one does not make it incomplete.
+TEST_F(VerifyTest, UnsignedCommitIdIsShownAsSuchAndNeverCarriesTheVerdict) {
+  MakeFolder(false);
+  VerifyReport r = Verify(options_);
+  ASSERT_EQ(r.exit_code(), kVerifyExitVerified) << RenderReportText(r);
+  const Check* c = Find(r, "reference:commit-id");
+  ASSERT_NE(c, nullptr);
+  EXPECT_EQ(c->coverage, Coverage::kUnsigned);
+  EXPECT_FALSE(c->required);
+  EXPECT_NE(RenderReportText(r).find("UNSIGNED  reference commit id (se-commit-id) (not covered by the signature)"),
+            std::string::npos);
+  EXPECT_NE(RenderReportJson(r).find("\"covered_by_signature\": false"), std::string::npos);
+  // A required check that is not covered by the signature cannot make the verdict.
+  VerifyReport only_unsigned;
+  only_unsigned.Add({.id = "x", .status = CheckStatus::kNotChecked, .required = true, .coverage = Coverage::kUnsigned});
+  only_unsigned.Add({.id = "y", .status = CheckStatus::kPass, .required = true, .coverage = Coverage::kSigned});
+  EXPECT_EQ(only_unsigned.verdict(), Verdict::kVerified);
+  only_unsigned.checks.front().status = CheckStatus::kFail;
+  EXPECT_EQ(only_unsigned.verdict(), Verdict::kFailed);
+}
+
+TEST_F(VerifyTest, UserDataDecryptedIsComparedStrictly) {
+  const std::string user_data = "workload: |\n  type: workload\nenv:\n  port: \"8080\"\n  debug: \"false\"\n";
+  struct Case {
+    std::string name, decrypted;
+  };
+  for (const Case& bad : {
+           Case{"second document", user_data + "---\nfoo: bar\n"},
+           Case{"quoting rewritten", "workload: |\n  type: workload\nenv:\n  port: 8080\n  debug: \"false\"\n"},
+           Case{"a bool", "workload: |\n  type: workload\nenv:\n  port: \"8080\"\n  debug: false\n"},
+           Case{"extra section", user_data + "attestationPublicKey: x\n"},
+           Case{"section dropped", "workload: |\n  type: workload\n"},
+           Case{"sections swapped", "env:\n  port: \"8080\"\n  debug: \"false\"\nworkload: |\n  type: workload\n"},
+           Case{"value changed", "workload: |\n  type: workload\nenv:\n  port: \"8081\"\n  debug: \"false\"\n"},
+           Case{"repeated section", user_data + "env: {}\n"},
+           Case{"not YAML", "workload: [\n"},
+       }) {
+    MakeFolder(false);
+    files_.clear();
+    WriteText(dir_ + "/cidata/user-data", user_data);
+    // Re-sign the record over the new user-data: only user-data.decrypted is at fault.
+    record_ = *RenderRecord(MakeRecord("1.0.0", "3932/02/860A8",
+                                       {Entry(kNameBaseimage, kBaseimage), Entry(kNameRootTarball, kTarball),
+                                        Entry(kNameCidataDevice, "the cidata device"),
+                                        Entry(kNameMetaData, "instance-id: i-1\n"), Entry(kNameUserData, user_data),
+                                        Entry(kNameVendorData, "#cloud-config\n{}\n")}));
+    WriteText(dir_ + "/se-checksums.txt", record_);
+    WriteText(dir_ + "/se-signature.bin", std::string(AsText(*SignSha256(pki_.leaf_key.get(), record_))));
+    WriteText(dir_ + "/user-data.decrypted", user_data);
+    ASSERT_EQ(Verify(options_).exit_code(), kVerifyExitVerified) << bad.name << "\n" << RenderReportText(Verify(options_));
+    WriteText(dir_ + "/user-data.decrypted", bad.decrypted);
+    const VerifyReport r = Verify(options_);
+    EXPECT_EQ(r.exit_code(), kVerifyExitFailed) << bad.name << "\n" << RenderReportText(r);
+    ExpectStatus(r, "file:user-data.decrypted", CheckStatus::kFail);
+  }
+}
+
+// Every file of the folder is refused above what the agent could have written, before parsing.
+TEST_F(VerifyTest, FolderFilesOverTheirCapAreRefusedBeforeParsing) {
+  for (const std::string name : {"se-version", "cidata/user-data", "user-data.decrypted", "attestationPublicKey",
+                                 "se-signature.bin"}) {
+    MakeFolder(true);
+    std::string big(name == "se-signature.bin" ? 8192 : 40u << 20, 'a');
+    WriteText(dir_ + "/" + name, big);
+    const VerifyReport r = Verify(options_);
+    EXPECT_EQ(r.exit_code(), kVerifyExitFailed) << name << "\n" << RenderReportText(r);
+    EXPECT_NE(RenderReportText(r).find("more than the limit of"), std::string::npos) << name << "\n" << RenderReportText(r);
+  }
+}
+
+// A flow list of 16 MiB: the node limit stops the parser, before a tree is built.
+TEST_F(VerifyTest, HugeYamlInUserDataDecryptedStopsAtTheNodeLimit) {
+  MakeFolder(false);
+  std::string list = "workload: [";
+  while (list.size() < (16u << 20)) list += "1,";
+  list += "1]\n";
+  WriteText(dir_ + "/user-data.decrypted", list);
+  const VerifyReport r = Verify(options_);
+  EXPECT_EQ(r.exit_code(), kVerifyExitFailed);
+  ExpectStatus(r, "file:user-data.decrypted", CheckStatus::kFail);
+  EXPECT_NE(Find(r, "file:user-data.decrypted")->detail.find("more than 100000 YAML nodes"), std::string::npos);
+}
+
+TEST_F(VerifyTest, DevelopmentRecordFailsUnlessAllowedAndMatchesTheReference) {
+  development_ = true;
+  MakeFolder(false);
+  VerifyReport r = Verify(options_);
+  EXPECT_EQ(r.exit_code(), kVerifyExitFailed) << RenderReportText(r);
+  ExpectStatus(r, "image-kind", CheckStatus::kFail);
+  // Allowed, but the reference says production.
+  options_.allow_development = true;
+  r = Verify(options_);
+  EXPECT_EQ(r.exit_code(), kVerifyExitFailed) << RenderReportText(r);
+  ExpectStatus(r, "image-kind", CheckStatus::kWarning);
+  ExpectStatus(r, "reference:image-kind", CheckStatus::kFail);
+  // Allowed, and a development reference.
+  std::string ref = ReadText(tmp_.Sub("reference.yaml"));
+  ref.replace(ref.find("image_kind: production"), 22, "image_kind: development");
+  WriteText(tmp_.Sub("reference.yaml"), ref);
+  r = Verify(options_);
+  EXPECT_EQ(r.exit_code(), kVerifyExitVerified) << RenderReportText(r);
+  // A production record against a development reference fails too.
+  development_ = false;
+  MakeFolder(false);
+  ExpectStatus(Verify(options_), "reference:image-kind", CheckStatus::kFail);
+}
+
+TEST(VerifyReportTest, TerminalControlsAreEscapedInTextAndJson) {
+  VerifyReport r;
+  r.subject = "folder\x1b[2J";
+  // U+009B (CSI), U+202E (right-to-left override), U+2066 (left-to-right isolate), U+0085 (NEL).
+  r.Add({.id = "file:se-version", .title = "se-version", .status = CheckStatus::kFail,
+         .detail = "v\xc2\x9b" "1m \xe2\x80\xae" "txt.exe \xe2\x81\xa6" "x\xc2\x85" "y \x7f",
+         .expected = "\xe2\x80\xad", .actual = "\xe2\x81\xa9"});
+  const std::string text = RenderReportText(r);
+  for (std::string_view raw : {"\x1b", "\xc2\x9b", "\xe2\x80\xae", "\xe2\x81\xa6", "\xc2\x85", "\x7f", "\xe2\x80\xad",
+                               "\xe2\x81\xa9"}) {
+    EXPECT_EQ(text.find(raw), std::string::npos) << text;
+  }
+  EXPECT_NE(text.find("folder\\x1b[2J"), std::string::npos) << text;
+  EXPECT_NE(text.find("v\\u{009b}1m \\u{202e}txt.exe \\u{2066}x\\u{0085}y \\x7f"), std::string::npos) << text;
+  const std::string json = RenderReportJson(r);
+  for (std::string_view raw : {"\x1b", "\xc2\x9b", "\xe2\x80\xae", "\xe2\x81\xa6", "\xc2\x85", "\x7f"}) {
+    EXPECT_EQ(json.find(raw), std::string::npos) << json;
+  }
+  EXPECT_NE(json.find("v\\u009b1m \\u202etxt.exe \\u2066x\\u0085y \\u007f"), std::string::npos) << json;
+  // Ordinary non-ASCII text stays as it is.
+  EXPECT_EQ(Printable("Zürich 東京"), "Zürich 東京");
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
@@ -405,13 +406,7 @@ class AgentRun {
     auto contract = ParseContract(AsText(user_data), kNameUserData, decrypt);
     if (!contract) return Fail(kExitContract, message_id::kInvalidContract, contract.error().message, std::string(kNameUserData));
     contract_ = std::move(*contract);
-    if (contract_.env_workload_signature) {
-      const std::string where = "contract " + std::string(kNameUserData) + ": ";
-      auto key = VerifyEnvWorkloadSignature(*contract_.env_workload_signature);
-      if (!key) return Fail(kExitContract, message_id::kInvalidContract, where + key.error().message, "envWorkloadSignature");
-      Info(message_id::kMeasured, where + "envWorkloadSignature verified with env.signingKey (key sha256 " + ToHex(*key) + ")",
-           {{"SE_ATTEST_ITEM", "envWorkloadSignature"}, {"SE_ATTEST_ACTUAL", ToHex(*key)}});
-    }
+    if (auto f = CheckEnvWorkloadSignature()) return f;
     if (contract_.attestation_public_key_pem) {
       const std::string where = std::string(kNameUserData) + ": attestationPublicKey";
       auto key = PublicKeyFromPem(*contract_.attestation_public_key_pem, where);
@@ -425,8 +420,47 @@ class AgentRun {
     return std::nullopt;
   }
 
+  // envWorkloadSignature, when the contract has one, verified with env.signingKey; and when the
+  // image was sealed with --contract-signing-key, that key must be one of those sealed, and an
+  // unsigned contract is refused: env.signingKey travels inside env, so without such a pin anyone
+  // can pair the owner's workload with an env (and a key) of their own.
+  std::optional<Failure> CheckEnvWorkloadSignature() {
+    const std::string where = "contract " + std::string(kNameUserData) + ": ";
+    const std::string item = "envWorkloadSignature";
+    const std::vector<Sha256Digest>& pinned = config_.contract_signing_keys_sha256;
+    std::string allowed;
+    for (const Sha256Digest& d : pinned) allowed += (allowed.empty() ? "" : ",") + ToHex(d);
+    const std::string allowed_text = pinned.size() == 1 ? "the key " + allowed : "one of the keys " + allowed;
+    if (!contract_.env_workload_signature) {
+      if (pinned.empty()) return std::nullopt;
+      return Fail(kExitContract, message_id::kInvalidContract,
+                  where + "no envWorkloadSignature, but this image accepts only contracts signed with " + allowed_text +
+                      " (sha256 of the signing key)",
+                  item, allowed, "none");
+    }
+    auto key = VerifyEnvWorkloadSignature(*contract_.env_workload_signature);
+    if (!key) return Fail(kExitContract, message_id::kInvalidContract, where + key.error().message, item);
+    const std::string found = ToHex(*key);
+    const bool is_pinned = std::find(pinned.begin(), pinned.end(), *key) != pinned.end();
+    if (!pinned.empty() && !is_pinned) {
+      return Fail(kExitContract, message_id::kInvalidContract,
+                  where + "envWorkloadSignature is made with env.signingKey " + found +
+                      ", but this image accepts only contracts signed with " + allowed_text + " (sha256 of the signing key)",
+                  item, allowed, found);
+    }
+    std::vector<std::pair<std::string, std::string>> fields{{"SE_ATTEST_ITEM", item}, {"SE_ATTEST_ACTUAL", found}};
+    if (is_pinned) fields.emplace_back("SE_ATTEST_EXPECTED", allowed);
+    Info(message_id::kMeasured,
+         where + "envWorkloadSignature verified with env.signingKey (key sha256 " + found + ")" +
+             (is_pinned ? ", a contract signing key sealed into the image" : ""),
+         std::move(fields));
+    return std::nullopt;
+  }
+
   std::optional<Failure> WriteRecord() {
-    auto text = RenderRecord(MakeRecord(config_.image_version, machine_, entries_));
+    // An image sealed with --development says so in every record it signs.
+    auto text = RenderRecord(
+        MakeRecord(config_.image_version, machine_, entries_, /*development_image=*/!config_.require_secure_execution));
     if (!text) return Fail(kExitOutput, message_id::kOutputFailure, text.error().message);
     auto signature = SignSha256(keys_.attestation.get(), *text);
     if (!signature) return Fail(kExitOutput, message_id::kOutputFailure, "signing the record: " + signature.error().message);

@@ -13,7 +13,9 @@
 #include "core/base64.h"
 #include "core/contract.h"
 #include "core/hex.h"
+#include "core/pem_text.h"
 #include "core/yaml_text.h"
+#include "crypto/chain.h"
 #include "crypto/contract_signature.h"
 #include "crypto/keys.h"
 #include "crypto/token.h"
@@ -23,7 +25,6 @@ namespace seattest {
 namespace {
 
 constexpr std::size_t kMaxPemFileSize = 1u << 20;
-constexpr std::string_view kPemBegin = "-----BEGIN ";
 
 std::string Line(const YAML::Node& node) { return "line " + std::to_string(node.Mark().line + 1); }
 
@@ -106,8 +107,7 @@ Result<PublicKeyFile> ReadPublicKeyFile(std::string_view option, const std::stri
 Result<PublicKeyFile> ReadAttestationKey(const std::string& path) {
   constexpr std::string_view kOption = "--attestation-public-key";
   SEA_ASSIGN_OR_RETURN(PublicKeyFile f, ReadPublicKeyFile(kOption, path));
-  std::size_t blocks = 0;
-  for (std::size_t pos = f.pem.find(kPemBegin); pos != std::string::npos; pos = f.pem.find(kPemBegin, pos + 1)) ++blocks;
+  const std::size_t blocks = CountPemBlocks(f.pem);
   const std::size_t first = f.pem.find_first_not_of(" \t\r\n");
   if (blocks != 1 || first == std::string::npos || f.pem.compare(first, kPemBegin.size(), kPemBegin) != 0) {
     return MakeError(std::string(kOption) + " " + path + ": expected one PEM public key and nothing else, found " +
@@ -218,9 +218,14 @@ Result<AuthoredContract> AuthorContract(const ContractAuthorOptions& o) {
   SEA_ASSIGN_OR_RETURN(SectionFile workload, ReadSectionFile("workload", o.workload_file));
   SEA_ASSIGN_OR_RETURN(SectionFile env, ReadSectionFile("env", o.env_file));
   EvpPkeyPtr recipient;
+  std::vector<std::string> warnings;
   if (!o.encrypt_for.empty()) {
     SEA_ASSIGN_OR_RETURN(PublicKeyFile contract_key, ReadPublicKeyFile("--encrypt-for", o.encrypt_for));
     recipient = std::move(contract_key.key);
+    const std::time_t now = o.now != 0 ? o.now : std::time(nullptr);
+    if (std::string w = PemCertificateValidityWarning(contract_key.pem, now, o.encrypt_for); !w.empty()) {
+      warnings.push_back(std::move(w));
+    }
   }
   std::optional<PublicKeyFile> attestation;
   if (!o.attestation_public_key_file.empty()) {
@@ -280,7 +285,7 @@ Result<AuthoredContract> AuthorContract(const ContractAuthorOptions& o) {
   if (auto s = ReadBack(*text, plaintexts, attestation ? &*attestation : nullptr, signing.has_value()); !s) {
     return WithContext("the new contract does not read back as the agent would read it", s.error());
   }
-  return AuthoredContract{std::move(*text), !recipient};
+  return AuthoredContract{std::move(*text), !recipient, std::move(warnings)};
 }
 
 }  // namespace seattest

@@ -4,8 +4,10 @@
 // envWorkloadSignature as IBM documents it.
 #pragma once
 
+#include <ctime>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/result.h"
 
@@ -27,11 +29,16 @@ struct ContractAuthorOptions {
   // A PEM RSA private key: adds envWorkloadSignature, and its public half to env as signingKey.
   // Empty: no signature.
   std::string signing_key_file;
+  // When to judge the dates of the encrypt_for certificate; 0: the current time.
+  std::time_t now = 0;
 };
 
 struct AuthoredContract {
   std::string text;                // the contract (YAML)
   bool plaintext_sections = false;  // workload and env are plain YAML (they may hold secrets)
+  // One line each, for the caller to print: the encrypt_for certificate is expired or not yet
+  // valid (the contract is still made; the runtime may refuse it).
+  std::vector<std::string> warnings;
 };
 
 // The option combinations that cannot work: the token form or a signature without encrypt_for.

@@ -1,5 +1,7 @@
 // `se-attest keygen`: a development key set (root CA -> intermediate CA -> attestation and
-// contract keys with their certificates).
+// contract keys with their certificates). A set sealed into a development image (`seal
+// --development`, which runs outside Secure Execution, so its keys are readable) is burnt for
+// production: production images get a set of their own (docs/threat-model.md).
 #pragma once
 
 #include <string>

@@ -6,6 +6,8 @@
 #include "app/key_file.h"
 #include "core/config.h"
 #include "core/hex.h"
+#include "core/pem_text.h"
+#include "crypto/contract_signature.h"
 #include "crypto/keys.h"
 #include "platform/file_io.h"
 
@@ -14,6 +16,41 @@ namespace {
 
 constexpr const char* kConfigDir = "etc/se-attest";
 
+constexpr std::size_t kMaxPublicKeyFileSize = 64u << 10;
+
+// A --contract-signing-key: one PEM public key or certificate of an RSA key of at least 2048
+// bits; its fingerprint. Read as a secret, so that a private key given by mistake is wiped, and
+// refused without being shown.
+Result<Sha256Digest> ContractSigningKeyFingerprint(const std::string& path) {
+  const std::string where = "--contract-signing-key " + path;
+  auto bytes = ReadSecretFile(path, kMaxPublicKeyFileSize);
+  if (!bytes) return WithContext("--contract-signing-key", bytes.error());
+  const std::string_view pem = bytes->view();
+  if (pem.find("PRIVATE KEY") != std::string_view::npos) {
+    return MakeError(where + ": holds a private key; give the public key (openssl pkey -pubout) or a certificate");
+  }
+  if (const std::size_t blocks = CountPemBlocks(pem); blocks != 1) {
+    return MakeError(where + ": expected one PEM public key or certificate, found " + std::to_string(blocks) +
+                     " PEM blocks");
+  }
+  auto key = PublicKeyFromPem(pem, path);
+  if (!key) return WithContext("--contract-signing-key", key.error());
+  if (auto s = RequireRsa(key->get(), kMinSigningKeyBits, 0, path); !s) {
+    return WithContext("--contract-signing-key", s.error());
+  }
+  return PublicKeyFingerprint(key->get());
+}
+
+void EmitFingerprints(YAML::Emitter& out, const std::vector<Sha256Digest>& fingerprints) {
+  if (fingerprints.empty()) {
+    out << YAML::Flow << YAML::BeginSeq << YAML::EndSeq;
+    return;
+  }
+  out << YAML::BeginSeq;
+  for (const Sha256Digest& d : fingerprints) out << ToHex(d);
+  out << YAML::EndSeq;
+}
+
 std::string ReferenceText(const AgentConfig& c, std::uint64_t root_size,
                           const Sha256Digest& attestation_fingerprint) {
   YAML::Emitter out;
@@ -21,6 +58,9 @@ std::string ReferenceText(const AgentConfig& c, std::uint64_t root_size,
   out << YAML::BeginMap;
   out << YAML::Key << "image_version" << YAML::Value << YAML::DoubleQuoted << c.image_version;
   out << YAML::Key << "commit_id" << YAML::Value << YAML::DoubleQuoted << c.commit_id;
+  // development: sealed with --development, it runs outside Secure Execution and its records are
+  // no evidence of it (their header says so too).
+  out << YAML::Key << "image_kind" << YAML::Value << (c.require_secure_execution ? "production" : "development");
   out << YAML::Key << "measurements" << YAML::Value << YAML::BeginMap;
   out << YAML::Key << "baseimage" << YAML::Value << ToHex(c.baseimage_sha256);
   out << YAML::Key << "root.tar.gz" << YAML::Value << ToHex(c.root_tarball_sha256);
@@ -32,6 +72,9 @@ std::string ReferenceText(const AgentConfig& c, std::uint64_t root_size,
   out << YAML::Key << "tarball" << YAML::Value << c.root_tarball;
   out << YAML::EndMap;
   out << YAML::Key << "attestation_public_key_sha256" << YAML::Value << ToHex(attestation_fingerprint);
+  // The keys envWorkloadSignature must be made with ([]: any key, unsigned contracts too).
+  out << YAML::Key << "contract_signing_keys_sha256" << YAML::Value;
+  EmitFingerprints(out, c.contract_signing_keys_sha256);
   out << YAML::EndMap;
   return std::string(out.c_str()) + "\n";
 }
@@ -68,6 +111,16 @@ Result<SealResult> Seal(const SealOptions& o, BlockDevices& devices, Mounter& mo
   auto contract = ReadPrivateKeyFile(o.contract_key, 2048, 0);
   if (!contract) return WithContext("contract key", contract.error());
   SEA_ASSIGN_OR_RETURN(Sha256Digest fingerprint, PublicKeyFingerprint(attestation->key.get()));
+  for (std::size_t i = 0; i < o.contract_signing_keys.size(); ++i) {
+    SEA_ASSIGN_OR_RETURN(Sha256Digest key, ContractSigningKeyFingerprint(o.contract_signing_keys[i]));
+    for (std::size_t j = 0; j < i; ++j) {
+      if (c.contract_signing_keys_sha256[j] == key) {
+        return MakeError("--contract-signing-key " + o.contract_signing_keys[i] + ": the same key as " +
+                         o.contract_signing_keys[j]);
+      }
+    }
+    c.contract_signing_keys_sha256.push_back(key);
+  }
 
   if (o.baseimage_file.has_value() == o.baseimage_sha256.has_value()) {
     return MakeError("give exactly one of --baseimage FILE and --baseimage-sha256 HEX");

@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/result.h"
 #include "platform/block_devices.h"
@@ -24,6 +25,9 @@ struct SealOptions {
   std::string cidata_device = "LABEL=cidata";
   std::string tarball_copy;  // where the agent keeps the measured root.tar.gz (empty: nowhere)
   bool development = false;  // the agent may run outside Secure Execution (QEMU, tests)
+  // PEM public keys or certificates (RSA, at least 2048 bits): the only keys a contract's
+  // envWorkloadSignature may be made with. Empty: any key, and unsigned contracts too.
+  std::vector<std::string> contract_signing_keys;
   std::string output_dir = "/run/se-attest/hyperprotect";  // where the agent writes, at boot
   std::string out;  // the folder to fill
 };

@@ -7,8 +7,10 @@
 #include <optional>
 #include <utility>
 
+#include "app/agent.h"
 #include "app/output.h"
 #include "core/hex.h"
+#include "core/pem_text.h"
 #include "core/record.h"
 #include "core/reference.h"
 #include "core/token_format.h"
@@ -23,13 +25,37 @@
 namespace seattest {
 namespace {
 
+// The auditor's own inputs (certificates, CRLs, keys, reference.yaml, expectations).
 constexpr std::size_t kMaxFile = 16u << 20;
 constexpr int kExpiryWarningDays = 30;
 constexpr std::size_t kSignatureBytes = 512;  // RSA-4096
 
+constexpr std::string_view kDecryptedContractFile = "user-data.decrypted";
+constexpr std::string_view kVersionFile = "se-version";
+constexpr std::string_view kCommitIdFile = "se-commit-id";
+
 // Files of the folder that the record can list, each checked against its line.
 constexpr std::string_view kFolderFiles[] = {kNameMetaData, kNameUserData, kNameVendorData,
-                                             kNameAttestationPublicKey, "user-data.decrypted"};
+                                             kNameAttestationPublicKey, kDecryptedContractFile};
+
+// The most the agent writes into each file of the folder: anything larger was not written by it
+// and is refused before it is hashed or parsed. The record is a few hundred bytes (HPCR's 25.x
+// ones a few KiB); user-data.decrypted is the contract (at most kMaxCidataFileSize) with each
+// token's plaintext, written double-quoted at worst (4 bytes for one).
+std::size_t FolderFileLimit(std::string_view name) {
+  if (name == kRecordFile || name == kEncryptedRecordFile) return 256u << 10;
+  if (name == kSignatureFile) return 4096;  // RSA up to 32768 bits
+  if (name == kVersionFile || name == kCommitIdFile) return kMaxConfigSize;
+  if (name == kNameAttestationPublicKey) return 64u << 10;  // a PEM public key
+  if (name == kDecryptedContractFile) return 4 * kMaxCidataFileSize;
+  return kMaxCidataFileSize;  // cidata/meta-data, user-data, vendor-data
+}
+
+// The record line of a development image (record.h); the prefix alone is enough to count.
+bool IsDevelopmentLine(std::string_view line) {
+  constexpr std::string_view kPrefix = "Development image:";
+  return line.substr(0, kPrefix.size()) == kPrefix || line == kDevelopmentHeaderLine;
+}
 
 std::string UtcText(std::time_t t) {
   std::tm tm{};
@@ -70,6 +96,8 @@ class Verifier {
     if (!LoadRecord()) return std::move(report_);
     Decrypt();
     CheckSyntax();
+    CheckKeyBinding();
+    CheckImageKind();
     CheckSignature();
     CheckCertificate();
     CheckFolderFiles();
@@ -128,6 +156,11 @@ class Verifier {
         key_ = std::move(*key);
       }
     }
+    if (key_ && ExpectedRecipient() != nullptr && EVP_PKEY_eq(ExpectedRecipient(), key_.get()) != 1) {
+      InputError("attestation-public-key", o_.attestation_public_key_path + " (" + Fingerprint(ExpectedRecipient()) +
+                                               ") is not the public half of --key " + o_.key_path + " (" +
+                                               Fingerprint(key_.get()) + ")");
+    }
     if (!o_.reference_path.empty()) {
       if (auto data = ReadInput("reference", o_.reference_path)) {
         auto ref = ParseReference(AsText(*data), o_.reference_path);
@@ -148,7 +181,7 @@ class Verifier {
         return MakeError(InFolder("cidata") + ": not a folder (a symbolic link?)");
       }
     }
-    return ReadFile(InFolder(name), kMaxFile, Follow::kNoSymlinks);
+    return ReadFile(InFolder(name), FolderFileLimit(name), Follow::kNoSymlinks);
   }
 
   // --- the record: found, decrypted, read --------------------------------------------------
@@ -174,7 +207,10 @@ class Verifier {
       record_in_folder_ = true;
     }
     // A folder without its record has lost it (a failure); a --record that cannot be read is bad input.
-    auto data = record_in_folder_ ? ReadFile(path, kMaxFile, Follow::kNoSymlinks) : ReadFile(path, kMaxFile);
+    auto data = record_in_folder_ ? ReadFile(path, FolderFileLimit(Exists(InFolder(kEncryptedRecordFile))
+                                                                        ? kEncryptedRecordFile : kRecordFile),
+                                             Follow::kNoSymlinks)
+                                  : ReadFile(path, FolderFileLimit(kEncryptedRecordFile));
     if (!data) {
       report_.Add({.id = "record", .title = "record", .status = record_in_folder_ ? CheckStatus::kFail : CheckStatus::kError,
                    .required = true, .detail = data.error().message});
@@ -221,20 +257,33 @@ class Verifier {
   void Decrypt() {
     Check c{.id = "decryption", .title = "record decryption (" + record_source_ + ")"};
     if (!encrypted_) {
-      c.required = false;
-      if (record_in_folder_ && Exists(InFolder(kNameAttestationPublicKey))) {
+      plaintext_ = record_file_;
+      c.required = !o_.key_path.empty();
+      const bool own_decryption = !record_in_folder_ && !o_.folder.empty() && Exists(InFolder(kEncryptedRecordFile));
+      if (!o_.key_path.empty() && own_decryption) {
+        // The auditor decrypted the folder's record first (--record): it must be that plaintext.
+        CheckOwnDecryption(std::move(c));
+        return;
+      }
+      if (!o_.key_path.empty()) {
+        // Downgrade: the host removed attestationPublicKey from the contract, and the instance
+        // wrote the record in the clear for anybody to read.
+        c.status = CheckStatus::kFail;
+        c.detail = "the record is not encrypted, yet --key was given: the contract asked for an encrypted record "
+                   "(attestationPublicKey), or it was altered";
+      } else if (record_in_folder_ && Exists(InFolder(kNameAttestationPublicKey))) {
         c.status = CheckStatus::kFail;
         c.detail = "the record is plain, but the folder has attestationPublicKey: the agent encrypts the record then";
       } else {
         c.detail = "the record is plain (not encrypted)";
       }
-      plaintext_ = record_file_;
       report_.Add(std::move(c));
       return;
     }
     c.required = true;
     if (!key_) {
-      c.detail = "the record is encrypted and no private key (--key) was given";
+      c.detail = o_.key_path.empty() ? "the record is encrypted and no private key (--key) was given"
+                                     : "the record is encrypted and --key cannot be used (above)";
       report_.Add(std::move(c));
       return;
     }
@@ -246,29 +295,129 @@ class Verifier {
       report_.Add(std::move(c));
       return;
     }
-    // Wrong key (bad input) or an altered .enc (a failure)? The key the agent encrypted for is
-    // the auditor's own attestationPublicKey when given (trusted), else the folder's (sent by the
-    // instance, so only a hint).
-    EVP_PKEY* recipient = ExpectedRecipient();
-    const std::string whose = recipient != nullptr ? "--attestation-public-key" : "the folder's attestationPublicKey";
-    if (recipient == nullptr) recipient = FolderRecipient();
-    if (recipient != nullptr && EVP_PKEY_eq(recipient, key_.get()) != 1) {
-      c.status = CheckStatus::kError;
-      c.detail = "wrong private key: --key is " + Fingerprint(key_.get()) + ", " + whose + " is " + Fingerprint(recipient);
-    } else if (recipient != nullptr) {
-      c.status = CheckStatus::kFail;
-      c.detail = "--key is the private key of " + whose + ", yet the record does not decrypt: it was altered (" +
-                 plain.error().message + ")";
-    } else {
-      c.status = CheckStatus::kError;
-      c.detail = "cannot be decrypted with --key (" + plain.error().message +
-                 "); no attestationPublicKey in the folder to tell a wrong key from an altered record";
+    // A record that --key cannot decrypt was not made for it, or was altered: a failure either
+    // way. The folder's attestationPublicKey is the host's to write, so it may be named as a hint
+    // but never turns this into the auditor's input error (the auditor's own
+    // --attestation-public-key is checked against --key with the inputs).
+    c.status = CheckStatus::kFail;
+    c.detail = "cannot be decrypted with --key " + Fingerprint(key_.get()) +
+               ": the record was not made for this key, or it was altered";
+    if (EVP_PKEY* folder_key = FolderRecipient(); folder_key != nullptr) {
+      c.detail += " (the folder's attestationPublicKey, which the host can write, is " + Fingerprint(folder_key) + ")";
     }
     report_.Add(std::move(c));
   }
 
+  // --record is the auditor's own decryption of the folder's se-checksums.txt.enc: the same bytes.
+  void CheckOwnDecryption(Check c) {
+    c.title = "record decryption (" + InFolder(kEncryptedRecordFile) + ", against --record " + record_source_ + ")";
+    auto enc = ReadFolderFile(kEncryptedRecordFile);
+    if (!key_) {
+      c.detail = "--key cannot be used (above)";
+    } else if (!enc) {
+      c.status = CheckStatus::kFail;
+      c.detail = enc.error().message;
+    } else if (auto plain = DecryptToken(key_.get(), AsText(*enc)); !plain) {
+      c.status = CheckStatus::kFail;
+      c.detail = "cannot be decrypted with --key " + Fingerprint(key_.get()) +
+                 ": the record was not made for this key, or it was altered";
+    } else if (plain->view() != record_file_) {
+      c.status = CheckStatus::kFail;
+      c.detail = "--record is not the plaintext of the folder's " + std::string(kEncryptedRecordFile);
+    } else {
+      c.status = CheckStatus::kPass;
+      c.detail = "--record is the plaintext of the folder's record, decrypted with " + Fingerprint(key_.get());
+    }
+    report_.Add(std::move(c));
+  }
+
+  // With --key, the record must have been made for that key: its attestationPublicKey line is the
+  // hash of the PEM beside it (the folder's file, else the auditor's --attestation-public-key),
+  // and that PEM is the public half of --key. Otherwise the host swapped attestationPublicKey in
+  // the contract, read the record, and encrypted it again for the auditor.
+  void CheckKeyBinding() {
+    if (o_.key_path.empty()) return;
+    Check c{.id = "key-binding", .title = "the record was made for --key (its attestationPublicKey line)",
+            .required = true, .coverage = Coverage::kSigned};
+    auto add = [&](CheckStatus status, std::string detail) {
+      c.status = status;
+      c.detail = std::move(detail);
+      report_.Add(std::move(c));
+    };
+    if (!key_) return add(CheckStatus::kNotChecked, "--key cannot be used (above)");
+    if (!lint_) return add(CheckStatus::kNotChecked, "no plaintext record");
+    c.expected = Fingerprint(key_.get());
+    c.expected_source = "the public half of --key " + o_.key_path;
+    const RecordEntry* line = Line(kNameAttestationPublicKey);
+    if (line == nullptr) {
+      return add(CheckStatus::kFail, "the record has no attestationPublicKey line: it does not say which key it was "
+                                     "encrypted for");
+    }
+    std::string source;
+    Result<Bytes> pem = MakeError("unreachable");
+    if (!o_.folder.empty()) {
+      source = InFolder(kNameAttestationPublicKey);
+      pem = ReadFolderFile(kNameAttestationPublicKey);
+    } else if (!o_.attestation_public_key_path.empty()) {
+      source = o_.attestation_public_key_path;
+      pem = ReadFile(source, kMaxFile);
+    } else {
+      return add(CheckStatus::kNotChecked, "no folder and no --attestation-public-key: nothing holds the PEM that the "
+                                           "record's attestationPublicKey line is the hash of");
+    }
+    if (!pem) return add(CheckStatus::kFail, pem.error().message);
+    if (Sha256Of(*pem) != line->digest) {
+      c.expected = ToHex(line->digest), c.expected_source = "record line 'attestationPublicKey'";
+      c.actual = ToHex(Sha256Of(*pem)), c.actual_source = "sha256 of " + source;
+      return add(CheckStatus::kFail, "the record's attestationPublicKey line is not the hash of " + source);
+    }
+    // One key and nothing else: OpenSSL reads the first block, another runtime might take the
+    // second, and the record would then have been encrypted for a key the auditor never holds.
+    if (const std::size_t blocks = CountPemBlocks(AsText(*pem)); blocks != 1) {
+      return add(CheckStatus::kFail, source + ": " + std::to_string(blocks) + " PEM blocks, expected one public key");
+    }
+    auto key = PublicKeyFromPem(AsText(*pem), source);
+    if (!key) return add(CheckStatus::kFail, key.error().message);
+    c.actual = Fingerprint(key->get());
+    c.actual_source = "the key of the record's attestationPublicKey line (" + source + ")";
+    if (EVP_PKEY_eq(key->get(), key_.get()) != 1) {
+      return add(CheckStatus::kFail, "the record was made for another key than --key: attestationPublicKey in the "
+                                     "contract was swapped, and the record re-encrypted for you");
+    }
+    add(CheckStatus::kPass, "encrypted for the key of --key, " + c.expected);
+  }
+
+  // A development image runs outside Secure Execution: whoever holds it holds its attestation key,
+  // and its record proves nothing about a production instance.
+  void CheckImageKind() {
+    Check c{.id = "image-kind", .title = "image kind (production, not a development image)", .required = true,
+            .coverage = Coverage::kSigned};
+    if (!lint_) {
+      c.detail = "no plaintext record";
+    } else if (!IsDevelopment()) {
+      c.status = CheckStatus::kPass;
+      c.detail = "production: the record has no development line";
+    } else if (!o_.allow_development) {
+      c.status = CheckStatus::kFail;
+      c.detail = "the record was signed by a development image, outside Secure Execution: its attestation key is not "
+                 "secret (--allow-development accepts it, for test images only)";
+    } else {
+      c.status = CheckStatus::kWarning;
+      c.detail = "development image, accepted with --allow-development: it proves nothing about a production instance";
+    }
+    report_.Add(std::move(c));
+  }
+
+  bool IsDevelopment() const {
+    if (!lint_) return false;
+    for (const std::string& line : lint_->record.header) {
+      if (IsDevelopmentLine(line)) return true;
+    }
+    return false;
+  }
+
   void CheckSyntax() {
-    Check c{.id = "record-syntax", .title = "record syntax", .required = true};
+    Check c{.id = "record-syntax", .title = "record syntax", .required = true, .coverage = Coverage::kSigned};
     if (!plaintext_) {
       c.detail = "no plaintext record";
       report_.Add(std::move(c));
@@ -304,7 +453,8 @@ class Verifier {
       report_.Add(std::move(c));
       return;
     }
-    auto sig = o_.signature_path.empty() ? ReadFolderFile(kSignatureFile) : ReadFile(sig_path, kMaxFile);
+    auto sig = o_.signature_path.empty() ? ReadFolderFile(kSignatureFile)
+                                         : ReadFile(sig_path, FolderFileLimit(kSignatureFile));
     if (!sig) {
       // A folder without its signature has lost something; a --signature that cannot be read is bad input.
       c.status = o_.signature_path.empty() ? CheckStatus::kFail : CheckStatus::kError;
@@ -390,8 +540,7 @@ class Verifier {
       chain.detail = cert->path + ": " + usage;
     } else {
       chain.status = CheckStatus::kPass;
-      chain.detail = verdict->path + (crls_.empty() ? "" : "; the attestation certificate is not revoked in the CRLs given"
-                                                             " (the CAs above it are not checked for revocation)");
+      chain.detail = verdict->path + (verdict->revocation.empty() ? "" : "; " + verdict->revocation);
       if (verdict->days_left < kExpiryWarningDays) {
         chain.status = CheckStatus::kWarning;
         chain.detail += "; " + verdict->first_to_expire + " expires in " + std::to_string(verdict->days_left) + " days";
@@ -447,18 +596,19 @@ class Verifier {
       const std::string path = InFolder(name);
       const bool listed = Line(name) != nullptr, present = Exists(path);
       if (!listed && !present) continue;
-      Check c{.id = "file:" + std::string(name), .title = std::string(name)};
+      Check c{.id = "file:" + std::string(name), .title = std::string(name), .coverage = Coverage::kSigned};
       if (!present) {
         c.status = CheckStatus::kFail;
         c.detail = "listed in the record, missing from the folder (" + path + ")";
       } else if (auto data = ReadFolderFile(name); !data) {
         c.status = CheckStatus::kFail;
         c.detail = data.error().message;
-      } else if (!listed && name == "user-data.decrypted") {
+      } else if (!listed && name == kDecryptedContractFile) {
         CheckDecryptedContract(std::move(c), AsText(*data));
         continue;
       } else if (!listed) {
         c.status = CheckStatus::kFail;
+        c.coverage = Coverage::kUnsigned;
         c.detail = "in the folder but not in the record";
       } else {
         CompareLine(std::move(c), name, Sha256Of(*data), "sha256 of " + path, RecordSide::kExpected);
@@ -466,8 +616,8 @@ class Verifier {
       }
       report_.Add(std::move(c));
     }
-    Check v{.id = "file:se-version", .title = "se-version"};
-    auto version = ReadFolderFile("se-version");
+    Check v{.id = "file:se-version", .title = "se-version", .coverage = Coverage::kSigned};
+    auto version = ReadFolderFile(kVersionFile);
     const std::string record_version = lint_->record.header.empty() ? "" : lint_->record.header.front();
     if (!version) {
       v.status = CheckStatus::kFail;
@@ -476,51 +626,56 @@ class Verifier {
       v.expected = record_version;
       v.expected_source = "the record's first line";
       v.actual = WithoutFinalNewline(AsText(*version));
-      v.actual_source = InFolder("se-version");
+      v.actual_source = InFolder(kVersionFile);
       v.status = v.expected == v.actual ? CheckStatus::kPass : CheckStatus::kFail;
     }
     report_.Add(std::move(v));
   }
 
   // user-data.decrypted has no record line (SPEC): what can be checked without the contract key
-  // is that it has exactly the contract's sections and that every plain section is the contract's.
-  // The plaintext of encrypted sections is not covered by anything: a warning says so.
+  // is that it is exactly one YAML document with the contract's sections in the contract's order,
+  // every plain section equal to the contract's as typed YAML (a quoted "8080" stays a string),
+  // and every encrypted one a string. The plaintext of encrypted sections is covered by nothing
+  // the auditor can check: then the check is a warning, and not covered by the signature.
   void CheckDecryptedContract(Check c, std::string_view decrypted) {
     c.title = "user-data.decrypted (no record line: checked against cidata/user-data)";
-    auto user_data = ReadFolderFile(kNameUserData);
     auto fail = [&](std::string why) {
       c.status = CheckStatus::kFail;
       c.detail = std::move(why);
       report_.Add(std::move(c));
     };
+    auto user_data = ReadFolderFile(kNameUserData);
     if (!user_data) return fail("nothing to compare with: " + user_data.error().message);
-    YAML::Node contract, plain;
-    try {
-      contract = YAML::Load(std::string(AsText(*user_data)));
-      plain = YAML::Load(std::string(decrypted));
-    } catch (const YAML::Exception& e) {
-      return fail("not YAML: " + e.msg);
+    auto contract = LoadOneYamlDocument(std::string(AsText(*user_data)));
+    if (!contract) return fail("cidata/user-data: " + contract.error().message);
+    auto plain = LoadOneYamlDocument(std::string(decrypted));
+    if (!plain) return fail(plain.error().message);
+    if (!contract->IsMap() || !plain->IsMap()) return fail("not a mapping of contract sections");
+    if (contract->size() != plain->size()) {
+      return fail(std::to_string(plain->size()) + " sections, cidata/user-data has " + std::to_string(contract->size()));
     }
-    if (!CheckYamlNodeCount(contract) || !CheckYamlNodeCount(plain)) return fail("too many YAML nodes");
-    if (!contract.IsMap() || !plain.IsMap()) return fail("not a mapping of contract sections");
     std::vector<std::string> encrypted;
-    for (const auto& kv : contract) {
-      const std::string key = kv.first.Scalar();
-      const YAML::Node mine = plain[key];
-      if (!mine) return fail("section '" + key + "' of cidata/user-data is missing");
-      if (kv.second.IsScalar() && LooksLikeToken(kv.second.Scalar())) {
-        if (!mine.IsScalar()) return fail("section '" + key + "' is not the plaintext of a token");
+    for (auto mine = contract->begin(), theirs = plain->begin(); mine != contract->end(); ++mine, ++theirs) {
+      const std::string key = mine->first.Scalar();
+      if (!SameTypedYaml(mine->first, theirs->first)) {
+        return fail("section '" + theirs->first.Scalar() + "' stands where cidata/user-data has '" + key + "'");
+      }
+      if (mine->second.IsScalar() && LooksLikeToken(mine->second.Scalar())) {
+        // The agent writes a token's plaintext as a string: a literal block or double-quoted.
+        if (!theirs->second.IsScalar() || theirs->second.Tag() != "!") {
+          return fail("section '" + key + "' is not the plaintext of a token (a string)");
+        }
         encrypted.push_back(key);
-      } else if (YAML::Dump(kv.second) != YAML::Dump(mine)) {
-        return fail("section '" + key + "' differs from cidata/user-data");
+      } else if (!SameTypedYaml(mine->second, theirs->second)) {
+        return fail("section '" + key + "' differs from cidata/user-data (a value, its type or its quoting)");
       }
     }
-    if (plain.size() != contract.size()) return fail("has sections that cidata/user-data does not have");
     c.status = encrypted.empty() ? CheckStatus::kPass : CheckStatus::kWarning;
-    c.detail = "the same sections as cidata/user-data, plain ones equal";
+    c.detail = "one document, the same sections as cidata/user-data, plain ones equal as typed YAML";
     if (!encrypted.empty()) {
       std::string names;
       for (const std::string& k : encrypted) names += (names.empty() ? "" : ", ") + k;
+      c.coverage = Coverage::kUnsigned;
       c.detail += "; the plaintext of the encrypted sections (" + names +
                   ") is covered by nothing the auditor can check without the contract key";
     }
@@ -531,10 +686,11 @@ class Verifier {
     if (!reference_) return;
     const std::string src = "reference " + o_.reference_path;
     for (const auto& [name, digest] : reference_->measurements) {
-      CompareLine({.id = "reference:" + name, .title = "reference " + name, .required = true}, name, digest, src, RecordSide::kActual);
+      CompareLine({.id = "reference:" + name, .title = "reference " + name, .required = true, .coverage = Coverage::kSigned},
+                  name, digest, src, RecordSide::kActual);
     }
     Check v{.id = "reference:image-version", .title = "reference image version", .required = true,
-            .expected = reference_->image_version, .expected_source = src};
+            .coverage = Coverage::kSigned, .expected = reference_->image_version, .expected_source = src};
     if (lint_ && !lint_->record.header.empty()) {
       v.actual = lint_->record.header.front();
       v.actual_source = "the record's first line";
@@ -544,38 +700,60 @@ class Verifier {
     }
     report_.Add(std::move(v));
 
-    Check commit{.id = "reference:commit-id", .title = "reference commit id", .required = !o_.folder.empty(),
-                 .expected = reference_->commit_id, .expected_source = src};
+    Check kind{.id = "reference:image-kind", .title = "reference image kind", .required = true,
+               .coverage = Coverage::kSigned, .expected = std::string(ImageKindName(reference_->image_kind)),
+               .expected_source = src};
+    if (lint_) {
+      kind.actual = std::string(ImageKindName(IsDevelopment() ? ImageKind::kDevelopment : ImageKind::kProduction));
+      kind.actual_source = "the record's header lines";
+      kind.status = kind.actual == kind.expected ? CheckStatus::kPass : CheckStatus::kFail;
+    } else {
+      kind.detail = "no plaintext record";
+    }
+    report_.Add(std::move(kind));
+
+    // se-commit-id is not a line of the record: the host can write any value into it. Shown, and
+    // a mismatch fails, but a match proves nothing and never counts toward VERIFIED.
+    Check commit{.id = "reference:commit-id", .title = "reference commit id (se-commit-id)",
+                 .coverage = Coverage::kUnsigned, .expected = reference_->commit_id, .expected_source = src};
     if (o_.folder.empty()) {
       commit.detail = "no folder (se-commit-id is not in the record)";
-    } else if (auto data = ReadFolderFile("se-commit-id"); !data) {
+    } else if (auto data = ReadFolderFile(kCommitIdFile); !data) {
       commit.status = CheckStatus::kFail;
       commit.detail = data.error().message;
     } else {
       commit.actual = WithoutFinalNewline(AsText(*data));
-      commit.actual_source = InFolder("se-commit-id");
+      commit.actual_source = InFolder(kCommitIdFile);
       commit.status = commit.actual == commit.expected ? CheckStatus::kPass : CheckStatus::kFail;
     }
     report_.Add(std::move(commit));
 
-    if (reference_->attestation_public_key_sha256) {
-      Check k{.id = "reference:attestation-key", .title = "reference attestation key", .required = true,
-              .expected = "SHA256:" + ToHex(*reference_->attestation_public_key_sha256), .expected_source = src};
-      if (signer_ == nullptr) {
-        k.detail = "no certificate matched the signature";
-      } else {
-        k.actual = Fingerprint(X509_get0_pubkey(signer_->cert.get()));
-        k.actual_source = signer_->path;
-        k.status = k.actual == k.expected ? CheckStatus::kPass : CheckStatus::kFail;
-      }
-      report_.Add(std::move(k));
+    if (!reference_->contract_signing_keys.empty()) {
+      std::string keys;
+      for (const Sha256Digest& d : reference_->contract_signing_keys) keys += (keys.empty() ? "SHA256:" : ", SHA256:") + ToHex(d);
+      report_.Add({.id = "reference:contract-signing-keys", .title = "contracts the image accepts (reference)",
+                   .status = CheckStatus::kPass,
+                   .detail = "only contracts whose envWorkloadSignature is made by " + keys +
+                             " (the agent refuses any other, and unsigned ones)"});
     }
+
+    Check k{.id = "reference:attestation-key", .title = "reference attestation key", .required = true,
+            .expected = "SHA256:" + ToHex(reference_->attestation_public_key_sha256), .expected_source = src};
+    if (signer_ == nullptr) {
+      k.detail = "no certificate matched the signature";
+    } else {
+      k.actual = Fingerprint(X509_get0_pubkey(signer_->cert.get()));
+      k.actual_source = signer_->path;
+      k.status = k.actual == k.expected ? CheckStatus::kPass : CheckStatus::kFail;
+    }
+    report_.Add(std::move(k));
   }
 
   void CheckExpectations() {
     if (!o_.contract_path.empty()) {
       if (auto d = HashPath(o_.contract_path)) {
-        CompareLine({.id = "expected:contract", .title = "the contract you expect", .required = true}, kNameUserData,
+        CompareLine({.id = "expected:contract", .title = "the contract you expect", .required = true,
+                     .coverage = Coverage::kSigned}, kNameUserData,
                     d->digest, "sha256 of " + o_.contract_path, RecordSide::kActual);
       } else {
         InputError("contract", d.error().message);
@@ -593,7 +771,8 @@ class Verifier {
         }
         if (auto d = HashPath(path)) {
           CompareLine({.id = "expected:" + std::string(name), .title = "the " + std::string(name) + " you expect",
-                       .required = true}, name, d->digest, "sha256 of " + path, RecordSide::kActual);
+                       .required = true, .coverage = Coverage::kSigned},
+                      name, d->digest, "sha256 of " + path, RecordSide::kActual);
         } else {
           InputError("expect-cidata", d.error().message);
         }
@@ -601,8 +780,8 @@ class Verifier {
     }
     if (!o_.attestation_public_key_path.empty()) CheckExpectedAttestationKey();
     if (!o_.machine.empty()) {
-      Check m{.id = "expected:machine", .title = "the machine you expect", .required = true, .expected = o_.machine,
-              .expected_source = "--machine"};
+      Check m{.id = "expected:machine", .title = "the machine you expect", .required = true,
+              .coverage = Coverage::kSigned, .expected = o_.machine, .expected_source = "--machine"};
       if (!lint_) {
         m.detail = "no plaintext record";
       } else {
@@ -622,7 +801,8 @@ class Verifier {
     auto mine = PublicKeyFromPem(AsText(*pem), o_.attestation_public_key_path);
     if (!mine) return InputError("attestation-public-key", mine.error().message);
     Check c{.id = "expected:attestationPublicKey", .title = "the attestationPublicKey you expect", .required = true,
-            .expected = Fingerprint(mine->get()), .expected_source = o_.attestation_public_key_path};
+            .coverage = Coverage::kSigned, .expected = Fingerprint(mine->get()),
+            .expected_source = o_.attestation_public_key_path};
     EVP_PKEY* folder_key = FolderRecipient();
     if (folder_key != nullptr) {
       c.actual = Fingerprint(folder_key);

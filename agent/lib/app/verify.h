@@ -26,6 +26,9 @@ struct VerifyOptions {
   std::string expect_cidata_dir;   // meta-data, user-data, vendor-data the auditor expects
   std::string machine;             // "Type/Plant/Serial"
   std::time_t at = 0;              // time to check certificate validity at
+  // A record signed by a development image (outside Secure Execution; its attestation key is
+  // not secret) fails unless the auditor asks for one.
+  bool allow_development = false;
 };
 
 VerifyReport Verify(const VerifyOptions& options);

@@ -45,6 +45,8 @@ Result<ParsedArgs> ParseArgs(const std::vector<std::string>& args, const std::ve
       value = args[++i];
     }
     if (!spec->takes_value && value) return MakeError("option '--" + name + "' takes no value");
+    // An empty value is an unset variable in a script, never a way to turn a check off.
+    if (spec->takes_value && value->empty()) return MakeError("option '--" + name + "' has an empty value");
     if (!spec->repeatable && out.values_.contains(name)) {
       return MakeError("option '--" + name + "' given more than once");
     }

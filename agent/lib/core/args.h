@@ -29,8 +29,8 @@ class ParsedArgs {
   std::vector<std::string> positional_;
 };
 
-// Unknown options, a missing value, or a non-repeatable option given twice are errors naming
-// the option. "--" ends the options.
+// Unknown options, a missing or empty value, or a non-repeatable option given twice are errors
+// naming the option. "--" ends the options.
 Result<ParsedArgs> ParseArgs(const std::vector<std::string>& args, const std::vector<OptionSpec>& specs);
 
 }  // namespace seattest

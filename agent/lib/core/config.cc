@@ -2,11 +2,10 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include <set>
-
 #include "core/hex.h"
 #include "core/record.h"
 #include "core/utf8.h"
+#include "core/yaml_map.h"
 
 namespace seattest {
 namespace {
@@ -29,25 +28,7 @@ class MapReader {
  public:
   MapReader(const YAML::Node& node, std::string prefix) : node_(node), prefix_(std::move(prefix)) {}
 
-  Status CheckKeys(std::initializer_list<std::string_view> allowed) const {
-    if (!node_.IsMap()) {
-      return MakeError((prefix_.empty() ? std::string() : prefix_.substr(0, prefix_.size() - 1) + ": ") +
-                       "expected a mapping");
-    }
-    std::set<std::string> seen;
-    for (const auto& kv : node_) {
-      const std::string key = kv.first.Scalar();
-      if (!seen.insert(key).second) {
-        return MakeError(Where(key) + "given twice (line " + std::to_string(kv.first.Mark().line + 1) + ")");
-      }
-      bool known = false;
-      for (std::string_view a : allowed) known = known || a == key;
-      if (!known) {
-        return MakeError(Where(key) + "unknown key (line " + std::to_string(kv.first.Mark().line + 1) + ")");
-      }
-    }
-    return {};
-  }
+  Status CheckKeys(std::initializer_list<std::string_view> allowed) const { return CheckMapKeys(node_, prefix_, allowed); }
 
   Result<std::string> String(std::string_view key, std::string_view fallback = {},
                              bool optional = false) const {
@@ -84,6 +65,29 @@ class MapReader {
     return *spec;
   }
 
+  // A non-empty list of distinct digests (64 hex digits each). Absent: an empty vector.
+  Result<std::vector<Sha256Digest>> DigestList(std::string_view key) const {
+    const YAML::Node v = node_[std::string(key)];
+    std::vector<Sha256Digest> out;
+    if (!v) return out;
+    if (!v.IsSequence()) return MakeError(Where(key) + "expected a list of SHA-256 fingerprints");
+    if (v.size() == 0) return MakeError(Where(key) + "empty list (leave the key out to accept any key)");
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      const YAML::Node item = v[i];
+      const std::string where = prefix_ + std::string(key) + "[" + std::to_string(i) + "]: ";
+      auto d = item.IsScalar() ? ParseSha256Hex(item.Scalar()) : std::nullopt;
+      if (!d) {
+        return MakeError(where + "expected 64 hex digits" +
+                         (item.IsScalar() ? ", found '" + item.Scalar().substr(0, 80) + "'" : std::string()));
+      }
+      for (std::size_t j = 0; j < out.size(); ++j) {
+        if (out[j] == *d) return MakeError(where + "the same fingerprint as entry " + std::to_string(j));
+      }
+      out.push_back(*d);
+    }
+    return out;
+  }
+
   MapReader Child(std::string_view key) const {
     return MapReader(node_[std::string(key)], prefix_ + std::string(key) + ".");
   }
@@ -99,7 +103,7 @@ Result<AgentConfig> ParseTree(const YAML::Node& root) {
   MapReader top(root, "");
   SEA_RETURN_IF_ERROR(top.CheckKeys({"image_version", "commit_id", "output_dir", "baseimage_sha256",
                                      "root", "cidata", "attestation_key", "contract_key",
-                                     "require_secure_execution"}));
+                                     "require_secure_execution", "contract_signing_keys_sha256"}));
   AgentConfig c;
   SEA_ASSIGN_OR_RETURN(c.image_version, top.String("image_version"));
   SEA_ASSIGN_OR_RETURN(c.commit_id, top.String("commit_id"));
@@ -108,6 +112,7 @@ Result<AgentConfig> ParseTree(const YAML::Node& root) {
   SEA_ASSIGN_OR_RETURN(c.attestation_key, top.String("attestation_key"));
   SEA_ASSIGN_OR_RETURN(c.contract_key, top.String("contract_key"));
   SEA_ASSIGN_OR_RETURN(c.require_secure_execution, top.Bool("require_secure_execution", true));
+  SEA_ASSIGN_OR_RETURN(c.contract_signing_keys_sha256, top.DigestList("contract_signing_keys_sha256"));
   if (!top.Has("root")) return MakeError("root: missing");
   MapReader root_map = top.Child("root");
   SEA_RETURN_IF_ERROR(root_map.CheckKeys({"device", "sha256", "tarball", "tarball_sha256", "tarball_copy"}));
@@ -176,6 +181,11 @@ std::string RenderAgentConfig(const AgentConfig& c) {
   out << YAML::Key << "attestation_key" << YAML::Value << c.attestation_key;
   out << YAML::Key << "contract_key" << YAML::Value << c.contract_key;
   out << YAML::Key << "require_secure_execution" << YAML::Value << (c.require_secure_execution ? "true" : "false");
+  if (!c.contract_signing_keys_sha256.empty()) {
+    out << YAML::Key << "contract_signing_keys_sha256" << YAML::Value << YAML::BeginSeq;
+    for (const Sha256Digest& d : c.contract_signing_keys_sha256) out << ToHex(d);
+    out << YAML::EndSeq;
+  }
   out << YAML::EndMap;
   return std::string(out.c_str()) + "\n";
 }

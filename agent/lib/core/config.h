@@ -3,6 +3,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/bytes.h"
 #include "core/device_spec.h"
@@ -32,6 +33,11 @@ struct AgentConfig {
   // The agent refuses to run unless the ultravisor says this is a Secure Execution guest. Absent
   // from agent.yaml means true: an image is for production unless sealed with --development.
   bool require_secure_execution = true;
+  // Fingerprints (SHA-256 of the DER SubjectPublicKeyInfo) of the keys a contract's
+  // envWorkloadSignature must be made with (`seal --contract-signing-key`). Empty (absent from
+  // agent.yaml): any key, and unsigned contracts too. Otherwise an unsigned contract, or one
+  // signed with another key, is an invalid contract.
+  std::vector<Sha256Digest> contract_signing_keys_sha256;
 };
 
 // Strict: every key is required (but cidata.device and output_dir, which have defaults), an

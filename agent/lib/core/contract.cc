@@ -6,13 +6,13 @@
 #include <utility>
 
 #include "core/base64.h"
+#include "core/pem_text.h"
 #include "core/token_format.h"
 #include "core/yaml_text.h"
 
 namespace seattest {
 namespace {
 
-constexpr std::string_view kPemBegin = "-----BEGIN ";
 constexpr const char* kKnownKeys[] = {"workload", "env", "attestationPublicKey",
                                       "envWorkloadSignature"};
 
@@ -33,9 +33,9 @@ std::string_view TrimLeft(std::string_view s) {
 // Exactly one PEM block, and not a private key: the file is published in /var/hyperprotect.
 Result<std::string> OnePublicPemBlock(std::string pem) {
   if (pem.find("PRIVATE KEY") != std::string::npos) return MakeError("contains a private key");
-  std::size_t blocks = 0;
-  for (std::size_t pos = pem.find(kPemBegin); pos != std::string::npos; pos = pem.find(kPemBegin, pos + 1)) ++blocks;
-  if (blocks != 1) return MakeError(std::to_string(blocks) + " PEM blocks, expected one public key");
+  if (const std::size_t blocks = CountPemBlocks(pem); blocks != 1) {
+    return MakeError(std::to_string(blocks) + " PEM blocks, expected one public key");
+  }
   return pem;
 }
 
@@ -65,15 +65,29 @@ struct SignatureInputs {
   std::string signature_line;
 };
 
-// A decrypted section as YAML; an undefined node when it is not YAML (a section need not be) or
-// has more nodes than CheckYamlNodeCount allows.
-YAML::Node LoadQuietly(const std::string& text) {
+// The first part of a yaml-cpp parser message: a few of them end in ": " and the characters the
+// parser stopped at ("unknown escape character: x"), and a decrypted section may hold secrets.
+std::string GenericYamlMessage(const std::string& message) { return message.substr(0, message.find(':')); }
+
+// The decrypted plaintext of a workload or env token, read as YAML: one document, or none (an
+// empty section, as `env:` with nothing after it is in plain YAML), with at most kMaxYamlNodes
+// nodes. Anything else is an invalid contract: a section that yaml-cpp cannot read, or reads only
+// the first document of, could hide from the agent what another reader finds in it (signingKey).
+// Errors name the section and where in its plaintext, never what the plaintext says.
+Result<YAML::Node> LoadDecryptedSection(const std::string& key, const std::string& plaintext) {
+  const std::string what = key + ": the decrypted token";
   try {
-    YAML::Node node = YAML::Load(text);
-    if (!CheckYamlNodeCount(node)) return YAML::Node(YAML::NodeType::Undefined);
+    if (const std::size_t documents = CountYamlDocuments(plaintext); documents > 1) {
+      return MakeError(what + " holds " + std::to_string(documents) + " YAML documents, expected one");
+    }
+    YAML::Node node = YAML::Load(plaintext);
+    if (auto s = CheckYamlNodeCount(node); !s) return MakeError(what + " has " + s.error().message);
     return node;
-  } catch (const YAML::Exception&) {
-    return YAML::Node(YAML::NodeType::Undefined);
+  } catch (const YAML::Exception& e) {
+    return MakeError(what + " is not valid YAML (line " + std::to_string(e.mark.line + 1) + ", column " +
+                     std::to_string(e.mark.column + 1) + " of its plaintext: " + GenericYamlMessage(e.msg) + ")");
+  } catch (const std::exception&) {
+    return MakeError(what + " cannot be read as YAML");
   }
 }
 
@@ -115,11 +129,15 @@ Result<std::optional<EnvWorkloadSignature>> SignatureOf(const SignatureInputs& i
       EnvWorkloadSignedData(*in.workload.token, *in.env.token), std::move(*signature), *in.signing_key_pem});
 }
 
-std::string EmitEntry(const std::string& key, const YAML::Node& value) {
-  YAML::Emitter out;
-  out.SetIndent(4);
-  out << YAML::BeginMap << YAML::Key << key << YAML::Value << value << YAML::EndMap;
-  return std::string(out.c_str()) + "\n";
+// A plain section as it stands in the contract, for user-data.decrypted: every scalar keeps its
+// type and its text ("8080" stays a string, `8080` a number), so that the published copy means
+// to any YAML reader what the measured contract says (and `se-attest verify` compares it so).
+Result<std::string> EmitEntry(const std::string& key, const YAML::Node& value) {
+  YAML::Node entry(YAML::NodeType::Map);
+  entry[key] = value;
+  auto text = RenderYamlKeepingTypes(entry);
+  if (!text) return MakeError(key + ": " + text.error().message);
+  return text;
 }
 
 Result<Contract> ParseTree(const YAML::Node& root, const TokenDecryptor& decrypt) {
@@ -148,7 +166,8 @@ Result<Contract> ParseTree(const YAML::Node& root, const TokenDecryptor& decrypt
       if (value.Scalar().substr(0, kTokenPrefix.size()) == kTokenPrefix) {
         return MakeError(key + ": malformed hyper-protect-basic token" + line);
       }
-      contract.decrypted_text += EmitEntry(key, value);
+      SEA_ASSIGN_OR_RETURN(std::string entry, EmitEntry(key, value));
+      contract.decrypted_text += entry;
     }
     if (key == "attestationPublicKey" || key == "envWorkloadSignature") {
       if (!value.IsScalar() || value.Scalar().empty()) {
@@ -165,8 +184,13 @@ Result<Contract> ParseTree(const YAML::Node& root, const TokenDecryptor& decrypt
       section.present = true;
       if (is_token) section.token = value.Scalar();
     }
+    // A workload or env token's plaintext is read as YAML (a declaration, not an assignment:
+    // assigning to a YAML::Node that refers to `value` would rewrite the contract's tree).
+    SEA_ASSIGN_OR_RETURN(const YAML::Node section_yaml, is_token && (key == "workload" || key == "env")
+                                                            ? LoadDecryptedSection(key, plaintext)
+                                                            : Result<YAML::Node>(value));
     if (key == "env") {
-      auto signing_key = SigningKeyOf(is_token ? LoadQuietly(plaintext) : value);
+      auto signing_key = SigningKeyOf(section_yaml);
       if (!signing_key) return signing_key.error();
       signature_inputs.signing_key_pem = std::move(*signing_key);
     }

@@ -40,7 +40,8 @@ struct Contract {
   std::string decrypted_text;
 };
 
-// Every error names the contract key it is about. `source` names the file. With
+// Every error names the contract key it is about. `source` names the file. The plaintext of a
+// workload or env token must be one YAML document (or empty); the errors never quote it. With
 // envWorkloadSignature, workload and env must both be tokens and env must have signingKey; env
 // with signingKey needs envWorkloadSignature.
 Result<Contract> ParseContract(std::string_view user_data, std::string_view source,

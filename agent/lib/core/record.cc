@@ -38,10 +38,11 @@ bool HasControl(std::string_view s) {
 }  // namespace
 
 Record MakeRecord(std::string_view version, std::string_view machine,
-                  std::vector<RecordEntry> entries) {
+                  std::vector<RecordEntry> entries, bool development_image) {
   Record r;
   r.header.emplace_back(version);
-  r.header.push_back("Machine Type/Plant/Serial: " + std::string(machine));
+  r.header.push_back(std::string(kMachineLinePrefix) + std::string(machine));
+  if (development_image) r.header.emplace_back(kDevelopmentHeaderLine);
   r.entries = std::move(entries);
   return r;
 }

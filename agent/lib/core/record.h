@@ -19,6 +19,13 @@ inline constexpr std::string_view kNameUserData = "cidata/user-data";
 inline constexpr std::string_view kNameVendorData = "cidata/vendor-data";
 inline constexpr std::string_view kNameAttestationPublicKey = "attestationPublicKey";
 
+// The header line, right after the machine line, of a record signed by an image sealed with
+// `se-attest seal --development`: such an image runs outside Secure Execution, so its attestation
+// key is readable by whoever holds the image. HPCR's parsers skip header lines they do not know;
+// `se-attest verify` fails such a record unless the auditor passes --allow-development.
+inline constexpr std::string_view kDevelopmentHeaderLine =
+    "Development image: not protected by Secure Execution, its attestation key is not secret";
+
 struct RecordEntry {
   Sha256Digest digest{};
   std::string name;
@@ -34,9 +41,10 @@ struct Record {
   bool operator==(const Record&) const = default;
 };
 
-// The record as the agent writes it: version, machine line, then the hash lines.
+// The record as the agent writes it: version, machine line, kDevelopmentHeaderLine when the
+// image was sealed with --development, then the hash lines.
 Record MakeRecord(std::string_view version, std::string_view machine,
-                  std::vector<RecordEntry> entries);
+                  std::vector<RecordEntry> entries, bool development_image = false);
 
 // Exact bytes: every line ends in '\n'. Fails when a line would contain a newline or a hash
 // line's name is empty.

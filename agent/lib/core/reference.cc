@@ -2,46 +2,119 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
+
 #include "core/hex.h"
+#include "core/record.h"
+#include "core/yaml_map.h"
+#include "core/yaml_text.h"
 
 namespace seattest {
 namespace {
 
+std::string LineOf(const YAML::Node& node) { return " (line " + std::to_string(node.Mark().line + 1) + ")"; }
+
+Result<std::string> TextAt(const YAML::Node& node, const std::string& key) {
+  if (!node.IsScalar() || node.Scalar().empty()) return MakeError(key + ": expected a non-empty string" + LineOf(node));
+  return node.Scalar();
+}
+
 Result<Sha256Digest> DigestAt(const YAML::Node& node, const std::string& key) {
-  if (!node.IsScalar()) return MakeError(key + ": expected 64 hex digits");
+  if (!node.IsScalar()) return MakeError(key + ": expected 64 hex digits" + LineOf(node));
   auto digest = ParseSha256Hex(node.Scalar());
-  if (!digest) return MakeError(key + ": expected 64 hex digits, found '" + node.Scalar().substr(0, 70) + "'");
+  if (!digest) {
+    return MakeError(key + ": expected 64 hex digits, found '" + node.Scalar().substr(0, 70) + "'" + LineOf(node));
+  }
   return *digest;
 }
 
+Result<ReferenceRootPartition> RootPartitionAt(const YAML::Node& node) {
+  SEA_RETURN_IF_ERROR(CheckMapKeys(node, "root_partition.", {"device", "sha256", "size", "tarball"}));
+  ReferenceRootPartition root;
+  if (const YAML::Node n = node["device"]) {
+    SEA_ASSIGN_OR_RETURN(root.device, TextAt(n, "root_partition.device"));
+  }
+  if (const YAML::Node n = node["sha256"]) {
+    SEA_ASSIGN_OR_RETURN(root.sha256, DigestAt(n, "root_partition.sha256"));
+  }
+  if (const YAML::Node n = node["tarball"]) {
+    SEA_ASSIGN_OR_RETURN(root.tarball, TextAt(n, "root_partition.tarball"));
+  }
+  if (const YAML::Node n = node["size"]) {
+    SEA_ASSIGN_OR_RETURN(std::string text, TextAt(n, "root_partition.size"));
+    if (text.size() > 19 || text.find_first_not_of("0123456789") != std::string::npos) {
+      return MakeError("root_partition.size: expected a number of bytes" + LineOf(n));
+    }
+    root.size = std::stoull(text);
+  }
+  return root;
+}
+
 Result<Reference> ParseTree(const YAML::Node& root) {
-  if (!root.IsMap()) return MakeError("expected a mapping");
+  SEA_RETURN_IF_ERROR(CheckMapKeys(root, "",
+                                   {"image_version", "commit_id", "measurements", "root_partition",
+                                    "attestation_public_key_sha256", "image_kind", "contract_signing_keys_sha256"}));
   Reference ref;
   for (auto [key, field] : {std::pair{"image_version", &ref.image_version}, {"commit_id", &ref.commit_id}}) {
     const YAML::Node node = root[key];
-    if (!node || !node.IsScalar() || node.Scalar().empty()) return MakeError(std::string(key) + ": missing");
-    *field = node.Scalar();
+    if (!node) return MakeError(std::string(key) + ": missing");
+    SEA_ASSIGN_OR_RETURN(*field, TextAt(node, key));
   }
+
+  const YAML::Node kind = root["image_kind"];
+  if (!kind) return MakeError("image_kind: missing (production or development)");
+  if (!kind.IsScalar() || (kind.Scalar() != kImageKindProduction && kind.Scalar() != kImageKindDevelopment)) {
+    return MakeError("image_kind: expected production or development" + LineOf(kind));
+  }
+  ref.image_kind = kind.Scalar() == kImageKindDevelopment ? ImageKind::kDevelopment : ImageKind::kProduction;
+
   const YAML::Node m = root["measurements"];
-  if (!m || !m.IsMap() || m.size() == 0) return MakeError("measurements: missing");
+  if (!m) return MakeError("measurements: missing");
+  // The record lines whose build-time values seal knows.
+  SEA_RETURN_IF_ERROR(CheckMapKeys(m, "measurements.", {kNameBaseimage, kNameRootTarball}));
+  // seal writes both: a reference without one would silently leave its line unchecked.
+  for (std::string_view name : {kNameBaseimage, kNameRootTarball}) {
+    if (!m[std::string(name)]) return MakeError("measurements." + std::string(name) + ": missing");
+  }
   for (const auto& kv : m) {
     const std::string name = kv.first.Scalar();
-    SEA_ASSIGN_OR_RETURN(Sha256Digest d, DigestAt(kv.second, "measurements." + name));
-    ref.measurements[name] = d;
+    SEA_ASSIGN_OR_RETURN(ref.measurements[name], DigestAt(kv.second, "measurements." + name));
   }
-  if (const YAML::Node fp = root["attestation_public_key_sha256"]) {
-    SEA_ASSIGN_OR_RETURN(Sha256Digest d, DigestAt(fp, "attestation_public_key_sha256"));
-    ref.attestation_public_key_sha256 = d;
+
+  // Required: without it, any key the auditor's CA certifies (a development image's among
+  // them) signs records this reference accepts.
+  const YAML::Node fp = root["attestation_public_key_sha256"];
+  if (!fp) return MakeError("attestation_public_key_sha256: missing");
+  SEA_ASSIGN_OR_RETURN(ref.attestation_public_key_sha256, DigestAt(fp, "attestation_public_key_sha256"));
+  if (const YAML::Node keys = root["contract_signing_keys_sha256"]) {
+    if (!keys.IsSequence()) return MakeError("contract_signing_keys_sha256: expected a list of fingerprints" + LineOf(keys));
+    for (const YAML::Node& k : keys) {
+      SEA_ASSIGN_OR_RETURN(Sha256Digest d, DigestAt(k, "contract_signing_keys_sha256"));
+      if (std::find(ref.contract_signing_keys.begin(), ref.contract_signing_keys.end(), d) !=
+          ref.contract_signing_keys.end()) {
+        return MakeError("contract_signing_keys_sha256: " + ToHex(d) + " given twice" + LineOf(k));
+      }
+      ref.contract_signing_keys.push_back(d);
+    }
+  }
+  if (const YAML::Node r = root["root_partition"]) {
+    SEA_ASSIGN_OR_RETURN(ref.root_partition, RootPartitionAt(r));
   }
   return ref;
 }
 
 }  // namespace
 
+std::string_view ImageKindName(ImageKind kind) {
+  return kind == ImageKind::kDevelopment ? kImageKindDevelopment : kImageKindProduction;
+}
+
 Result<Reference> ParseReference(std::string_view text, std::string_view source) {
   const std::string where = "reference " + std::string(source);
+  auto document = LoadOneYamlDocument(std::string(text));
+  if (!document) return WithContext(where, document.error());
   try {
-    auto ref = ParseTree(YAML::Load(std::string(text)));
+    auto ref = ParseTree(*document);
     if (!ref) return WithContext(where, ref.error());
     return ref;
   } catch (const YAML::Exception& e) {

@@ -1,25 +1,50 @@
 // reference.yaml, the expected values `se-attest seal` writes for auditors (docs/formats.md):
-// read back by `se-attest verify`. Pure.
+// read back by `se-attest verify`. Strict, like agent.yaml: an unknown or repeated key is bad
+// input, never a check silently turned off. Pure.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/bytes.h"
 #include "core/result.h"
 
 namespace seattest {
 
+// Which kind of image was sealed: a production image runs only under Secure Execution; a
+// development one (`seal --development`) runs anywhere, so its attestation key is not secret.
+enum class ImageKind { kProduction, kDevelopment };
+
+inline constexpr std::string_view kImageKindProduction = "production";
+inline constexpr std::string_view kImageKindDevelopment = "development";
+
+std::string_view ImageKindName(ImageKind kind);
+
+// The root partition as sealed: for the auditor's information (the record has no line for it).
+struct ReferenceRootPartition {
+  std::string device;
+  std::optional<Sha256Digest> sha256;
+  std::optional<std::uint64_t> size;
+  std::string tarball;
+};
+
 struct Reference {
   std::string image_version;
   std::string commit_id;
   std::map<std::string, Sha256Digest> measurements;  // record name -> digest (baseimage, root.tar.gz)
-  std::optional<Sha256Digest> attestation_public_key_sha256;  // fingerprint of the signing key
+  Sha256Digest attestation_public_key_sha256{};  // fingerprint of the signing key (required)
+  ImageKind image_kind = ImageKind::kProduction;               // image_kind (required)
+  // contract_signing_keys_sha256: the fingerprints of the keys the image accepts
+  // envWorkloadSignature from (`seal --contract-signing-key`); empty: any signed or unsigned one.
+  std::vector<Sha256Digest> contract_signing_keys;
+  std::optional<ReferenceRootPartition> root_partition;
 };
 
-// Errors name the file (`source`) and the key.
+// Errors name the file (`source`), the key and its line. At most kMaxYamlNodes nodes.
 Result<Reference> ParseReference(std::string_view text, std::string_view source);
 
 }  // namespace seattest

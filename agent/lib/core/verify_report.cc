@@ -16,39 +16,52 @@ constexpr Names kStatusNames[] = {
 constexpr Names kVerdictNames[] = {
     {"verified", "VERIFIED"}, {"failed", "FAILED"}, {"bad-input", "NOT VERIFIED (bad input)"}, {"incomplete", "INCOMPLETE"}};
 
+// In enum order; JSON: "covered_by_signature" is null, true or false.
+constexpr Names kCoverageNames[] = {{"null", "-"}, {"true", "signed"}, {"false", "UNSIGNED"}};
+
 std::string_view JsonStatus(CheckStatus status) { return kStatusNames[static_cast<int>(status)].json; }
 std::string_view JsonVerdict(Verdict verdict) { return kVerdictNames[static_cast<int>(verdict)].json; }
 
 bool Passed(CheckStatus s) { return s == CheckStatus::kPass || s == CheckStatus::kWarning; }
 
-// Text from the folder is the instance's: on a terminal, control characters (an escape
-// sequence could hide the verdict) and bytes that are not UTF-8 are shown as \xNN.
+// Code points that must never reach a terminal or a JSON reader raw: C1 controls (U+009B is CSI,
+// an escape sequence in one character) and the bidirectional overrides and isolates that reorder
+// what is shown (Trojan Source).
+bool Dangerous(std::uint32_t cp) {
+  return (cp >= 0x80 && cp <= 0x9f) || (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+}  // namespace
+
 std::string Printable(std::string_view s) {
   std::string out;
   for (std::size_t i = 0; i < s.size();) {
     const unsigned char c = static_cast<unsigned char>(s[i]);
-    const std::size_t n = DecodeUtf8(s, i).length;
-    if (n == 0 || c < 0x20 || c == 0x7f) {
-      char buf[8];
+    const Utf8Char ch = DecodeUtf8(s, i);
+    char buf[16];
+    if (ch.length == 0 || c < 0x20 || c == 0x7f) {
       (void)std::snprintf(buf, sizeof buf, "\\x%02x", c);  // 4 characters: cannot fail
       out += buf;
       ++i;
+    } else if (Dangerous(ch.code_point)) {
+      (void)std::snprintf(buf, sizeof buf, "\\u{%04x}", ch.code_point);  // 8 characters
+      out += buf;
+      i += ch.length;
     } else {
-      out.append(s.substr(i, n));
-      i += n;
+      out.append(s.substr(i, ch.length));
+      i += ch.length;
     }
   }
   return out;
 }
-
-}  // namespace
 
 Verdict VerifyReport::verdict() const {
   bool bad_input = false, incomplete = false;
   for (const Check& c : checks) {
     if (c.status == CheckStatus::kFail) return Verdict::kFailed;
     if (c.status == CheckStatus::kError) bad_input = true;
-    if (c.required && !Passed(c.status)) incomplete = true;
+    // What the signature does not cover never carries the verdict.
+    if (c.required && c.coverage != Coverage::kUnsigned && !Passed(c.status)) incomplete = true;
   }
   if (bad_input) return Verdict::kBadInput;
   if (incomplete || checks.empty()) return Verdict::kIncomplete;
@@ -67,6 +80,7 @@ int VerifyReport::exit_code() const {
 
 std::string_view StatusName(CheckStatus status) { return kStatusNames[static_cast<int>(status)].text; }
 std::string_view VerdictName(Verdict verdict) { return kVerdictNames[static_cast<int>(verdict)].text; }
+std::string_view CoverageName(Coverage coverage) { return kCoverageNames[static_cast<int>(coverage)].text; }
 
 std::string RenderReportText(const VerifyReport& report) {
   std::string out = "se-attest verify " + Printable(report.subject) + "\n";
@@ -74,15 +88,17 @@ std::string RenderReportText(const VerifyReport& report) {
   for (const Check& c : report.checks) {
     ++counts[static_cast<int>(c.status)];
     char head[64];
-    (void)std::snprintf(head, sizeof head, "%-12s", std::string(StatusName(c.status)).c_str());  // a short name
+    (void)std::snprintf(head, sizeof head, "%-12s%-10s", std::string(StatusName(c.status)).c_str(),
+                        std::string(CoverageName(c.coverage)).c_str());  // short names
     out += head + Printable(c.title);
+    if (c.coverage == Coverage::kUnsigned) out += " (not covered by the signature)";
     if (!c.detail.empty()) out += ": " + Printable(c.detail);
     out += "\n";
     // Values are shown where a check did not hold; --json always has them.
     if (c.status != CheckStatus::kPass && (!c.expected.empty() || !c.actual.empty())) {
-      out += "              expected " + (c.expected.empty() ? std::string("-") : Printable(c.expected));
+      out += "                        expected " + (c.expected.empty() ? std::string("-") : Printable(c.expected));
       if (!c.expected_source.empty()) out += "  (" + Printable(c.expected_source) + ")";
-      out += "\n              actual   " + (c.actual.empty() ? std::string("-") : Printable(c.actual));
+      out += "\n                        actual   " + (c.actual.empty() ? std::string("-") : Printable(c.actual));
       if (!c.actual_source.empty()) out += "  (" + Printable(c.actual_source) + ")";
       out += "\n";
     }
@@ -100,10 +116,17 @@ std::string JsonString(std::string_view s) {
   for (std::size_t i = 0; i < s.size(); ++i) {
     const unsigned char ch = static_cast<unsigned char>(s[i]);
     if (ch >= 0x80) {
-      // Valid UTF-8 as it is; anything else is U+FFFD, so the output stays valid JSON.
-      const std::size_t n = DecodeUtf8(s, i).length;
+      // Valid UTF-8 as it is but C1 controls and bidirectional controls, escaped; anything else
+      // is U+FFFD, so the output stays valid JSON.
+      const Utf8Char decoded = DecodeUtf8(s, i);
+      const std::size_t n = decoded.length;
       if (n == 0) {
         out += "\\ufffd";
+      } else if (Dangerous(decoded.code_point)) {
+        char buf[16];
+        (void)std::snprintf(buf, sizeof buf, "\\u%04x", decoded.code_point);  // 6 characters
+        out += buf;
+        i += n - 1;
       } else {
         out.append(s.substr(i, n));
         i += n - 1;
@@ -137,7 +160,9 @@ std::string RenderReportJson(const VerifyReport& report) {
     if (!checks.empty()) checks += ",\n";
     checks += "    {\"id\": " + JsonString(c.id) + ", \"title\": " + JsonString(c.title) +
               ", \"status\": " + JsonString(JsonStatus(c.status)) +
-              ", \"required\": " + (c.required ? "true" : "false") + ", \"detail\": " + JsonString(c.detail) +
+              ", \"required\": " + (c.required ? "true" : "false") +
+              ", \"covered_by_signature\": " + std::string(kCoverageNames[static_cast<int>(c.coverage)].json) +
+              ", \"detail\": " + JsonString(c.detail) +
               ", \"expected\": " + JsonString(c.expected) + ", \"expected_source\": " + JsonString(c.expected_source) +
               ", \"actual\": " + JsonString(c.actual) + ", \"actual_source\": " + JsonString(c.actual_source) + "}";
   }

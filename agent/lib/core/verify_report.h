@@ -17,11 +17,21 @@ enum class CheckStatus {
   kError,       // could not be made because an input was bad (unreadable, wrong key)
 };
 
+// Whether what a check looked at is covered by the signed record. Only what the signature covers
+// counts toward VERIFIED: a check of something it does not cover may fail the verdict (a
+// mismatch is still a mismatch), never carry it (docs/auditing.md).
+enum class Coverage {
+  kNotApplicable,  // about the auditor's own inputs, the certificate chain or the signature itself
+  kSigned,         // a line of the signed record, or a file compared with one
+  kUnsigned,       // a file of the folder that the signature does not cover (se-commit-id)
+};
+
 struct Check {
   std::string id{};   // stable, for scripts: "chain", "signature", "file:cidata/user-data", ...
   std::string title{};  // for people
   CheckStatus status = CheckStatus::kNotChecked;
-  bool required = false;  // a verdict of "verified" needs it made and passed
+  bool required = false;  // a verdict of "verified" needs it made and passed (never for kUnsigned)
+  Coverage coverage = Coverage::kNotApplicable;
   std::string detail{};   // why, in one line
   // When a value was compared: what was expected and where it came from, what was found and where.
   std::string expected{}, expected_source{}, actual{}, actual_source{};
@@ -48,13 +58,20 @@ struct VerifyReport {
 
 std::string_view StatusName(CheckStatus status);  // "pass", "FAIL", "not checked", ...
 std::string_view VerdictName(Verdict verdict);    // "verified", "FAILED", ...
+std::string_view CoverageName(Coverage coverage); // "signed", "UNSIGNED", "-"
 
 // "pass  chain  leaf -> ... (detail)\n" per check, then the summary line.
 std::string RenderReportText(const VerifyReport& report);
 // One JSON object, keys in a fixed order, ending in "\n".
 std::string RenderReportJson(const VerifyReport& report);
 
-// A JSON string literal (quotes included), every control character escaped.
+// Text from the folder as it may reach a terminal: C0 and C1 controls, DEL, bidirectional
+// overrides and isolates (U+202A..U+202E, U+2066..U+2069) and bytes that are not UTF-8 become
+// \xNN or \u{NNNN}; anything else is kept.
+std::string Printable(std::string_view s);
+
+// A JSON string literal (quotes included): every control character (C0, DEL, C1) and every
+// bidirectional override or isolate as a \u escape, invalid UTF-8 as U+FFFD.
 std::string JsonString(std::string_view s);
 
 }  // namespace seattest

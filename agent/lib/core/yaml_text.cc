@@ -3,7 +3,10 @@
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
+#include <istream>
 #include <sstream>
+#include <streambuf>
 
 #include "core/utf8.h"
 
@@ -26,6 +29,75 @@ class DocumentStart : public YAML::EventHandler {
 
  private:
   YAML::Mark mark_;
+};
+
+// Hands yaml-cpp the text a few KiB at a time and counts the flow indicators ([ ] { } ,) it has
+// handed out since the parser last reported a node. yaml-cpp reads a flow collection that could
+// be an implicit key ("[1, 1, ...]" at the start of a line) to its end before it reports anything,
+// holding a token for every item: 16 MiB of one flow list took 29 s and 4.4 GB. Past the limit
+// the text ends early for the parser, and `stopped()` says so.
+class CountingText : public std::streambuf {
+ public:
+  CountingText(std::string_view text, std::size_t max_pending) : text_(text), max_pending_(max_pending) {}
+  void NodeSeen() { pending_ = 0; }
+  bool stopped() const { return stopped_; }
+
+ protected:
+  int_type underflow() override {
+    if (gptr() != nullptr && gptr() < egptr()) return traits_type::to_int_type(*gptr());
+    if (stopped_ || offset_ >= text_.size()) return traits_type::eof();
+    const std::size_t n = std::min<std::size_t>(kChunk, text_.size() - offset_);
+    char* begin = const_cast<char*>(text_.data() + offset_);  // NOLINT: read only, never written through
+    for (std::size_t i = 0; i < n; ++i) {
+      const char c = begin[i];
+      if (c == '[' || c == ']' || c == '{' || c == '}' || c == ',') ++pending_;
+    }
+    if (pending_ > max_pending_) {
+      stopped_ = true;
+      return traits_type::eof();
+    }
+    offset_ += n;
+    setg(begin, begin, begin + n);
+    return traits_type::to_int_type(*begin);
+  }
+
+ private:
+  static constexpr std::size_t kChunk = 4096;
+  std::string_view text_;
+  std::size_t offset_ = 0, pending_ = 0, max_pending_;
+  bool stopped_ = false;
+};
+
+// Counts the nodes of a stream as the parser reads them, and stops it (an exception, caught in
+// LoadOneYamlDocument) past the limit: the limit holds while parsing, before any tree is built.
+class NodeCounter : public YAML::EventHandler {
+ public:
+  NodeCounter(std::size_t max_nodes, CountingText& text) : max_nodes_(max_nodes), text_(text) {}
+  void OnDocumentStart(const YAML::Mark& mark) override { start_ = mark; }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t) override { Count(mark); }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { Count(mark); }
+  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t, const std::string&) override { Count(mark); }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+    Count(mark);
+  }
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+    Count(mark);
+  }
+  void OnMapEnd() override {}
+  const YAML::Mark& start() const { return start_; }
+
+ private:
+  void Count(const YAML::Mark& mark) {
+    text_.NodeSeen();
+    if (++count_ > max_nodes_) {
+      throw YAML::ParserException(mark, "more than " + std::to_string(max_nodes_) + " YAML nodes");
+    }
+  }
+  std::size_t max_nodes_, count_ = 0;
+  CountingText& text_;
+  YAML::Mark start_;
 };
 
 // Valid UTF-8 with no C0/C1 controls except tab and line feed, and no BOM or DEL.
@@ -88,8 +160,9 @@ void EmitKeepingTypes(YAML::Emitter& out, const YAML::Node& node, bool literals)
 // A node made in code has no tag; read from text, a plain scalar has "?".
 std::string_view PlainTag(const std::string& tag) { return tag.empty() ? std::string_view("?") : tag; }
 
-// Same structure, order, values and tags (quoted vs plain).
-bool SameYaml(const YAML::Node& a, const YAML::Node& b) {
+}  // namespace
+
+bool SameTypedYaml(const YAML::Node& a, const YAML::Node& b) {
   if (a.Type() != b.Type()) return false;
   switch (a.Type()) {
     case YAML::NodeType::Scalar:
@@ -98,7 +171,8 @@ bool SameYaml(const YAML::Node& a, const YAML::Node& b) {
     case YAML::NodeType::Map: {
       if (a.size() != b.size()) return false;
       for (auto i = a.begin(), j = b.begin(); i != a.end(); ++i, ++j) {
-        if (a.IsMap() ? !SameYaml(i->first, j->first) || !SameYaml(i->second, j->second) : !SameYaml(*i, *j)) {
+        if (a.IsMap() ? !SameTypedYaml(i->first, j->first) || !SameTypedYaml(i->second, j->second)
+                      : !SameTypedYaml(*i, *j)) {
           return false;
         }
       }
@@ -109,8 +183,6 @@ bool SameYaml(const YAML::Node& a, const YAML::Node& b) {
   }
 }
 
-}  // namespace
-
 Result<std::string> RenderYamlKeepingTypes(const YAML::Node& node) {
   try {
     for (bool literals : {true, false}) {
@@ -119,7 +191,7 @@ Result<std::string> RenderYamlKeepingTypes(const YAML::Node& node) {
       EmitKeepingTypes(out, node, literals);
       if (!out.good()) continue;
       std::string text = std::string(out.c_str()) + "\n";
-      if (SameYaml(YAML::Load(text), node)) return text;
+      if (SameTypedYaml(YAML::Load(text), node)) return text;
     }
   } catch (const std::exception& e) {
     return MakeError(std::string("cannot be written as YAML: ") + e.what());
@@ -189,6 +261,43 @@ Status CheckYamlNodeCount(const YAML::Node& node, std::size_t max_nodes) {
     }
   }
   return {};
+}
+
+Result<YAML::Node> LoadOneYamlDocument(const std::string& text, std::size_t max_nodes) {
+  try {
+    // First pass: the documents and the nodes as written, counted while the parser reads and
+    // stopped at the limit; no tree is built.
+    {
+      CountingText buffer(text, max_nodes);
+      std::istream in(&buffer);
+      YAML::Parser parser(in);
+      NodeCounter counter(max_nodes, buffer);
+      std::size_t documents = 0;
+      const std::string too_many = "more than " + std::to_string(max_nodes) + " YAML nodes";
+      try {
+        int previous = -1;
+        while (parser.HandleNextDocument(counter)) {
+          if (counter.start().pos == previous) throw YAML::ParserException(counter.start(), "no YAML document can be read here");
+          previous = counter.start().pos;
+          if (++documents > 1) return MakeError("more than one YAML document (line " + std::to_string(counter.start().line + 1) + ")");
+        }
+      } catch (const YAML::Exception&) {
+        if (buffer.stopped()) return MakeError(too_many + " (flow collections)");
+        throw;
+      }
+      // The parser saw only part of the text: whatever it made of it, the whole was not read.
+      if (buffer.stopped()) return MakeError(too_many + " (flow collections)");
+      if (documents == 0) return MakeError("no YAML document");
+    }
+    YAML::Node node = YAML::Load(text);
+    // Second: the nodes with every alias expanded (a few aliases can stand for 10^9 nodes).
+    SEA_RETURN_IF_ERROR(CheckYamlNodeCount(node, max_nodes));
+    return node;
+  } catch (const YAML::Exception& e) {
+    return MakeError("malformed YAML at line " + std::to_string(e.mark.line + 1) + ": " + e.msg);
+  } catch (const std::exception& e) {
+    return MakeError(std::string("YAML cannot be read: ") + e.what());
+  }
 }
 
 std::size_t CountYamlDocuments(const std::string& text) {

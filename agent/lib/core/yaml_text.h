@@ -39,6 +39,15 @@ inline constexpr std::size_t kMaxYamlNodes = 100000;
 // there, so it costs at most `max_nodes` steps whatever the document.
 Status CheckYamlNodeCount(const YAML::Node& node, std::size_t max_nodes = kMaxYamlNodes);
 
+// Exactly one YAML document from `text`, with at most `max_nodes` nodes: counted while the parser
+// reads (so a huge flow list stops at the limit, before a tree is built) and again with every
+// alias expanded. Errors name the line. Throws nothing.
+Result<YAML::Node> LoadOneYamlDocument(const std::string& text, std::size_t max_nodes = kMaxYamlNodes);
+
+// The same structure, order, scalar text and tags (a quoted "8080" is not the plain 8080): what a
+// second YAML reader would take for the same data.
+bool SameTypedYaml(const YAML::Node& a, const YAML::Node& b);
+
 // How many documents the YAML stream `text` holds: YAML::LoadAll(text).size(), without building
 // them, and without LoadAll's endless loop in yaml-cpp 0.7 on a stream such as "," (it reads an
 // empty document there without consuming anything, again and again, until memory runs out:

@@ -55,6 +55,10 @@ Result<X509Ptr> IssueCertificate(const CertRequest& request, EVP_PKEY* subject_k
     case CertProfile::kIntermediateCa: basic = "critical,CA:TRUE,pathlen:0"; usage = "critical,keyCertSign,cRLSign"; break;
     case CertProfile::kSigning: break;
     case CertProfile::kEncryption: usage = "critical,keyEncipherment,dataEncipherment"; break;
+    case CertProfile::kCodeSigning: break;
+  }
+  if (request.profile == CertProfile::kCodeSigning) {
+    SEA_RETURN_IF_ERROR(AddExtension(cert.get(), &ctx, NID_ext_key_usage, "codeSigning"));
   }
   SEA_RETURN_IF_ERROR(AddExtension(cert.get(), &ctx, NID_basic_constraints, basic));
   SEA_RETURN_IF_ERROR(AddExtension(cert.get(), &ctx, NID_key_usage, usage));

@@ -15,6 +15,7 @@ enum class CertProfile {
   kIntermediateCa,  // CA:TRUE, pathlen:0; keyCertSign, cRLSign
   kSigning,         // CA:FALSE; digitalSignature (the attestation key)
   kEncryption,      // CA:FALSE; keyEncipherment, dataEncipherment (the contract key)
+  kCodeSigning,     // CA:FALSE; digitalSignature; extendedKeyUsage codeSigning (IBM's issuer shape)
 };
 
 struct CertRequest {

@@ -1,0 +1,80 @@
+// reference.yaml (core/reference.h): read strictly, like agent.yaml.
+#include "core/reference.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "core/hex.h"
+#include "test_support.h"
+
+namespace seattest {
+namespace {
+
+const std::string kGood = test::ReadText(std::string(SE_ATTEST_FIXTURES) + "/../fuzz/seeds/reference/reference.yaml");
+
+TEST(ReferenceTest, WhatSealWritesReadsBack) {
+  auto ref = ParseReference(kGood, "reference.yaml");
+  ASSERT_TRUE(ref.ok()) << ref.error().message;
+  EXPECT_EQ(ref->image_version, "1.0.0");
+  EXPECT_EQ(ref->commit_id, "abc123");
+  EXPECT_EQ(ref->image_kind, ImageKind::kProduction);
+  EXPECT_EQ(ref->measurements.size(), 2u);
+  EXPECT_TRUE(ref->contract_signing_keys.empty());
+  ASSERT_TRUE(ref->root_partition.has_value());
+  EXPECT_EQ(ref->root_partition->size, 16777216u);
+  EXPECT_EQ(ref->root_partition->device, "PARTLABEL=se-root");
+}
+
+TEST(ReferenceTest, DevelopmentAndSigningKeys) {
+  std::string text = kGood;
+  text.replace(text.find("image_kind: production"), 22, "image_kind: development");
+  text.replace(text.find("[]"), 2, "[" + std::string(64, 'a') + ", " + std::string(64, 'b') + "]");
+  auto ref = ParseReference(text, "reference.yaml");
+  ASSERT_TRUE(ref.ok()) << ref.error().message;
+  EXPECT_EQ(ref->image_kind, ImageKind::kDevelopment);
+  ASSERT_EQ(ref->contract_signing_keys.size(), 2u);
+  EXPECT_EQ(ToHex(ref->contract_signing_keys[1]), std::string(64, 'b'));
+}
+
+TEST(ReferenceTest, BadInputNamesFileKeyAndLine) {
+  struct Case {
+    std::string text, message;
+  };
+  const std::string fp(64, 'a');
+  for (const Case& c : {
+           Case{"", "reference r.yaml: no YAML document"},
+           Case{"- a\n", "reference r.yaml: expected a mapping"},
+           Case{kGood + "---\na: 1\n", "reference r.yaml: more than one YAML document (line 15)"},
+           Case{kGood + "typo: 1\n", "reference r.yaml: typo: unknown key (line 15)"},
+           Case{kGood + "commit_id: other\n", "reference r.yaml: commit_id: given twice (line 15)"},
+           Case{kGood + "contract_signing_keys_sha256: []\n", "reference r.yaml: contract_signing_keys_sha256: given twice (line 15)"},
+       }) {
+    auto ref = ParseReference(c.text, "r.yaml");
+    ASSERT_FALSE(ref.ok()) << c.text;
+    EXPECT_EQ(ref.error().message, c.message);
+  }
+  // What seal always writes is required: without it a line, or the signing key, goes unchecked.
+  for (const std::string missing : {"  root.tar.gz:", "  baseimage:", "attestation_public_key_sha256:"}) {
+    std::string text = kGood;
+    const std::size_t at = text.find(missing);
+    text.erase(at, text.find('\n', at) + 1 - at);
+    const std::string key = missing.substr(missing.find_first_not_of(' '), missing.find(':') - missing.find_first_not_of(' '));
+    EXPECT_EQ(ParseReference(text, "r.yaml").error().message,
+              "reference r.yaml: " + std::string(key == "attestation_public_key_sha256" ? "" : "measurements.") + key +
+                  ": missing");
+  }
+  std::string text = kGood;
+  text.replace(text.find("image_kind: production"), 22, "image_kind: prod");
+  EXPECT_EQ(ParseReference(text, "r.yaml").error().message,
+            "reference r.yaml: image_kind: expected production or development (line 4)");
+  text = kGood;
+  text.replace(text.find("  size: 16777216"), 16, "  size: 16777216\n  sizes: 1");
+  EXPECT_EQ(ParseReference(text, "r.yaml").error().message, "reference r.yaml: root_partition.sizes: unknown key (line 12)");
+  text = kGood;
+  text.replace(text.find("[]"), 2, "[" + fp + ", " + fp + "]");
+  EXPECT_NE(ParseReference(text, "r.yaml").error().message.find("given twice"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace seattest
