@@ -279,7 +279,7 @@ finding() { printf 'extra\t%s\t\t\t\t\t\t\t\t\t%s\n' "$1" "$2" >>"$MANIFEST"; }
 
 # attack NAME EXPECTED_EXIT EXPECTED_CHECK_ID [--detail REGEX] [--terminal] -- VERIFY_ARGS...
 # EXPECTED_CHECK_ID may list alternatives (a|b): one of them must be among the failing checks
-# (status fail or error) of the --json report. --detail: that check's detail must match REGEX.
+# (status fail or error; with EXPECTED_EXIT 3, required and not checked) of the --json report. --detail: that check's detail must match REGEX.
 # --terminal: the text report too, for raw control and bidi characters.
 attack() {
   local name=$1 want_exit=$2 want_id=$3 detail_re="" terminal=0
@@ -371,6 +371,8 @@ for line in open(manifest, encoding="utf-8", errors="surrogateescape"):
         mismatch("exit %s, the --json output is not valid JSON (%s); stderr: %s" % (rc, type(e).__name__, stderr[:300]))
         continue
     failing = [c["id"] for c in checks if c.get("status") in ("fail", "error")]
+    if want_exit == "3":  # incomplete: a required check that could not be made
+        failing += [c["id"] for c in checks if c.get("status") == "not-checked" and c.get("required")]
     hit = next((w for w in want_id.split("|") if w in failing), None)
     if rc != want_exit or hit is None:
         mismatch("expected exit %s, check %s; got exit %s, failing checks: %s%s" % (
@@ -611,6 +613,12 @@ attack "user-data.decrypted: a token section's plaintext as a mapping, not a str
   evil-ud-token-map "${AUDIT[@]}" "${KEY[@]}"
 sed 's/^  port: "8080"/  port: !!str 8080\n  extra: !!binary aGk=/' honest/user-data.decrypted | decrypted_variant ud-tags
 attack "user-data.decrypted: tags in a plain section" 1 file:user-data.decrypted -- evil-ud-tags "${AUDIT[@]}" "${KEY[@]}"
+sed 's/^env:$/env: !!python\/object\/new:os.system/' honest/user-data.decrypted | decrypted_variant ud-map-tag
+attack "user-data.decrypted: a tag on a plain section's mapping" 1 file:user-data.decrypted -- \
+  evil-ud-map-tag "${AUDIT[@]}" "${KEY[@]}"
+clone honest evil-ud-missing
+rm evil-ud-missing/user-data.decrypted
+attack "user-data.decrypted deleted" 1 file:user-data.decrypted -- evil-ud-missing "${AUDIT[@]}" "${KEY[@]}"
 
 # === 4g. resource bounds ========================================================================
 "$PY" - <<'EOF'
@@ -861,6 +869,21 @@ attack "the wrong --key, --attestation-public-key the right one" 1 input:attesta
   honest "${AUDIT[@]}" --key attacker.key --attestation-public-key auditor.pub
 attack "--record: another instance's plaintext record beside this folder" 1 "record|decryption" -- \
   honest "${AUDIT[@]}" "${KEY[@]}" --record honest-bravo.record
+# The host that swapped attestationPublicKey holds the plaintext of a genuine, signed record: handed
+# to an auditor as --record (beside the folder, or alone with the signature) it must not verify.
+attack "key binding: the host's plaintext of the swapped record as --record beside the folder, no --key" 3 \
+  decryption -- evil-bind "${AUDIT[@]}" --record evil-bind.record
+attack "key binding: the host's plaintext of the swapped record and its signature, no folder, no --key" 3 \
+  key-binding -- --record evil-bind.record --signature evil-bind/se-signature.bin "${AUDIT[@]}"
+attack "key binding: the host's plaintext, no folder, the auditor's --attestation-public-key" 1 \
+  expected:attestationPublicKey -- --record evil-bind.record --signature evil-bind/se-signature.bin "${AUDIT[@]}" \
+  --attestation-public-key auditor.pub
+# A section key of 20,000 right-to-left overrides (60 KB, under the file's cap): the report cuts it.
+"$PY" -c 'import re, sys; sys.stdout.write(re.sub("(?m)^env:$", "? " + "\u202e" * 20000 + "\n:", sys.stdin.read()))' \
+  <honest/user-data.decrypted | decrypted_variant ud-huge-key
+attack "user-data.decrypted: a key of 20,000 bidi overrides (the report cuts it)" 1 file:user-data.decrypted \
+  --detail '\.\.\. \([0-9]+ bytes\)$' -- evil-ud-huge-key "${AUDIT[@]}" "${KEY[@]}"
+[ "$(wc -c <"r$N.out")" -lt 16384 ] || finding "huge key" "a report of $(wc -c <"r$N.out") bytes: not cut"
 
 # === the tally ==================================================================================
 echo "run time: $((SECONDS - START)) s ($N runs of verify)"

@@ -45,7 +45,7 @@ TEST(ReferenceTest, BadInputNamesFileKeyAndLine) {
   for (const Case& c : {
            Case{"", "reference r.yaml: no YAML document"},
            Case{"- a\n", "reference r.yaml: expected a mapping"},
-           Case{kGood + "---\na: 1\n", "reference r.yaml: more than one YAML document (line 15)"},
+           Case{kGood + "---\na: 1\n", "reference r.yaml: 2 YAML documents, expected one"},
            Case{kGood + "typo: 1\n", "reference r.yaml: typo: unknown key (line 15)"},
            Case{kGood + "commit_id: other\n", "reference r.yaml: commit_id: given twice (line 15)"},
            Case{kGood + "contract_signing_keys_sha256: []\n", "reference r.yaml: contract_signing_keys_sha256: given twice (line 15)"},

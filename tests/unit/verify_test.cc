@@ -821,17 +821,60 @@ TEST_F(VerifyTest, FolderFilesOverTheirCapAreRefusedBeforeParsing) {
   }
 }
 
-// A flow list of 16 MiB: the node limit stops the parser, before a tree is built.
-TEST_F(VerifyTest, HugeYamlInUserDataDecryptedStopsAtTheNodeLimit) {
+// A flow list of 7 MiB as cidata/user-data: the node limit stops the parser, before a tree is
+// built; user-data.decrypted larger than the agent writes for its cidata/user-data is refused
+// before it is parsed.
+TEST_F(VerifyTest, HugeYamlStopsAtTheNodeLimitAndUserDataDecryptedAtItsCap) {
   MakeFolder(false);
-  std::string list = "workload: [";
-  while (list.size() < (16u << 20)) list += "1,";
+  std::string list = "[";
+  while (list.size() < (7u << 20)) list += "1,";
   list += "1]\n";
-  WriteText(dir_ + "/user-data.decrypted", list);
-  const VerifyReport r = Verify(options_);
+  WriteText(dir_ + "/cidata/user-data", list);
+  VerifyReport r = Verify(options_);
   EXPECT_EQ(r.exit_code(), kVerifyExitFailed);
   ExpectStatus(r, "file:user-data.decrypted", CheckStatus::kFail);
-  EXPECT_NE(Find(r, "file:user-data.decrypted")->detail.find("more than 100000 YAML nodes"), std::string::npos);
+  EXPECT_NE(Find(r, "file:user-data.decrypted")->detail.find("more than 100000 YAML nodes"), std::string::npos)
+      << Find(r, "file:user-data.decrypted")->detail;
+
+  MakeFolder(false);
+  const std::size_t user_data = ReadText(dir_ + "/cidata/user-data").size();
+  WriteText(dir_ + "/user-data.decrypted", "# padding\n" + std::string(3 * user_data + (64u << 10), '#') + "\n");
+  r = Verify(options_);
+  ExpectStatus(r, "file:user-data.decrypted", CheckStatus::kFail);
+  EXPECT_NE(Find(r, "file:user-data.decrypted")->detail.find("more than the agent writes"), std::string::npos);
+}
+
+// A folder whose user-data.decrypted was deleted has lost something.
+TEST_F(VerifyTest, MissingUserDataDecryptedFails) {
+  MakeFolder(false);
+  std::filesystem::remove(dir_ + "/user-data.decrypted");
+  ExpectStatus(Verify(options_), "file:user-data.decrypted", CheckStatus::kFail);
+}
+
+// A plaintext record that names an attestationPublicKey proves nothing without the auditor's key:
+// the host that swapped the key holds such a plaintext. With the folder's .enc beside it, --record
+// needs --key to be checked against it.
+TEST_F(VerifyTest, PlaintextOfAnEncryptedRecordNeedsTheAuditorsKey) {
+  MakeFolder(true);
+  WriteText(tmp_.Sub("stolen.txt"), record_);
+  options_.record_path = tmp_.Sub("stolen.txt");
+  options_.key_path.clear();
+  VerifyReport r = Verify(options_);
+  EXPECT_EQ(r.exit_code(), kVerifyExitIncomplete) << RenderReportText(r);
+  ExpectStatus(r, "decryption", CheckStatus::kNotChecked);
+  ExpectStatus(r, "key-binding", CheckStatus::kNotChecked);
+  // No folder at all: the record line still asks for the auditor's key.
+  options_.folder.clear();
+  options_.signature_path = dir_ + "/se-signature.bin";
+  r = Verify(options_);
+  EXPECT_EQ(r.exit_code(), kVerifyExitIncomplete) << RenderReportText(r);
+  ExpectStatus(r, "key-binding", CheckStatus::kNotChecked);
+  // With the auditor's own attestationPublicKey, the record line is compared with it.
+  WriteText(tmp_.Sub("auditor.pub"), Fixture("keys/rsa2048.pub"));
+  options_.attestation_public_key_path = tmp_.Sub("auditor.pub");
+  r = Verify(options_);
+  EXPECT_EQ(r.exit_code(), kVerifyExitVerified) << RenderReportText(r);
+  ExpectStatus(r, "expected:attestationPublicKey", CheckStatus::kPass);
 }
 
 TEST_F(VerifyTest, DevelopmentRecordFailsUnlessAllowedAndMatchesTheReference) {
@@ -858,27 +901,51 @@ TEST_F(VerifyTest, DevelopmentRecordFailsUnlessAllowedAndMatchesTheReference) {
   ExpectStatus(Verify(options_), "reference:image-kind", CheckStatus::kFail);
 }
 
+// One code point as UTF-8. The bidirectional controls are made at run time: a literal holding
+// them is what clang-tidy's misc-misleading-bidirectional exists to refuse.
+std::string Utf8(std::uint32_t cp) {
+  if (cp < 0x80) return std::string(1, static_cast<char>(cp));
+  if (cp < 0x800) return {static_cast<char>(0xc0 | (cp >> 6)), static_cast<char>(0x80 | (cp & 0x3f))};
+  return {static_cast<char>(0xe0 | (cp >> 12)), static_cast<char>(0x80 | ((cp >> 6) & 0x3f)),
+          static_cast<char>(0x80 | (cp & 0x3f))};
+}
+
 TEST(VerifyReportTest, TerminalControlsAreEscapedInTextAndJson) {
   VerifyReport r;
   r.subject = "folder\x1b[2J";
   // U+009B (CSI), U+202E (right-to-left override), U+2066 (left-to-right isolate), U+0085 (NEL).
   r.Add({.id = "file:se-version", .title = "se-version", .status = CheckStatus::kFail,
-         .detail = "v\xc2\x9b" "1m \xe2\x80\xae" "txt.exe \xe2\x81\xa6" "x\xc2\x85" "y \x7f",
-         .expected = "\xe2\x80\xad", .actual = "\xe2\x81\xa9"});
+         .detail = "v" + Utf8(0x9b) + "1m " + Utf8(0x202e) + "txt.exe " + Utf8(0x2066) + "x" + Utf8(0x85) + "y \x7f",
+         .expected = Utf8(0x202d), .actual = Utf8(0x2069)});
   const std::string text = RenderReportText(r);
-  for (std::string_view raw : {"\x1b", "\xc2\x9b", "\xe2\x80\xae", "\xe2\x81\xa6", "\xc2\x85", "\x7f", "\xe2\x80\xad",
-                               "\xe2\x81\xa9"}) {
+  for (const std::string& raw : {std::string("\x1b"), Utf8(0x9b), Utf8(0x202e), Utf8(0x2066), Utf8(0x85),
+                                 std::string("\x7f"), Utf8(0x202d), Utf8(0x2069)}) {
     EXPECT_EQ(text.find(raw), std::string::npos) << text;
   }
   EXPECT_NE(text.find("folder\\x1b[2J"), std::string::npos) << text;
   EXPECT_NE(text.find("v\\u{009b}1m \\u{202e}txt.exe \\u{2066}x\\u{0085}y \\x7f"), std::string::npos) << text;
   const std::string json = RenderReportJson(r);
-  for (std::string_view raw : {"\x1b", "\xc2\x9b", "\xe2\x80\xae", "\xe2\x81\xa6", "\xc2\x85", "\x7f"}) {
+  for (const std::string& raw : {std::string("\x1b"), Utf8(0x9b), Utf8(0x202e), Utf8(0x2066), Utf8(0x85),
+                                 std::string("\x7f")}) {
     EXPECT_EQ(json.find(raw), std::string::npos) << json;
   }
   EXPECT_NE(json.find("v\\u009b1m \\u202etxt.exe \\u2066x\\u0085y \\u007f"), std::string::npos) << json;
   // Ordinary non-ASCII text stays as it is.
   EXPECT_EQ(Printable("Zürich 東京"), "Zürich 東京");
+}
+
+// A field of megabytes from the folder is cut, at a character boundary, and says how long it was.
+TEST(VerifyReportTest, LongFieldsAreCut) {
+  VerifyReport r;
+  std::string key;
+  const std::string rlo = Utf8(0x202e);
+  for (int i = 0; i < 2000000; ++i) key += rlo;
+  r.Add({.id = "file:user-data.decrypted", .title = "t", .status = CheckStatus::kFail, .detail = key});
+  const std::string text = RenderReportText(r), json = RenderReportJson(r);
+  EXPECT_LT(text.size(), 4096u);
+  EXPECT_LT(json.size(), 4096u);
+  EXPECT_NE(text.find("... (6000000 bytes)"), std::string::npos);
+  EXPECT_NE(json.find("\\u202e... (6000000 bytes)"), std::string::npos);
 }
 
 }  // namespace

@@ -167,7 +167,7 @@ TEST(LoadOneYamlDocumentTest, OneDocumentOnly) {
   for (const char* text : {"", "# nothing\n", "a: 1\n---\nb: 2\n", ",", "a: [1\n"}) {
     EXPECT_FALSE(LoadOneYamlDocument(text).ok()) << text;
   }
-  EXPECT_EQ(LoadOneYamlDocument("a: 1\n---\nb: 2\n").error().message, "more than one YAML document (line 2)");
+  EXPECT_EQ(LoadOneYamlDocument("a: 1\n---\nb: 2\n").error().message, "2 YAML documents, expected one");
   EXPECT_EQ(LoadOneYamlDocument("a: [1\n").error().message.rfind("malformed YAML at line ", 0), 0u);
 }
 
@@ -200,6 +200,27 @@ TEST(SameTypedYamlTest, QuotingAndTypesCount) {
   EXPECT_FALSE(same("a: 1\nb: 2\n", "b: 2\na: 1\n"));
   EXPECT_FALSE(same("a: 1\n", "a: 1\nb: 2\n"));
   EXPECT_FALSE(same("a: !!str 1\n", "a: 1\n"));
+  // Tags count on collections too.
+  EXPECT_FALSE(same("a: !!set {x}\n", "a: {x}\n"));
+  EXPECT_FALSE(same("a: !!python/object/new:os.system {x: 1}\n", "a: {x: 1}\n"));
+  EXPECT_FALSE(same("a: !!omap [b: 1]\n", "a: [b: 1]\n"));
+  // A plain scalar that every reader takes for a string equals the same text quoted; one that a
+  // reader may take for a number, a bool or null does not.
+  EXPECT_TRUE(same("a: \"a\\tb\"\n", "a: a\tb\n"));
+  EXPECT_TRUE(same("a: \"v1.2\"\n", "a: v1.2\n"));
+  for (const char* typed : {"0755", "1_000", "12:30", ".inf", "-1", "+1", "yes", "Off", "N", "~", "NULL", "<<", "="}) {
+    EXPECT_FALSE(same(("a: \"" + std::string(typed) + "\"\n").c_str(), ("a: " + std::string(typed) + "\n").c_str()))
+        << typed;
+  }
+}
+
+TEST(RenderYamlKeepingTypesTest, TagsAndPlainStringsSurvive) {
+  for (const char* text : {"a: !!set {x, y}\n", "a:\n  v: a\tb\n", "a: !!binary aGVsbG8=\n", "a: [\"8080\", 8080]\n"}) {
+    const YAML::Node node = YAML::Load(text);
+    auto rendered = RenderYamlKeepingTypes(node);
+    ASSERT_TRUE(rendered.ok()) << text << ": " << rendered.error().message;
+    EXPECT_TRUE(SameTypedYaml(YAML::Load(*rendered), node)) << text << " -> " << *rendered;
+  }
 }
 
 }  // namespace

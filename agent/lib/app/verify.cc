@@ -259,10 +259,16 @@ class Verifier {
     if (!encrypted_) {
       plaintext_ = record_file_;
       c.required = !o_.key_path.empty();
-      const bool own_decryption = !record_in_folder_ && !o_.folder.empty() && Exists(InFolder(kEncryptedRecordFile));
-      if (!o_.key_path.empty() && own_decryption) {
-        // The auditor decrypted the folder's record first (--record): it must be that plaintext.
-        CheckOwnDecryption(std::move(c));
+      if (!record_in_folder_ && !o_.folder.empty() && Exists(InFolder(kEncryptedRecordFile))) {
+        // The auditor decrypted the folder's record first (--record): it must be that plaintext,
+        // which only --key can show.
+        c.required = true;
+        if (o_.key_path.empty()) {
+          c.detail = "the folder's record is encrypted: --record can be checked against it only with --key";
+          report_.Add(std::move(c));
+        } else {
+          CheckOwnDecryption(std::move(c));
+        }
         return;
       }
       if (!o_.key_path.empty()) {
@@ -271,7 +277,7 @@ class Verifier {
         c.status = CheckStatus::kFail;
         c.detail = "the record is not encrypted, yet --key was given: the contract asked for an encrypted record "
                    "(attestationPublicKey), or it was altered";
-      } else if (record_in_folder_ && Exists(InFolder(kNameAttestationPublicKey))) {
+      } else if (!o_.folder.empty() && Exists(InFolder(kNameAttestationPublicKey))) {
         c.status = CheckStatus::kFail;
         c.detail = "the record is plain, but the folder has attestationPublicKey: the agent encrypts the record then";
       } else {
@@ -336,9 +342,19 @@ class Verifier {
   // and that PEM is the public half of --key. Otherwise the host swapped attestationPublicKey in
   // the contract, read the record, and encrypted it again for the auditor.
   void CheckKeyBinding() {
-    if (o_.key_path.empty()) return;
     Check c{.id = "key-binding", .title = "the record was made for --key (its attestationPublicKey line)",
             .required = true, .coverage = Coverage::kSigned};
+    if (o_.key_path.empty()) {
+      // A record that names an attestationPublicKey was made to be encrypted for that key: a
+      // plaintext of it proves nothing to an auditor who cannot say the key is theirs (the host
+      // that swapped the key in the contract holds exactly such a plaintext).
+      if (lint_ && Line(kNameAttestationPublicKey) != nullptr && o_.attestation_public_key_path.empty()) {
+        c.detail = "the record names an attestationPublicKey: give --key (or --attestation-public-key) to show it is "
+                   "yours";
+        report_.Add(std::move(c));
+      }
+      return;
+    }
     auto add = [&](CheckStatus status, std::string detail) {
       c.status = status;
       c.detail = std::move(detail);
@@ -595,6 +611,12 @@ class Verifier {
     for (std::string_view name : kFolderFiles) {
       const std::string path = InFolder(name);
       const bool listed = Line(name) != nullptr, present = Exists(path);
+      if (!listed && !present && name == kDecryptedContractFile && Exists(InFolder(kNameUserData))) {
+        report_.Add({.id = "file:" + std::string(name), .title = std::string(name), .status = CheckStatus::kFail,
+                     .coverage = Coverage::kUnsigned,
+                     .detail = "missing: the agent writes it beside cidata/user-data (" + path + ")"});
+        continue;
+      }
       if (!listed && !present) continue;
       Check c{.id = "file:" + std::string(name), .title = std::string(name), .coverage = Coverage::kSigned};
       if (!present) {
@@ -646,6 +668,13 @@ class Verifier {
     };
     auto user_data = ReadFolderFile(kNameUserData);
     if (!user_data) return fail("nothing to compare with: " + user_data.error().message);
+    // The agent writes at most this much for this contract: each token's plaintext (3/4 of the
+    // token) as a literal block (4 more bytes a line) or double-quoted; refused before parsing.
+    const std::size_t most = 3 * user_data->size() + (64u << 10);
+    if (decrypted.size() > most) {
+      return fail(std::to_string(decrypted.size()) + " bytes, more than the agent writes for a cidata/user-data of " +
+                  std::to_string(user_data->size()) + " bytes (" + std::to_string(most) + ")");
+    }
     auto contract = LoadOneYamlDocument(std::string(AsText(*user_data)));
     if (!contract) return fail("cidata/user-data: " + contract.error().message);
     auto plain = LoadOneYamlDocument(std::string(decrypted));
@@ -731,10 +760,11 @@ class Verifier {
     if (!reference_->contract_signing_keys.empty()) {
       std::string keys;
       for (const Sha256Digest& d : reference_->contract_signing_keys) keys += (keys.empty() ? "SHA256:" : ", SHA256:") + ToHex(d);
+      // The pins are in agent.yaml, inside the image; no record line covers them.
       report_.Add({.id = "reference:contract-signing-keys", .title = "contracts the image accepts (reference)",
-                   .status = CheckStatus::kPass,
-                   .detail = "only contracts whose envWorkloadSignature is made by " + keys +
-                             " (the agent refuses any other, and unsigned ones)"});
+                   .coverage = Coverage::kUnsigned,
+                   .detail = "the reference says the image was sealed to accept only contracts whose "
+                             "envWorkloadSignature is made by " + keys + "; the record does not show it"});
     }
 
     Check k{.id = "reference:attestation-key", .title = "reference attestation key", .required = true,

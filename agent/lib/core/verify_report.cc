@@ -1,5 +1,6 @@
 #include "core/verify_report.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "core/utf8.h"
@@ -29,6 +30,22 @@ bool Passed(CheckStatus s) { return s == CheckStatus::kPass || s == CheckStatus:
 // what is shown (Trojan Source).
 bool Dangerous(std::uint32_t cp) {
   return (cp >= 0x80 && cp <= 0x9f) || (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+// Text from the folder can be megabytes (a key of two million characters): a report line shows
+// at most this many bytes of a field, cut at a character boundary, and says how long it was.
+constexpr std::size_t kMaxFieldBytes = 1024;
+
+std::string Clip(std::string_view s) {
+  if (s.size() <= kMaxFieldBytes) return std::string(s);
+  std::size_t cut = 0;
+  for (std::size_t i = 0; i < kMaxFieldBytes;) {
+    const std::size_t n = std::max<std::size_t>(DecodeUtf8(s, i).length, 1);
+    if (i + n > kMaxFieldBytes) break;
+    i += n;
+    cut = i;
+  }
+  return std::string(s.substr(0, cut)) + "... (" + std::to_string(s.size()) + " bytes)";
 }
 
 }  // namespace
@@ -83,23 +100,23 @@ std::string_view VerdictName(Verdict verdict) { return kVerdictNames[static_cast
 std::string_view CoverageName(Coverage coverage) { return kCoverageNames[static_cast<int>(coverage)].text; }
 
 std::string RenderReportText(const VerifyReport& report) {
-  std::string out = "se-attest verify " + Printable(report.subject) + "\n";
+  std::string out = "se-attest verify " + Printable(Clip(report.subject)) + "\n";
   int counts[5] = {};
   for (const Check& c : report.checks) {
     ++counts[static_cast<int>(c.status)];
     char head[64];
     (void)std::snprintf(head, sizeof head, "%-12s%-10s", std::string(StatusName(c.status)).c_str(),
                         std::string(CoverageName(c.coverage)).c_str());  // short names
-    out += head + Printable(c.title);
+    out += head + Printable(Clip(c.title));
     if (c.coverage == Coverage::kUnsigned) out += " (not covered by the signature)";
-    if (!c.detail.empty()) out += ": " + Printable(c.detail);
+    if (!c.detail.empty()) out += ": " + Printable(Clip(c.detail));
     out += "\n";
     // Values are shown where a check did not hold; --json always has them.
     if (c.status != CheckStatus::kPass && (!c.expected.empty() || !c.actual.empty())) {
-      out += "                        expected " + (c.expected.empty() ? std::string("-") : Printable(c.expected));
-      if (!c.expected_source.empty()) out += "  (" + Printable(c.expected_source) + ")";
-      out += "\n                        actual   " + (c.actual.empty() ? std::string("-") : Printable(c.actual));
-      if (!c.actual_source.empty()) out += "  (" + Printable(c.actual_source) + ")";
+      out += "                        expected " + (c.expected.empty() ? std::string("-") : Printable(Clip(c.expected)));
+      if (!c.expected_source.empty()) out += "  (" + Printable(Clip(c.expected_source)) + ")";
+      out += "\n                        actual   " + (c.actual.empty() ? std::string("-") : Printable(Clip(c.actual)));
+      if (!c.actual_source.empty()) out += "  (" + Printable(Clip(c.actual_source)) + ")";
       out += "\n";
     }
   }
@@ -158,15 +175,15 @@ std::string RenderReportJson(const VerifyReport& report) {
   for (const Check& c : report.checks) {
     ++counts[static_cast<int>(c.status)];
     if (!checks.empty()) checks += ",\n";
-    checks += "    {\"id\": " + JsonString(c.id) + ", \"title\": " + JsonString(c.title) +
+    checks += "    {\"id\": " + JsonString(Clip(c.id)) + ", \"title\": " + JsonString(Clip(c.title)) +
               ", \"status\": " + JsonString(JsonStatus(c.status)) +
               ", \"required\": " + (c.required ? "true" : "false") +
               ", \"covered_by_signature\": " + std::string(kCoverageNames[static_cast<int>(c.coverage)].json) +
-              ", \"detail\": " + JsonString(c.detail) +
-              ", \"expected\": " + JsonString(c.expected) + ", \"expected_source\": " + JsonString(c.expected_source) +
-              ", \"actual\": " + JsonString(c.actual) + ", \"actual_source\": " + JsonString(c.actual_source) + "}";
+              ", \"detail\": " + JsonString(Clip(c.detail)) +
+              ", \"expected\": " + JsonString(Clip(c.expected)) + ", \"expected_source\": " + JsonString(Clip(c.expected_source)) +
+              ", \"actual\": " + JsonString(Clip(c.actual)) + ", \"actual_source\": " + JsonString(Clip(c.actual_source)) + "}";
   }
-  return "{\n  \"schema\": \"se-attest-verify/1\",\n  \"subject\": " + JsonString(report.subject) +
+  return "{\n  \"schema\": \"se-attest-verify/1\",\n  \"subject\": " + JsonString(Clip(report.subject)) +
          ",\n  \"verdict\": " + JsonString(JsonVerdict(report.verdict())) +
          ",\n  \"exit_code\": " + std::to_string(report.exit_code()) +
          ",\n  \"summary\": {\"pass\": " + std::to_string(counts[0]) + ", \"fail\": " + std::to_string(counts[1]) +

@@ -13,24 +13,6 @@
 namespace seattest {
 namespace {
 
-// Keeps where the last document started; ignores everything else.
-class DocumentStart : public YAML::EventHandler {
- public:
-  void OnDocumentStart(const YAML::Mark& mark) override { mark_ = mark; }
-  void OnDocumentEnd() override {}
-  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
-  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
-  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
-  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
-  void OnSequenceEnd() override {}
-  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
-  void OnMapEnd() override {}
-  const YAML::Mark& mark() const { return mark_; }
-
- private:
-  YAML::Mark mark_;
-};
-
 // Hands yaml-cpp the text a few KiB at a time and counts the flow indicators ([ ] { } ,) it has
 // handed out since the parser last reported a node. yaml-cpp reads a flow collection that could
 // be an implicit key ("[1, 1, ...]" at the start of a line) to its end before it reports anything,
@@ -87,9 +69,11 @@ class NodeCounter : public YAML::EventHandler {
   }
   void OnMapEnd() override {}
   const YAML::Mark& start() const { return start_; }
+  const YAML::Mark& last() const { return last_; }
 
  private:
   void Count(const YAML::Mark& mark) {
+    last_ = mark;
     text_.NodeSeen();
     if (++count_ > max_nodes_) {
       throw YAML::ParserException(mark, "more than " + std::to_string(max_nodes_) + " YAML nodes");
@@ -97,7 +81,7 @@ class NodeCounter : public YAML::EventHandler {
   }
   std::size_t max_nodes_, count_ = 0;
   CountingText& text_;
-  YAML::Mark start_;
+  YAML::Mark start_, last_;
 };
 
 // Valid UTF-8 with no C0/C1 controls except tab and line feed, and no BOM or DEL.
@@ -127,9 +111,13 @@ bool SimpleLiteral(const std::string& s) {
          s.front() != ' ' && s.front() != '\t' && s.find(" \n") == std::string::npos && LiteralSafe(s);
 }
 
+// A tag written in the source ("!!set", "!!python/object"): not "?" (plain) or "!" (quoted).
+bool HasSpecificTag(const YAML::Node& node) { return !node.Tag().empty() && node.Tag() != "?" && node.Tag() != "!"; }
+
 void EmitKeepingTypes(YAML::Emitter& out, const YAML::Node& node, bool literals) {
   switch (node.Type()) {
     case YAML::NodeType::Map:
+      if (HasSpecificTag(node)) out << YAML::VerbatimTag(node.Tag());
       out << YAML::BeginMap;
       for (const auto& kv : node) {
         out << YAML::Key;
@@ -140,6 +128,7 @@ void EmitKeepingTypes(YAML::Emitter& out, const YAML::Node& node, bool literals)
       out << YAML::EndMap;
       return;
     case YAML::NodeType::Sequence:
+      if (HasSpecificTag(node)) out << YAML::VerbatimTag(node.Tag());
       out << YAML::BeginSeq;
       for (const auto& item : node) EmitKeepingTypes(out, item, literals);
       out << YAML::EndSeq;
@@ -160,16 +149,36 @@ void EmitKeepingTypes(YAML::Emitter& out, const YAML::Node& node, bool literals)
 // A node made in code has no tag; read from text, a plain scalar has "?".
 std::string_view PlainTag(const std::string& tag) { return tag.empty() ? std::string_view("?") : tag; }
 
+// Whether every YAML reader takes this plain scalar for a string, as if it were quoted. The
+// implicit types of YAML 1.1 and 1.2 (int, float, timestamp, sexagesimal) all start with a digit,
+// a sign or a dot; null and bool are a few words; "<<" and "=" are 1.1's merge and value keys.
+bool PlainMeansString(const std::string& s) {
+  if (s.empty() || std::string_view("0123456789+-.~").find(s.front()) != std::string_view::npos) return false;
+  std::string lower;
+  for (char c : s) lower += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  for (std::string_view word : {"null", "true", "false", "yes", "no", "on", "off", "y", "n", "<<", "="}) {
+    if (lower == word) return false;
+  }
+  return true;
+}
+
+// The same type: the same tag, or a plain scalar that means a string beside a quoted one.
+bool SameScalarType(const YAML::Node& a, const YAML::Node& b) {
+  const std::string_view ta = PlainTag(a.Tag()), tb = PlainTag(b.Tag());
+  if (ta == tb) return true;
+  return ((ta == "?" && tb == "!") || (ta == "!" && tb == "?")) && PlainMeansString(a.Scalar());
+}
+
 }  // namespace
 
 bool SameTypedYaml(const YAML::Node& a, const YAML::Node& b) {
   if (a.Type() != b.Type()) return false;
   switch (a.Type()) {
     case YAML::NodeType::Scalar:
-      return a.Scalar() == b.Scalar() && PlainTag(a.Tag()) == PlainTag(b.Tag());
+      return a.Scalar() == b.Scalar() && SameScalarType(a, b);
     case YAML::NodeType::Sequence:
     case YAML::NodeType::Map: {
-      if (a.size() != b.size()) return false;
+      if (PlainTag(a.Tag()) != PlainTag(b.Tag()) || a.size() != b.size()) return false;
       for (auto i = a.begin(), j = b.begin(); i != a.end(); ++i, ++j) {
         if (a.IsMap() ? !SameTypedYaml(i->first, j->first) || !SameTypedYaml(i->second, j->second)
                       : !SameTypedYaml(*i, *j)) {
@@ -178,7 +187,7 @@ bool SameTypedYaml(const YAML::Node& a, const YAML::Node& b) {
       }
       return true;
     }
-    default:
+    default:  // null: yaml-cpp gives it no tag (an empty value tagged "!!str" is a scalar)
       return true;
   }
 }
@@ -265,32 +274,13 @@ Status CheckYamlNodeCount(const YAML::Node& node, std::size_t max_nodes) {
 
 Result<YAML::Node> LoadOneYamlDocument(const std::string& text, std::size_t max_nodes) {
   try {
-    // First pass: the documents and the nodes as written, counted while the parser reads and
-    // stopped at the limit; no tree is built.
-    {
-      CountingText buffer(text, max_nodes);
-      std::istream in(&buffer);
-      YAML::Parser parser(in);
-      NodeCounter counter(max_nodes, buffer);
-      std::size_t documents = 0;
-      const std::string too_many = "more than " + std::to_string(max_nodes) + " YAML nodes";
-      try {
-        int previous = -1;
-        while (parser.HandleNextDocument(counter)) {
-          if (counter.start().pos == previous) throw YAML::ParserException(counter.start(), "no YAML document can be read here");
-          previous = counter.start().pos;
-          if (++documents > 1) return MakeError("more than one YAML document (line " + std::to_string(counter.start().line + 1) + ")");
-        }
-      } catch (const YAML::Exception&) {
-        if (buffer.stopped()) return MakeError(too_many + " (flow collections)");
-        throw;
-      }
-      // The parser saw only part of the text: whatever it made of it, the whole was not read.
-      if (buffer.stopped()) return MakeError(too_many + " (flow collections)");
-      if (documents == 0) return MakeError("no YAML document");
-    }
+    // First the documents and the nodes as written, counted while the parser reads and stopped
+    // at the limit; no tree is built.
+    const std::size_t documents = CountYamlDocuments(text, max_nodes);
+    if (documents == 0) return MakeError("no YAML document");
+    if (documents > 1) return MakeError(std::to_string(documents) + " YAML documents, expected one");
     YAML::Node node = YAML::Load(text);
-    // Second: the nodes with every alias expanded (a few aliases can stand for 10^9 nodes).
+    // Then the nodes with every alias expanded (a few aliases can stand for 10^9 nodes).
     SEA_RETURN_IF_ERROR(CheckYamlNodeCount(node, max_nodes));
     return node;
   } catch (const YAML::Exception& e) {
@@ -300,18 +290,29 @@ Result<YAML::Node> LoadOneYamlDocument(const std::string& text, std::size_t max_
   }
 }
 
-std::size_t CountYamlDocuments(const std::string& text) {
-  std::istringstream in(text);
+std::size_t CountYamlDocuments(const std::string& text, std::size_t max_nodes) {
+  CountingText buffer(text, max_nodes);
+  std::istream in(&buffer);
   YAML::Parser parser(in);
-  DocumentStart start;
+  NodeCounter counter(max_nodes, buffer);
   std::size_t count = 0;
-  int previous = -1;
-  while (parser.HandleNextDocument(start)) {
-    // Every document consumes what it starts with; one that starts where the last one did has
-    // consumed nothing, and neither will the next.
-    if (start.mark().pos == previous) throw YAML::ParserException(start.mark(), "no YAML document can be read here");
-    previous = start.mark().pos;
-    ++count;
+  try {
+    int previous = -1;
+    while (parser.HandleNextDocument(counter)) {
+      // Every document consumes what it starts with; one that starts where the last one did has
+      // consumed nothing, and neither will the next.
+      if (counter.start().pos == previous) throw YAML::ParserException(counter.start(), "no YAML document can be read here");
+      previous = counter.start().pos;
+      ++count;
+    }
+  } catch (const YAML::Exception&) {
+    if (!buffer.stopped()) throw;
+  }
+  // The parser saw only part of the text (it looked too far ahead for a node): whatever it made
+  // of that part, the whole was not read.
+  if (buffer.stopped()) {
+    throw YAML::ParserException(counter.last(), "more than " + std::to_string(max_nodes) +
+                                                    " YAML nodes, or flow indicators ([]{},) between two of them");
   }
   return count;
 }

@@ -44,15 +44,20 @@ Status CheckYamlNodeCount(const YAML::Node& node, std::size_t max_nodes = kMaxYa
 // alias expanded. Errors name the line. Throws nothing.
 Result<YAML::Node> LoadOneYamlDocument(const std::string& text, std::size_t max_nodes = kMaxYamlNodes);
 
-// The same structure, order, scalar text and tags (a quoted "8080" is not the plain 8080): what a
-// second YAML reader would take for the same data.
+// The same structure, order, scalar text and types: tags compared on every node (a quoted "8080"
+// is not the plain 8080, `!!set {a}` not `{a}`), a plain scalar that every reader takes for a string
+// equal to the same text quoted. What a second YAML reader would take for the same data.
 bool SameTypedYaml(const YAML::Node& a, const YAML::Node& b);
 
 // How many documents the YAML stream `text` holds: YAML::LoadAll(text).size(), without building
-// them, and without LoadAll's endless loop in yaml-cpp 0.7 on a stream such as "," (it reads an
-// empty document there without consuming anything, again and again, until memory runs out:
+// them, and within bounds that hold while the parser reads: at most `max_nodes` nodes, and at most
+// `max_nodes` of the characters []{}, between two nodes (in strings too). yaml-cpp reads a flow
+// collection that could be an implicit key ("[1, 1, ...]" at the start of a line) to its end
+// before it reports anything, holding a token for each item (16 MiB: 29 s and 4.4 GB); the
+// second bound stops that. Also avoids LoadAll's endless loop in yaml-cpp 0.7 on a stream such
+// as "," (an empty document read again and again without consuming anything:
 // jbeder/yaml-cpp#1040). Throws YAML::Exception on malformed YAML, as LoadAll does, and a
-// YAML::ParserException where that loop would start.
-std::size_t CountYamlDocuments(const std::string& text);
+// YAML::ParserException past a bound or where that loop would start.
+std::size_t CountYamlDocuments(const std::string& text, std::size_t max_nodes = kMaxYamlNodes);
 
 }  // namespace seattest
