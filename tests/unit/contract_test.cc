@@ -304,6 +304,18 @@ TEST(ContractSignatureTest, NoSignatureNoSigningKeyIsFine) {
 // A decrypted env or workload that is not one YAML document is an invalid contract, signed or
 // not: "signingKey needs envWorkloadSignature" cannot be checked in an env the agent cannot read,
 // and another reader might find a signingKey in it. The errors name the section, never its text.
+// user-data.decrypted may not outgrow its contract (MaxDecryptedContractSize): what the agent
+// signs, `se-attest verify` must read, in bounded time.
+TEST(ContractSectionTest, DecryptedContractLargerThanItsBoundIsAnInvalidContract) {
+  std::string lines;
+  while (lines.size() < (256u << 10)) lines += "a\n";
+  const std::string user_data = "env: " + std::string(kEnvToken) + "\n";
+  auto parsed = ParseWithEnv(user_data, lines);
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_NE(parsed.error().message.find("user-data.decrypted would be"), std::string::npos) << parsed.error().message;
+  EXPECT_TRUE(ParseWithEnv(user_data, "type: env\n").ok());
+}
+
 TEST(ContractSectionTest, DecryptedSectionThatIsNotOneYamlDocumentIsAnInvalidContract) {
   const std::string secret = "s3cr3t-registry-password";
   struct Case {

@@ -838,7 +838,7 @@ TEST_F(VerifyTest, HugeYamlStopsAtTheNodeLimitAndUserDataDecryptedAtItsCap) {
 
   MakeFolder(false);
   const std::size_t user_data = ReadText(dir_ + "/cidata/user-data").size();
-  WriteText(dir_ + "/user-data.decrypted", "# padding\n" + std::string(3 * user_data + (64u << 10), '#') + "\n");
+  WriteText(dir_ + "/user-data.decrypted", "# padding\n" + std::string(2 * user_data + (64u << 10), '#') + "\n");
   r = Verify(options_);
   ExpectStatus(r, "file:user-data.decrypted", CheckStatus::kFail);
   EXPECT_NE(Find(r, "file:user-data.decrypted")->detail.find("more than the agent writes"), std::string::npos);

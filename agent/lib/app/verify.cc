@@ -9,6 +9,7 @@
 
 #include "app/agent.h"
 #include "app/output.h"
+#include "core/contract.h"
 #include "core/hex.h"
 #include "core/pem_text.h"
 #include "core/record.h"
@@ -40,14 +41,14 @@ constexpr std::string_view kFolderFiles[] = {kNameMetaData, kNameUserData, kName
 
 // The most the agent writes into each file of the folder: anything larger was not written by it
 // and is refused before it is hashed or parsed. The record is a few hundred bytes (HPCR's 25.x
-// ones a few KiB); user-data.decrypted is the contract (at most kMaxCidataFileSize) with each
-// token's plaintext, written double-quoted at worst (4 bytes for one).
+// ones a few KiB); user-data.decrypted is bounded by its contract's size (MaxDecryptedContractSize,
+// checked again against the folder's own cidata/user-data before it is parsed).
 std::size_t FolderFileLimit(std::string_view name) {
   if (name == kRecordFile || name == kEncryptedRecordFile) return 256u << 10;
   if (name == kSignatureFile) return 4096;  // RSA up to 32768 bits
   if (name == kVersionFile || name == kCommitIdFile) return kMaxConfigSize;
   if (name == kNameAttestationPublicKey) return 64u << 10;  // a PEM public key
-  if (name == kDecryptedContractFile) return 4 * kMaxCidataFileSize;
+  if (name == kDecryptedContractFile) return MaxDecryptedContractSize(kMaxCidataFileSize);
   return kMaxCidataFileSize;  // cidata/meta-data, user-data, vendor-data
 }
 
@@ -668,9 +669,9 @@ class Verifier {
     };
     auto user_data = ReadFolderFile(kNameUserData);
     if (!user_data) return fail("nothing to compare with: " + user_data.error().message);
-    // The agent writes at most this much for this contract: each token's plaintext (3/4 of the
-    // token) as a literal block (4 more bytes a line) or double-quoted; refused before parsing.
-    const std::size_t most = 3 * user_data->size() + (64u << 10);
+    // The agent writes no more for this contract (it refuses one that would need more); a larger
+    // file is refused before it is parsed.
+    const std::size_t most = MaxDecryptedContractSize(user_data->size());
     if (decrypted.size() > most) {
       return fail(std::to_string(decrypted.size()) + " bytes, more than the agent writes for a cidata/user-data of " +
                   std::to_string(user_data->size()) + " bytes (" + std::to_string(most) + ")");

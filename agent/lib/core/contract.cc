@@ -225,6 +225,10 @@ Result<Contract> ParseContract(std::string_view user_data, std::string_view sour
     if (auto s = CheckYamlNodeCount(document); !s) return WithContext(where, s.error());
     auto contract = ParseTree(document, decrypt);
     if (!contract) return WithContext(where, contract.error());
+    if (const std::size_t most = MaxDecryptedContractSize(text.size()); contract->decrypted_text.size() > most) {
+      return MakeError(where + ": user-data.decrypted would be " + std::to_string(contract->decrypted_text.size()) +
+                       " bytes, more than " + std::to_string(most) + " (twice the contract and 64 KiB)");
+    }
     return contract;
   } catch (const YAML::Exception& e) {
     return MakeError(where + ": malformed YAML at line " + std::to_string(e.mark.line + 1) + ": " + e.msg);

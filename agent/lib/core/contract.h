@@ -2,6 +2,7 @@
 // decryption is handed in, so this layer needs no key and no OpenSSL.
 #pragma once
 
+#include <cstddef>
 #include <functional>
 #include <optional>
 #include <string>
@@ -39,6 +40,13 @@ struct Contract {
   // user-data.decrypted: the contract, key by key in its order, tokens replaced by plaintext.
   std::string decrypted_text;
 };
+
+// The most user-data.decrypted may hold for a contract of `user_data_size` bytes: a token's
+// plaintext is 3/4 of the token, and a literal block adds 4 bytes a line. The agent refuses a
+// contract whose user-data.decrypted would be larger, and `se-attest verify` refuses a larger one
+// before parsing it, so what the agent signs is always what its verifier reads (in bounded time:
+// 8 MiB and 16 MiB of plain scalars parse in about 4 s).
+inline std::size_t MaxDecryptedContractSize(std::size_t user_data_size) { return 2 * user_data_size + (64u << 10); }
 
 // Every error names the contract key it is about. `source` names the file. The plaintext of a
 // workload or env token must be one YAML document (or empty); the errors never quote it. With
