@@ -7,6 +7,7 @@
 #include "core/config.h"
 #include "core/hex.h"
 #include "core/pem_text.h"
+#include "core/reference.h"
 #include "crypto/contract_signature.h"
 #include "crypto/keys.h"
 #include "platform/file_io.h"
@@ -60,7 +61,7 @@ std::string ReferenceText(const AgentConfig& c, std::uint64_t root_size,
   out << YAML::Key << "commit_id" << YAML::Value << YAML::DoubleQuoted << c.commit_id;
   // development: sealed with --development, it runs outside Secure Execution and its records are
   // no evidence of it (their header says so too).
-  out << YAML::Key << "image_kind" << YAML::Value << (c.require_secure_execution ? "production" : "development");
+  out << YAML::Key << "image_kind" << YAML::Value << std::string(ImageKindName(c.require_secure_execution ? ImageKind::kProduction : ImageKind::kDevelopment));
   out << YAML::Key << "measurements" << YAML::Value << YAML::BeginMap;
   out << YAML::Key << "baseimage" << YAML::Value << ToHex(c.baseimage_sha256);
   out << YAML::Key << "root.tar.gz" << YAML::Value << ToHex(c.root_tarball_sha256);

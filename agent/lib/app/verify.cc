@@ -52,10 +52,10 @@ std::size_t FolderFileLimit(std::string_view name) {
   return kMaxCidataFileSize;  // cidata/meta-data, user-data, vendor-data
 }
 
-// The record line of a development image (record.h); the prefix alone is enough to count.
+// The record line of a development image (record.h); its prefix alone is enough to count.
 bool IsDevelopmentLine(std::string_view line) {
   constexpr std::string_view kPrefix = "Development image:";
-  return line.substr(0, kPrefix.size()) == kPrefix || line == kDevelopmentHeaderLine;
+  return line.substr(0, kPrefix.size()) == kPrefix;
 }
 
 std::string UtcText(std::time_t t) {
@@ -208,10 +208,8 @@ class Verifier {
       record_in_folder_ = true;
     }
     // A folder without its record has lost it (a failure); a --record that cannot be read is bad input.
-    auto data = record_in_folder_ ? ReadFile(path, FolderFileLimit(Exists(InFolder(kEncryptedRecordFile))
-                                                                        ? kEncryptedRecordFile : kRecordFile),
-                                             Follow::kNoSymlinks)
-                                  : ReadFile(path, FolderFileLimit(kEncryptedRecordFile));
+    const std::size_t limit = FolderFileLimit(kEncryptedRecordFile);  // the same for the plain record
+    auto data = record_in_folder_ ? ReadFile(path, limit, Follow::kNoSymlinks) : ReadFile(path, limit);
     if (!data) {
       report_.Add({.id = "record", .title = "record", .status = record_in_folder_ ? CheckStatus::kFail : CheckStatus::kError,
                    .required = true, .detail = data.error().message});
