@@ -32,9 +32,15 @@ hostile-cidata-iso dracut           links      plain    no  systemd.log_target=c
 hostile-cidata-key dracut           key-link   plain    no  systemd.log_target=console          hostile
 hostile-cidata-dev dracut           dev-node   plain    no  systemd.log_target=console          hostile
 good-journal       dracut+journal   iso        pem      no  -                                   record-enc
+other-fs-root      dracut           iso        plain    otherfs -                               integrity
+huge-cidata-wrong-root dracut       huge-iso   plain    yes -                                   integrity
 "
 # tamper: yes = one byte of the root partition flipped; eio = QEMU's blkdebug fails every read of
-#   one sector in the middle of the root partition with EIO (the disk is intact).
+#   one sector in the middle of the root partition with EIO (the disk is intact); otherfs = the
+#   root partition replaced by another filesystem (a vfat, same size) where the ext4 was sealed:
+#   the agent, which never mounts the root partition, has nothing to mount it as.
+# cidata huge-iso: the good ISO extended to a sparse 16 GiB disk, behind a flipped root byte: the
+#   boot stops on the root partition, and the cidata device is refused unread (over 64 MiB).
 # cidata links/key-link/dev-node: hostile Rock Ridge ISOs (symbolic links into the initrd, a
 #   device node) that the agent must refuse without following or opening them.
 # initrd dracut+journal: the dracut initrd with a test-only unit appended (a second cpio) that
@@ -81,6 +87,7 @@ make_iso() { genisoimage -quiet -output "$1" -volid "$2" -joliet -rock files/met
 case $cidata in
 iso) make_iso cidata.img cidata ;;
 two-iso) make_iso cidata.img cidata && make_iso cidata2.img cidata ;;
+huge-iso) make_iso cidata.img cidata && truncate -s 16G cidata.img ;;
 vfat-upper)
   mkfs.vfat -C -n CIDATA cidata.img 2048 >/dev/null &&
     mcopy -i cidata.img files/meta-data files/user-data files/vendor-data ::/ ;;
@@ -106,6 +113,12 @@ if [ "$tamper" = yes ]; then
   byte=$(od -An -tu1 -j "$offset" -N1 disk.img | tr -d ' ')
   printf "$(printf '\\%03o' $(((byte + 1) % 256)))" | dd of=disk.img bs=1 seek="$offset" conv=notrunc status=none
   dd if=disk.img bs=512 skip=2048 count=$((part_size / 512)) status=none | sha256sum | cut -c1-64 >tampered.sha256
+fi
+if [ "$tamper" = otherfs ]; then
+  part_size=$(stat -c %s "$work/root-part.img")
+  rm -f other-fs.img && mkfs.vfat -C other-fs.img $((part_size / 1024)) >/dev/null &&
+    dd if=other-fs.img of=disk.img bs=512 seek=2048 conv=notrunc status=none
+  sha256sum <other-fs.img | cut -c1-64 >tampered.sha256
 fi
 if [ "$tamper" = eio ]; then
   # QEMU's blkdebug (raw format over blkdebug over the file): every read request that covers this
@@ -256,6 +269,10 @@ integrity)
     bash -c "grep 'differs from the build' console.log | grep -q '$(sha256sum "$work/root-part.img" | cut -c1-64)' &&
              grep 'differs from the build' console.log | grep -q \"\$(cat tampered.sha256)\" &&
              grep 'differs from the build' console.log | grep -q 'PARTLABEL=se-root'"
+  if [ "$cidata" = huge-iso ]; then
+    check "$name: the 16 GiB cidata device was not hashed (no progress line for it)" \
+      bash -c "! grep -q 'cidata device /dev/vd[a-z]: .*MiB/s' console.log"
+  fi
   ;;
 not-se)
   no_record

@@ -8,7 +8,7 @@ PACKAGES=(
   libssl-dev libblkid-dev libyaml-cpp-dev libsystemd-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   openssl e2fsprogs fdisk util-linux coreutils dmsetup
-  python3 python3-jsonschema
+  python3 python3-jsonschema python3-yaml
   valgrind
 )
 missing=()

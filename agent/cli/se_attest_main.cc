@@ -270,7 +270,7 @@ int Encrypt(const std::vector<std::string>& args) {
   if (!pem) return Failed("encrypt: " + pem.error().message);
   auto key = PublicKeyFromPem(AsText(*pem), *to);
   if (!key) return Failed("encrypt: " + key.error().message);
-  if (auto s = RequireRsa(key->get(), 2048, 0, *to); !s) return Failed("encrypt: " + s.error().message);
+  if (auto s = RequireRecipientKey(key->get(), *to); !s) return Failed("encrypt: " + s.error().message);
   if (const std::string warning = PemCertificateValidityWarning(AsText(*pem), std::time(nullptr), *to); !warning.empty()) {
     (void)std::fprintf(stderr, "se-attest encrypt: warning: %s\n", warning.c_str());
   }

@@ -17,8 +17,11 @@ bool Same(const seattest::AgentConfig& a, const seattest::AgentConfig& b) {
          a.baseimage_sha256 == b.baseimage_sha256 && Same(a.root_device, b.root_device) &&
          a.root_sha256 == b.root_sha256 && a.root_tarball == b.root_tarball &&
          a.root_tarball_sha256 == b.root_tarball_sha256 && a.root_tarball_copy == b.root_tarball_copy &&
-         Same(a.cidata_device, b.cidata_device) && a.attestation_key == b.attestation_key &&
-         a.contract_key == b.contract_key;
+         a.root_size == b.root_size && a.root_tarball_size == b.root_tarball_size &&
+         a.root_tarball_extents == b.root_tarball_extents && Same(a.cidata_device, b.cidata_device) &&
+         a.attestation_key == b.attestation_key && a.contract_key == b.contract_key &&
+         a.require_secure_execution == b.require_secure_execution &&
+         a.contract_signing_keys_sha256 == b.contract_signing_keys_sha256;
 }
 
 }  // namespace

@@ -33,6 +33,10 @@ LOOP_DEVS=()
 attach_loop() {
   LOOP_DEV=$(losetup -f --show "$@") || return 1
   LOOP_DEVS+=("$LOOP_DEV")
+  # A device's own read-only flag (BLKROSET, which the agent sets while it mounts cidata) outlives
+  # a detach, and a new attach does not clear it: one left by a killed run would turn this
+  # device read-only too.
+  case " $* " in *" -r "*) ;; *) blockdev --setrw "$LOOP_DEV" ;; esac
 }
 # detach_loop DEV: detaches DEV now and forgets it, so that detach_all_loops cannot detach the
 # same number later, when it may be another test's device.

@@ -134,15 +134,16 @@ constexpr std::string_view kBaseimage = "71ea00241774e638085af4dc95f9b157ffd6c7b
 class AgentFlowTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    // The root partition (a plain file) and the filesystem the fake mounter shows for it.
+    // The root partition (a plain file) with root.tar.gz's bytes in two extents, where seal
+    // would have found them in its filesystem. The agent never mounts it.
     root_image_ = tmp_.Sub("dev-vda1.img");
     std::string image;
     for (int i = 0; i < 4096; ++i) image += "root partition block " + std::to_string(i) + "\n";
-    WriteText(root_image_, image);
-    rootfs_ = tmp_.Sub("rootfs");
-    ASSERT_TRUE(std::filesystem::create_directories(rootfs_ + "/boot"));
     tarball_ = std::string("\x1f\x8b\x08\x00 not really a tarball\n", 26) + std::string(5000, 'T');
-    WriteText(rootfs_ + "/boot/root.tar.gz", tarball_);
+    extents_ = {{8192, 2000}, {40960, tarball_.size() - 2000}};
+    image.replace(8192, 2000, tarball_.substr(0, 2000));
+    image.replace(40960, tarball_.size() - 2000, tarball_.substr(2000));
+    WriteText(root_image_, image);
 
     // The cidata device (a plain file) and its files.
     cidata_image_ = tmp_.Sub("dev-vdb.img");
@@ -158,7 +159,6 @@ class AgentFlowTest : public ::testing::Test {
 
     devices_.Add("PARTLABEL=root", root_image_, "ext4");
     devices_.Add("LABEL=cidata", cidata_image_, "iso9660");
-    mounter_.Add(root_image_, rootfs_);
     mounter_.Add(cidata_image_, cidata_);
 
     // The configuration as `seal` bakes it into the initrd, keys beside it (relative paths).
@@ -172,8 +172,11 @@ class AgentFlowTest : public ::testing::Test {
     config_.baseimage_sha256 = *ParseSha256Hex(kBaseimage);
     config_.root_device = *ParseDeviceSpec("PARTLABEL=root");
     config_.root_sha256 = Sha256Of(image);
+    config_.root_size = image.size();
     config_.root_tarball = "/boot/root.tar.gz";
     config_.root_tarball_sha256 = Sha256Of(tarball_);
+    config_.root_tarball_size = tarball_.size();
+    config_.root_tarball_extents = extents_;
     config_.cidata_device = *ParseDeviceSpec("LABEL=cidata");
     config_.attestation_key = "attestation.key";
     config_.contract_key = "contract.key";
@@ -249,7 +252,8 @@ class AgentFlowTest : public ::testing::Test {
   }
 
   TempDir tmp_;
-  std::string root_image_, rootfs_, tarball_, cidata_image_, cidata_;
+  std::string root_image_, tarball_, cidata_image_, cidata_;
+  std::vector<Extent> extents_;
   std::string meta_data_, user_data_, vendor_data_;
   std::string config_dir_, sysinfo_, out_;
   AgentConfig config_;
@@ -290,14 +294,66 @@ TEST_F(AgentFlowTest, WritesThePlainRecordAndTheWholeFolder) {
   EXPECT_EQ(Field(log_.entries.back(), "SE_ATTEST_ACTUAL"), Hex(record));
 }
 
-TEST_F(AgentFlowTest, MountsReadOnlyWithTheProbedFilesystemTypes) {
+TEST_F(AgentFlowTest, MountsCidataReadOnlyAndNeverTheRootPartition) {
   ASSERT_EQ(Run(), kExitOk);
-  // cidata is mounted while the root partition is still being hashed, the root once verified.
-  ASSERT_EQ(mounter_.calls().size(), 2u);
+  ASSERT_EQ(mounter_.calls().size(), 1u);
   EXPECT_EQ(mounter_.calls()[0].device, cidata_image_);
   EXPECT_EQ(mounter_.calls()[0].fs_type, "iso9660");
-  EXPECT_EQ(mounter_.calls()[1].device, root_image_);
-  EXPECT_EQ(mounter_.calls()[1].fs_type, "ext4");
+}
+
+// root.tar.gz comes out of the same read that verified the partition, at the sealed extents.
+TEST_F(AgentFlowTest, KeepsTheTarballCopiedOutOfTheVerifiedPartition) {
+  config_.root_tarball_copy = tmp_.Sub("initrd/run/se-attest/root.tar.gz");
+  WriteConfig();
+  ASSERT_EQ(Run(), kExitOk);
+  EXPECT_EQ(ReadText(config_.root_tarball_copy), tarball_);
+  EXPECT_EQ(ModeOf(config_.root_tarball_copy), 0600);
+  EXPECT_FALSE(Exists(config_.root_tarball_copy + ".partial"));
+}
+
+// A failed run keeps nothing: not the record, not a root.tar.gz that was verified before the
+// contract failed, nor one of an earlier run.
+TEST_F(AgentFlowTest, FailedRunKeepsNoTarballCopy) {
+  config_.root_tarball_copy = tmp_.Sub("initrd/run/se-attest/root.tar.gz");
+  WriteConfig();
+  ASSERT_EQ(Run(), kExitOk);
+  ASSERT_TRUE(Exists(config_.root_tarball_copy));
+  SetUserData("not: [a contract");
+  EXPECT_EQ(Run(), kExitContract);
+  EXPECT_FALSE(Exists(config_.root_tarball_copy));
+  EXPECT_FALSE(Exists(config_.root_tarball_copy + ".partial"));
+  ExpectNoOutput();
+}
+
+// A root partition of another size than sealed is refused before a byte of it is read.
+TEST_F(AgentFlowTest, RootPartitionOfAnotherSizeExit2Unread) {
+  WriteText(root_image_, ReadText(root_image_) + std::string(1u << 20, 'x'));
+  EXPECT_EQ(Run(), kExitIntegrity);
+  ExpectNoOutput();
+  const LogEntry* e = FailureEntry();
+  ASSERT_NE(e, nullptr);
+  EXPECT_NE(e->message.find("bytes, expected " + std::to_string(config_.root_size)), std::string::npos) << e->message;
+}
+
+// A run that fails before the root partition is read removes an older run's copy too.
+TEST_F(AgentFlowTest, RunFailingBeforeTheRootIsReadRemovesAnOlderCopy) {
+  config_.root_tarball_copy = tmp_.Sub("initrd/run/se-attest/root.tar.gz");
+  WriteConfig();
+  ASSERT_EQ(Run(), kExitOk);
+  ASSERT_TRUE(Exists(config_.root_tarball_copy));
+  options_.sysinfo_path = tmp_.Sub("no-such-sysinfo");
+  EXPECT_EQ(Run(), kExitUsage);
+  EXPECT_FALSE(Exists(config_.root_tarball_copy));
+}
+
+// A copy that cannot be put in place fails the run before the record is written: no record of a
+// run that failed.
+TEST_F(AgentFlowTest, CopyThatCannotBeKeptExit4NoRecord) {
+  config_.root_tarball_copy = tmp_.Sub("initrd/run/se-attest/root.tar.gz");
+  WriteConfig();
+  ASSERT_TRUE(std::filesystem::create_directories(config_.root_tarball_copy + "/in-the-way"));
+  EXPECT_EQ(Run(), kExitOutput);
+  ExpectNoOutput();
 }
 
 TEST_F(AgentFlowTest, OutputOptionOverridesTheConfiguration) {
@@ -445,25 +501,19 @@ TEST_F(AgentFlowTest, RootPartitionDiffersExit2NothingWritten) {
   for (const LogEntry& entry : log_.entries) EXPECT_NE(entry.message_id, message_id::kMeasured) << entry.message;
 }
 
+// The partition is the build's, but the configuration's extents and digest of root.tar.gz do not
+// agree: what was read is named, not assumed.
 TEST_F(AgentFlowTest, RootTarballDiffersExit2NothingWritten) {
-  WriteText(rootfs_ + "/boot/root.tar.gz", tarball_ + "x");
+  config_.root_tarball_sha256 = Sha256Of(tarball_ + "x");
+  WriteConfig();
   EXPECT_EQ(Run(), kExitIntegrity);
   ExpectNoOutput();
   const LogEntry* e = FailureEntry();
   ASSERT_NE(e, nullptr);
   EXPECT_EQ(e->message_id, message_id::kIntegrityFailure);
   EXPECT_EQ(Field(*e, "SE_ATTEST_ITEM"), "root.tar.gz");
-  EXPECT_EQ(Field(*e, "SE_ATTEST_EXPECTED"), Hex(tarball_));
-  EXPECT_EQ(Field(*e, "SE_ATTEST_ACTUAL"), Hex(tarball_ + "x"));
-}
-
-TEST_F(AgentFlowTest, RootTarballMissingOrSymlinkExit2) {
-  ASSERT_EQ(rename((rootfs_ + "/boot/root.tar.gz").c_str(), (rootfs_ + "/boot/real.tar.gz").c_str()), 0);
-  EXPECT_EQ(Run(), kExitIntegrity);
-  ExpectNoOutput();
-  ASSERT_EQ(symlink("real.tar.gz", (rootfs_ + "/boot/root.tar.gz").c_str()), 0);
-  EXPECT_EQ(Run(), kExitIntegrity);
-  ExpectNoOutput();
+  EXPECT_EQ(Field(*e, "SE_ATTEST_EXPECTED"), Hex(tarball_ + "x"));
+  EXPECT_EQ(Field(*e, "SE_ATTEST_ACTUAL"), Hex(tarball_));
 }
 
 TEST_F(AgentFlowTest, RootDeviceNotFoundExit2) {
@@ -477,7 +527,7 @@ TEST_F(AgentFlowTest, FailedRunRemovesAnOlderRecord) {
   ASSERT_EQ(Run(), kExitOk);
   ASSERT_TRUE(Exists(out_ + "/se-checksums.txt"));
   WriteText(out_ + "/not-ours", "stays");
-  WriteText(rootfs_ + "/boot/root.tar.gz", "tampered");
+  FlipRootImageBit(2);
   EXPECT_EQ(Run(), kExitIntegrity);
   EXPECT_EQ(FilesUnder(out_), std::set<std::string>{"not-ours"});
 }
@@ -564,7 +614,8 @@ TEST_F(AgentFlowTest, MissingCidataIsWaitedForThenExit3) {
 
 // And a modified root.tar.gz comes before an invalid contract.
 TEST_F(AgentFlowTest, RootTarballFailureWinsOverContractFailure) {
-  WriteText(rootfs_ + "/boot/root.tar.gz", tarball_ + "x");
+  config_.root_tarball_sha256 = Sha256Of(tarball_ + "x");
+  WriteConfig();
   WriteText(cidata_ + "/user-data", "not: [a contract");
   EXPECT_EQ(Run(), kExitIntegrity);
   ExpectNoOutput();
@@ -575,6 +626,23 @@ TEST_F(AgentFlowTest, RootTarballFailureWinsOverContractFailure) {
 
 TEST_F(AgentFlowTest, MissingMetaDataExit3) {
   ASSERT_EQ(unlink((cidata_ + "/meta-data").c_str()), 0);
+  EXPECT_EQ(Run(), kExitContract);
+  ExpectNoOutput();
+}
+
+// An empty meta-data is measured like any other (cloud-init's NoCloud accepts one: `touch
+// meta-data` is its documented minimum); only a missing one is refused. An empty user-data is no
+// contract (InvalidContractsExit3).
+TEST_F(AgentFlowTest, EmptyMetaDataIsMeasured) {
+  meta_data_.clear();
+  WriteText(cidata_ + "/meta-data", meta_data_);
+  ASSERT_EQ(Run(), kExitOk);
+  EXPECT_EQ(ReadText(out_ + "/se-checksums.txt"), ExpectedRecord(true));
+  EXPECT_EQ(ReadText(out_ + "/cidata/meta-data"), "");
+}
+
+TEST_F(AgentFlowTest, EmptyUserDataExit3) {
+  SetUserData("");
   EXPECT_EQ(Run(), kExitContract);
   ExpectNoOutput();
 }
@@ -902,6 +970,44 @@ TEST_F(AgentFlowTest, SealedForProductionRefusesToRunOutsideSecureExecution) {
   const std::string record = ReadText(out_ + "/se-checksums.txt");
   EXPECT_EQ(record, ExpectedRecord(true));
   EXPECT_EQ(record.find(kDevelopmentHeaderLine), std::string::npos) << record;
+}
+
+// --- the cidata filesystem type: decided by the image, not by the probe ---
+
+TEST_F(AgentFlowTest, CidataOfATypeCloudInitDoesNotReadIsAnInvalidContractAndIsNotMounted) {
+  devices_.Add("LABEL=cidata", cidata_image_, "squashfs");
+  EXPECT_EQ(Run(), kExitContract);
+  const LogEntry* e = FailureEntry();
+  ASSERT_NE(e, nullptr);
+  EXPECT_EQ(e->message, "cidata device: " + cidata_image_ +
+                            ": filesystem type 'squashfs' is not one cidata is delivered on (iso9660, vfat, ext4)");
+  EXPECT_EQ(Field(*e, "SE_ATTEST_ITEM"), cidata_image_);
+  ExpectNoOutput();
+  for (const FakeMounter::Call& c : mounter_.calls()) EXPECT_NE(c.device, cidata_image_) << "mounted all the same";
+}
+
+TEST_F(AgentFlowTest, Ext4CidataOnlyInADevelopmentImage) {
+  devices_.Add("LABEL=cidata", cidata_image_, "ext4");
+  ASSERT_EQ(Run(), kExitOk) << (FailureEntry() ? FailureEntry()->message : "");
+  ASSERT_FALSE(mounter_.calls().empty());
+  EXPECT_EQ(mounter_.calls().front().fs_type, "ext4");
+
+  config_.require_secure_execution = true;  // sealed for production, in a protected guest
+  WriteConfig();
+  options_.prot_virt_guest_path = tmp_.Sub("prot_virt_guest");
+  WriteText(options_.prot_virt_guest_path, "1\n");
+  log_.entries.clear();
+  EXPECT_EQ(Run(), kExitContract);
+  const LogEntry* e = FailureEntry();
+  ASSERT_NE(e, nullptr);
+  EXPECT_EQ(e->message, "cidata device: " + cidata_image_ +
+                            ": filesystem type 'ext4' is not one cidata is delivered on (iso9660, vfat; ext4 only in "
+                            "an image sealed with --development)");
+  ExpectNoOutput();
+
+  devices_.Add("LABEL=cidata", cidata_image_, "vfat");  // what cloud-init reads
+  log_.entries.clear();
+  EXPECT_EQ(Run(), kExitOk);
 }
 
 }  // namespace

@@ -28,6 +28,9 @@ void ExpectSameConfig(const AgentConfig& a, const AgentConfig& b) {
   EXPECT_EQ(a.root_sha256, b.root_sha256);
   EXPECT_EQ(a.root_tarball, b.root_tarball);
   EXPECT_EQ(a.root_tarball_sha256, b.root_tarball_sha256);
+  EXPECT_EQ(a.root_size, b.root_size);
+  EXPECT_EQ(a.root_tarball_size, b.root_tarball_size);
+  EXPECT_EQ(a.root_tarball_extents, b.root_tarball_extents);
   EXPECT_EQ(a.cidata_device.kind, b.cidata_device.kind);
   EXPECT_EQ(a.cidata_device.value, b.cidata_device.value);
   EXPECT_EQ(a.attestation_key, b.attestation_key);
@@ -48,6 +51,9 @@ TEST(ConfigTest, ParsesEveryKey) {
   EXPECT_EQ(ToHex(c->root_sha256), "2d43b2ffeb1c543d3b3a5b0b96d5417f79d8245f1e085f5e3f150390d093fc6b");
   EXPECT_EQ(c->root_tarball, "/boot/root.tar.gz");
   EXPECT_EQ(ToHex(c->root_tarball_sha256), "2d290fcafca295cd2de49e7246a5a5a080f503cb066d451b008a863b84a82ee1");
+  EXPECT_EQ(c->root_size, 1048576u);
+  EXPECT_EQ(c->root_tarball_size, 5000u);
+  EXPECT_EQ(c->root_tarball_extents, (std::vector<Extent>{{8192, 5000}}));
   EXPECT_EQ(c->cidata_device.ToString(), "/dev/vdb");
   EXPECT_EQ(c->attestation_key, "keys/attestation.key");  // as written: resolved by the agent
   EXPECT_EQ(c->contract_key, "/etc/se-attest/contract.key");
@@ -100,6 +106,9 @@ TEST(ConfigTest, RenderParseRoundTripOfAwkwardValues) {
   c.root_sha256 = *ParseSha256Hex(std::string(64, '0'));
   c.root_tarball = "/boot/root tar.gz";
   c.root_tarball_sha256 = *ParseSha256Hex(std::string(32, '1') + std::string(32, 'e'));
+  c.root_size = 9999999999999999999u;  // the largest size agent.yaml can state (19 digits)
+  c.root_tarball_size = 3 + 9999999999999999999u - 4096;
+  c.root_tarball_extents = {{0, 3}, {4096, 9999999999999999999u - 4096}};
   c.cidata_device = *ParseDeviceSpec("UUID=2024-01-01-00-00-00-00");
   c.attestation_key = "- keys/attestation.key";
   c.contract_key = "null";
@@ -137,7 +146,7 @@ INSTANTIATE_TEST_SUITE_P(
     Fixtures, ConfigBadTest,
     ::testing::Values(BadCase{"empty.yaml", "empty"}, BadCase{"comments-only.yaml", "empty"},
                       BadCase{"truncated.yaml", ""},
-                      BadCase{"unknown-key.yaml", "contract_keys: unknown key (line 14)"},
+                      BadCase{"unknown-key.yaml", "contract_keys: unknown key (line 17)"},
                       BadCase{"unknown-nested-key.yaml", "root.tarbal_sha256: unknown key"},
                       BadCase{"bad-hex.yaml", "baseimage_sha256: expected 64 hex digits"},
                       BadCase{"short-hex.yaml", "root.sha256: expected 64 hex digits"},
@@ -149,7 +158,16 @@ INSTANTIATE_TEST_SUITE_P(
                       BadCase{"not-a-mapping.yaml", "expected a mapping"},
                       BadCase{"relative-tarball.yaml", "root.tarball"},
                       BadCase{"bad-device.yaml", "root.device"},
-                      BadCase{"multiline-version.yaml", "image_version: must be one line"}),
+                      BadCase{"multiline-version.yaml", "image_version: must be one line"},
+                      BadCase{"missing-root-size.yaml", "root.size: missing"},
+                      BadCase{"root-size-zero.yaml", "root.size: expected a size in bytes"},
+                      BadCase{"root-size-negative.yaml", "root.size: expected a size in bytes"},
+                      BadCase{"extents-descending.yaml", "root.tarball_extents: extent 1 (8192+4000): starts before"},
+                      BadCase{"extents-past-partition.yaml", "extent 0 (1048000+5000): ends after the partition's 1048576 bytes"},
+                      BadCase{"extents-short.yaml", "the extents hold 4999 bytes, the file 5000"},
+                      BadCase{"extents-malformed.yaml", "root.tarball_extents: item 0: expected PHYSICAL+LENGTH"},
+                      BadCase{"extents-leading-zero.yaml", "root.tarball_extents: item 0: expected PHYSICAL+LENGTH"},
+                      BadCase{"extents-empty-item.yaml", "extent 0 (8192+0): empty"}),
     [](const auto& p) { return test::ParamName(p.param.fixture); });
 
 TEST(ConfigTest, RejectsDuplicateKeys) {

@@ -9,6 +9,7 @@
 
 #include "core/base64.h"
 #include "core/hex.h"
+#include "core/yaml_text.h"
 #include "crypto/contract_signature.h"
 #include "crypto/keys.h"
 #include "crypto/sha256.h"
@@ -119,6 +120,33 @@ TEST(ContractTest, AwkwardPlaintextsReadBackExactly) {
   EXPECT_EQ(Section(empty->decrypted_text, "env").Scalar(), "");
 }
 
+// Issue 13 item 6: a plain env's scalars keep their type and bytes in user-data.decrypted (a
+// quoted "8080" is no number, "false" no bool, "\r" no null), and a DEL in a token's plaintext is
+// escaped (PyYAML refuses a raw one).
+TEST(ContractTest, DecryptedContractKeepsEveryScalarTypeAndEscapesControls) {
+  const std::string plaintext = "mode: \"0755\"\nraw: \"a\x7f\"\n";
+  TokenDecryptor fake = [&](std::string_view) -> Result<std::string> { return plaintext; };
+  const std::string user_data =
+      "env:\n  port: \"8080\"\n  debug: \"false\"\n  mode: \"0755\"\n  cr: \"\\r\"\n  \"on\": 'yes'\n"
+      "  \"1\": \"2001-12-14\"\n  del: \"\\x7f\\x9b\"\n  plain: [8080, yes, ~, 2001-12-14]\n"
+      "workload: hyper-protect-basic.QUFB.QkJC\n";
+  auto c = ParseContract(user_data, "cidata/user-data", fake);
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  const std::string& text = c->decrypted_text;
+  EXPECT_NE(text.find("  port: \"8080\"\n  debug: \"false\"\n  mode: \"0755\"\n  cr: \"\\r\"\n  \"on\": \"yes\"\n"
+                      "  \"1\": \"2001-12-14\"\n  del: \"\\x7f\\x9b\"\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("workload: \"mode: \\\"0755\\\"\\nraw: \\\"a\\x7f\\\"\\n\"\n"), std::string::npos) << text;
+  EXPECT_EQ(text.find('\x7f'), std::string::npos) << text;
+  const YAML::Node env = Section(text, "env");
+  EXPECT_TRUE(SameTypedYaml(env, YAML::Load(user_data)["env"])) << text;
+  EXPECT_EQ(env["cr"].Scalar(), "\r");
+  EXPECT_EQ(env["cr"].Tag(), "!");
+  EXPECT_EQ(env["plain"][1].Tag(), "?");
+  EXPECT_EQ(Section(text, "workload").Scalar(), plaintext);
+}
+
 // The real HPCR 23.3.0 user-data: attestationPublicKey as PEM text, env and workload as tokens
 // for IBM's contract key (not available: their plaintexts come from IBM's user-data.decrypted),
 // and envWorkloadSignature.
@@ -186,7 +214,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"not-a-mapping.yaml", "", "mapping"},
         BadCase{"unknown-key.yaml", "volumes", "unknown contract key"},
         BadCase{"duplicate-key.yaml", "env", "twice"},
-        BadCase{"corrupted-token.yaml", "env: ", "AES"},
+        BadCase{"corrupted-token.yaml", "env: ", "cannot be decrypted with this key"},
         BadCase{"malformed-token.yaml", "env: ", "token"},
         BadCase{"token-missing-part.yaml", "env: ", "token"},
         BadCase{"token-not-pem.yaml", "attestationPublicKey: ", "PEM"},

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <filesystem>
 #include <string>
 #include <utility>
@@ -180,7 +181,12 @@ TEST(HashPathTest, EveryBoundaryOfTheReadAheadRing) {
       ASSERT_GE(copy, 0);
       std::vector<std::pair<std::uint64_t, std::uint64_t>> seen;
       HashOptions how;
-      how.copy_fd = copy;
+      std::uint64_t next_offset = 0;
+      how.on_chunk = [&](std::uint64_t offset, const std::uint8_t* data, std::size_t n) {
+        EXPECT_EQ(offset, next_offset);
+        next_offset += n;
+        return WriteAll(copy, data, n, copy_path);
+      };
       how.progress = [&](std::uint64_t done, std::uint64_t total) { seen.emplace_back(done, total); };
       how.chunk = kChunk;
       how.buffers = buffers;
@@ -227,12 +233,84 @@ TEST(HashPathTest, CopyFailureIsAWriteError) {
   const UniqueFd full(open("/dev/full", O_WRONLY | O_CLOEXEC));
   ASSERT_GE(full.get(), 0);
   HashOptions how;
-  how.copy_fd = full.get();
+  how.on_chunk = [&full](std::uint64_t, const std::uint8_t* data, std::size_t n) {
+    return WriteAll(full.get(), data, n, "/dev/full");
+  };
   how.chunk = 4096;
   how.buffers = 2;
   auto d = HashPath(tmp.Sub("f"), how);
   ASSERT_FALSE(d.ok());
   EXPECT_EQ(d.error().kind, Error::Kind::kWrite);
+  EXPECT_NE(d.error().message.find("writing /dev/full: No space left on device"), std::string::npos) << d.error().message;
+}
+
+// A size other than expected, or over the limit, is refused before the first read.
+TEST(HashPathTest, ExpectedAndMaximumSizeAreCheckedFirst) {
+  TempDir tmp;
+  WriteText(tmp.Sub("f"), std::string(10000, 'z'));
+  int chunks = 0;
+  HashOptions how;
+  how.chunk = 4096;
+  how.on_chunk = [&chunks](std::uint64_t, const std::uint8_t*, std::size_t) -> Status {
+    ++chunks;
+    return {};
+  };
+  how.expected_size = 9999;
+  auto d = HashPath(tmp.Sub("f"), how);
+  ASSERT_FALSE(d.ok());
+  EXPECT_NE(d.error().message.find("/f: 10000 bytes, expected 9999"), std::string::npos) << d.error().message;
+  how.expected_size = 10000;
+  how.max_size = 9999;
+  d = HashPath(tmp.Sub("f"), how);
+  ASSERT_FALSE(d.ok());
+  EXPECT_NE(d.error().message.find("/f: 10000 bytes, more than the limit of 9999"), std::string::npos) << d.error().message;
+  EXPECT_EQ(chunks, 0);
+  how.max_size = 10000;
+  EXPECT_TRUE(HashPath(tmp.Sub("f"), how).ok());
+  EXPECT_EQ(chunks, 3);
+}
+
+// A file that grows or shrinks while it is hashed gives no digest: what was read is no one
+// size's content. (The growth happens from the hashing thread, between two chunks.)
+TEST(HashPathTest, SizeChangedWhileReadIsAnError) {
+  TempDir tmp;
+  const std::string path = tmp.Sub("f");
+  for (const bool grow : {true, false}) {
+    WriteText(path, std::string(std::size_t{64} * 4096, 'g'));
+    HashOptions how;
+    how.chunk = 4096;
+    how.buffers = 2;
+    bool changed = false;
+    how.on_chunk = [&](std::uint64_t, const std::uint8_t*, std::size_t) -> Status {
+      if (!changed) {
+        changed = true;
+        EXPECT_EQ(truncate(path.c_str(), grow ? 128 * 4096 : 4096), 0);
+      }
+      return {};
+    };
+    auto d = HashPath(path, how);
+    ASSERT_FALSE(d.ok()) << (grow ? "grown" : "shrunk");
+    EXPECT_NE(d.error().message.find("changed size while it was read (262144 bytes at the start, "), std::string::npos)
+        << d.error().message;
+  }
+}
+
+TEST(HashPathTest, CancelStopsTheHash) {
+  TempDir tmp;
+  WriteText(tmp.Sub("f"), std::string(std::size_t{8} * 4096, 'c'));
+  std::atomic<bool> cancel{false};
+  HashOptions how;
+  how.chunk = 4096;
+  how.cancel = &cancel;
+  int chunks = 0;
+  how.on_chunk = [&](std::uint64_t, const std::uint8_t*, std::size_t) -> Status {
+    if (++chunks == 2) cancel = true;
+    return {};
+  };
+  auto d = HashPath(tmp.Sub("f"), how);
+  ASSERT_FALSE(d.ok());
+  EXPECT_NE(d.error().message.find("/f: stopped"), std::string::npos) << d.error().message;
+  EXPECT_EQ(chunks, 2);
 }
 
 TEST(HashPathTest, NeitherFileNorBlockDevice) {
@@ -316,6 +394,131 @@ TEST(RemoveIfExistsTest, PresentAndAbsent) {
   EXPECT_TRUE(RemoveIfExists(tmp.Sub("f")).ok());
   WriteText(tmp.Sub("file"), "x");
   EXPECT_FALSE(RemoveIfExists(tmp.Sub("file/below")).ok());  // ENOTDIR is not "absent"
+}
+
+// A symbolic link's own type, not its target's.
+bool IsSymlink(const std::string& path) {
+  struct stat st {};
+  return lstat(path.c_str(), &st) == 0 && S_ISLNK(st.st_mode);
+}
+bool IsRegular(const std::string& path) {
+  struct stat st {};
+  return lstat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+bool IsFolder(const std::string& path) {
+  struct stat st {};
+  return lstat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+UniqueFd OpenDir(const std::string& path) { return UniqueFd(open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)); }
+
+// Planted symbolic links at the name and at its temporary are replaced, never followed: the
+// files they point to keep their bytes.
+TEST(WriteFileAtomicTest, SymlinksAtTheNameAndTheTemporaryAreReplacedNotFollowed) {
+  TempDir tmp;
+  ASSERT_EQ(mkdir(tmp.Sub("out").c_str(), 0755), 0);
+  WriteText(tmp.Sub("outside-name"), "keep 1");
+  WriteText(tmp.Sub("outside-tmp"), "keep 2");
+  ASSERT_EQ(symlink(tmp.Sub("outside-name").c_str(), tmp.Sub("out/f").c_str()), 0);
+  ASSERT_EQ(symlink(tmp.Sub("outside-tmp").c_str(), tmp.Sub("out/.tmp.f").c_str()), 0);
+  UniqueFd dir = OpenDir(tmp.Sub("out"));
+  ASSERT_GE(dir.get(), 0);
+  ASSERT_TRUE(WriteFileAtomicAt(dir.get(), "f", "new", 0400, tmp.Sub("out/f")).ok());
+  EXPECT_TRUE(IsRegular(tmp.Sub("out/f")));
+  EXPECT_EQ(ReadText(tmp.Sub("out/f")), "new");
+  EXPECT_FALSE(Exists(tmp.Sub("out/.tmp.f")));
+  EXPECT_EQ(ReadText(tmp.Sub("outside-name")), "keep 1");
+  EXPECT_EQ(ReadText(tmp.Sub("outside-tmp")), "keep 2");
+  // The path form does the same.
+  ASSERT_EQ(unlink(tmp.Sub("out/f").c_str()), 0);
+  ASSERT_EQ(symlink(tmp.Sub("outside-name").c_str(), tmp.Sub("out/f").c_str()), 0);
+  ASSERT_EQ(symlink("/nonexistent/dangling", tmp.Sub("out/.tmp.f").c_str()), 0);
+  ASSERT_TRUE(WriteFileAtomic(tmp.Sub("out"), "f", "newer", 0400).ok());
+  EXPECT_TRUE(IsRegular(tmp.Sub("out/f")));
+  EXPECT_EQ(ReadText(tmp.Sub("out/f")), "newer");
+  EXPECT_EQ(ReadText(tmp.Sub("outside-name")), "keep 1");
+}
+
+TEST(OpenFolderNoFollowTest, CreatesMissingAndNeverFollowsTheFolderItself) {
+  TempDir tmp;
+  auto missing = OpenFolderNoFollow(tmp.Sub("a/b"), Create::kNo, 0755);
+  ASSERT_TRUE(missing.ok()) << missing.error().message;
+  EXPECT_LT(missing->get(), 0);
+  EXPECT_FALSE(Exists(tmp.Sub("a")));
+  auto made = OpenFolderNoFollow(tmp.Sub("a/b/"), Create::kYes, 0750);
+  ASSERT_TRUE(made.ok()) << made.error().message;
+  EXPECT_GE(made->get(), 0);
+  EXPECT_TRUE(IsFolder(tmp.Sub("a/b")));
+  EXPECT_EQ(ModeOf(tmp.Sub("a/b")) & 0777 & ~0750, 0);
+  // The folder a symbolic link: refused, created or not, and the link's target is not touched.
+  ASSERT_EQ(mkdir(tmp.Sub("elsewhere").c_str(), 0755), 0);
+  ASSERT_EQ(symlink(tmp.Sub("elsewhere").c_str(), tmp.Sub("a/link").c_str()), 0);
+  for (Create create : {Create::kNo, Create::kYes}) {
+    auto linked = OpenFolderNoFollow(tmp.Sub("a/link"), create, 0755);
+    ASSERT_FALSE(linked.ok());
+    EXPECT_NE(linked.error().message.find("a/link: is a symbolic link"), std::string::npos) << linked.error().message;
+  }
+  ASSERT_EQ(symlink("/nonexistent", tmp.Sub("a/dangling").c_str()), 0);
+  EXPECT_FALSE(OpenFolderNoFollow(tmp.Sub("a/dangling"), Create::kYes, 0755).ok());
+  EXPECT_FALSE(OpenFolderNoFollow(tmp.Sub("a/dangling"), Create::kNo, 0755).ok());
+  EXPECT_TRUE(IsSymlink(tmp.Sub("a/dangling")));
+  // The components above it may be symbolic links (the configured path is trusted).
+  auto above = OpenFolderNoFollow(tmp.Sub("a/link/out"), Create::kYes, 0755);
+  ASSERT_TRUE(above.ok()) << above.error().message;
+  EXPECT_TRUE(IsFolder(tmp.Sub("elsewhere/out")));
+  // A file where the folder should be.
+  WriteText(tmp.Sub("a/file"), "x");
+  auto file = OpenFolderNoFollow(tmp.Sub("a/file"), Create::kYes, 0755);
+  ASSERT_FALSE(file.ok());
+  EXPECT_NE(file.error().message.find("exists and is not a folder"), std::string::npos) << file.error().message;
+  EXPECT_FALSE(OpenFolderNoFollow(tmp.Sub("a/file/below"), Create::kNo, 0755).ok());
+}
+
+TEST(OpenOwnedSubfolderTest, ReplacesWhatIsNotAFolderNeverFollowingIt) {
+  TempDir tmp;
+  UniqueFd dir = OpenDir(tmp.path());
+  ASSERT_GE(dir.get(), 0);
+  ASSERT_EQ(mkdir(tmp.Sub("outside").c_str(), 0755), 0);
+  WriteText(tmp.Sub("outside/user-data"), "keep");
+  // A symbolic link to a folder: removed (kNo leaves nothing), or replaced by a folder (kYes).
+  ASSERT_EQ(symlink(tmp.Sub("outside").c_str(), tmp.Sub("cidata").c_str()), 0);
+  auto none = OpenOwnedSubfolder(dir.get(), "cidata", Create::kNo, 0755, tmp.Sub("cidata"));
+  ASSERT_TRUE(none.ok()) << none.error().message;
+  EXPECT_LT(none->get(), 0);
+  EXPECT_FALSE(Exists(tmp.Sub("cidata")));
+  ASSERT_EQ(symlink(tmp.Sub("outside").c_str(), tmp.Sub("cidata").c_str()), 0);
+  auto made = OpenOwnedSubfolder(dir.get(), "cidata", Create::kYes, 0755, tmp.Sub("cidata"));
+  ASSERT_TRUE(made.ok()) << made.error().message;
+  EXPECT_GE(made->get(), 0);
+  EXPECT_TRUE(IsFolder(tmp.Sub("cidata")));
+  EXPECT_EQ(ReadText(tmp.Sub("outside/user-data")), "keep");
+  // A folder is kept with what it holds; a file or a dangling link at the name is replaced.
+  WriteText(tmp.Sub("cidata/network-config"), "theirs");
+  auto kept = OpenOwnedSubfolder(dir.get(), "cidata", Create::kYes, 0755, tmp.Sub("cidata"));
+  ASSERT_TRUE(kept.ok());
+  EXPECT_EQ(ReadText(tmp.Sub("cidata/network-config")), "theirs");
+  WriteText(tmp.Sub("file"), "x");
+  ASSERT_EQ(symlink("/nonexistent", tmp.Sub("dangling").c_str()), 0);
+  for (const char* name : {"file", "dangling"}) {
+    auto replaced = OpenOwnedSubfolder(dir.get(), name, Create::kYes, 0755, tmp.Sub(name));
+    ASSERT_TRUE(replaced.ok()) << name << ": " << replaced.error().message;
+    EXPECT_TRUE(IsFolder(tmp.Sub(name))) << name;
+  }
+}
+
+TEST(RemoveIfExistsTest, AtRemovesASymlinkNotItsTarget) {
+  TempDir tmp;
+  UniqueFd dir = OpenDir(tmp.path());
+  WriteText(tmp.Sub("target"), "keep");
+  ASSERT_EQ(symlink(tmp.Sub("target").c_str(), tmp.Sub("link").c_str()), 0);
+  EXPECT_TRUE(RemoveIfExistsAt(dir.get(), "link", tmp.Sub("link")).ok());
+  EXPECT_FALSE(Exists(tmp.Sub("link")));
+  EXPECT_EQ(ReadText(tmp.Sub("target")), "keep");
+  EXPECT_TRUE(RemoveIfExistsAt(dir.get(), "link", tmp.Sub("link")).ok());
+  ASSERT_EQ(mkdir(tmp.Sub("folder").c_str(), 0755), 0);
+  Status s = RemoveIfExistsAt(dir.get(), "folder", tmp.Sub("folder"));
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.error().message.find("removing " + tmp.Sub("folder")), std::string::npos) << s.error().message;
 }
 
 TEST(DirNameTest, Cases) {

@@ -1,8 +1,16 @@
 #include "crypto/keys.h"
 
 #include <gtest/gtest.h>
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <openssl/evp.h>
+#include <openssl/param_build.h>
 
+#include <chrono>
+#include <cstdio>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "core/hex.h"
 #include "test_support.h"
@@ -101,6 +109,128 @@ TEST(KeysTest, RequireRsa) {
   Status not_rsa = RequireRsa(ec.get(), 2048, 0, "k");
   ASSERT_FALSE(not_rsa.ok());
   EXPECT_EQ(not_rsa.error().message, "k: not an RSA key");
+}
+
+// A public key with the RSA modulus `n` and exponent `e` as a contract would bring it: PEM, read
+// back by PublicKeyFromPem (nothing checks the numbers on the way in).
+EvpPkeyPtr ForgedRsaKey(const BIGNUM* n, const BIGNUM* e) {
+  std::unique_ptr<OSSL_PARAM_BLD, OsslDeleter<OSSL_PARAM_BLD_free>> bld(OSSL_PARAM_BLD_new());
+  if (!bld || OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_N, n) != 1 ||
+      OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_E, e) != 1) {
+    return nullptr;
+  }
+  std::unique_ptr<OSSL_PARAM, OsslDeleter<OSSL_PARAM_free>> params(OSSL_PARAM_BLD_to_param(bld.get()));
+  EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, "RSA", nullptr));
+  EVP_PKEY* raw = nullptr;
+  if (!params || !ctx || EVP_PKEY_fromdata_init(ctx.get()) != 1 ||
+      EVP_PKEY_fromdata(ctx.get(), &raw, EVP_PKEY_PUBLIC_KEY, params.get()) != 1) {
+    return nullptr;
+  }
+  EvpPkeyPtr made(raw);
+  auto pem = PublicKeyPem(made.get());
+  if (!pem) return nullptr;
+  auto key = PublicKeyFromPem(*pem, "forged");
+  return key ? std::move(*key) : nullptr;
+}
+
+BignumPtr Number(unsigned long long v) {
+  BignumPtr b(BN_new());
+  BN_set_word(b.get(), v);
+  return b;
+}
+
+// A random odd number of exactly `bits` bits with no prime factor below 752 (what OpenSSL's
+// public-key check looks for): a modulus that passes it, whether or not anyone can factor it.
+BignumPtr PlausibleModulus(int bits) {
+  std::vector<BN_ULONG> small_primes;
+  for (BN_ULONG p = 3; p < 752; p += 2) {
+    bool prime = true;
+    for (BN_ULONG d = 3; d * d <= p; d += 2) prime = prime && p % d != 0;
+    if (prime) small_primes.push_back(p);
+  }
+  BignumPtr n(BN_new());
+  for (;;) {
+    BN_rand(n.get(), bits, BN_RAND_TOP_ONE, BN_RAND_BOTTOM_ODD);
+    bool clean = true;
+    for (BN_ULONG p : small_primes) clean = clean && BN_mod_word(n.get(), p) != 0;
+    if (clean) return n;
+  }
+}
+
+std::string RecipientKeyError(const EVP_PKEY* key) {
+  if (key == nullptr) return "(no key)";
+  Status s = RequireRecipientKey(key, "user-data: attestationPublicKey");
+  return s.ok() ? "" : s.error().message;
+}
+
+TEST(KeysTest, RecipientKeyAcceptsRealKeys) {
+  for (const char* name : {"rsa2048.pub", "attestation.pub", "contract.crt"}) {
+    EvpPkeyPtr key = test::TestPublicKey(name);
+    ASSERT_TRUE(key) << name;
+    EXPECT_EQ(RecipientKeyError(key.get()), "") << name;
+  }
+}
+
+TEST(KeysTest, RecipientKeyBoundsAreInclusive) {
+  const BignumPtr f4 = Number(65537);
+  BignumPtr e_max(BN_new());  // 2^64 - 1
+  BN_set_bit(e_max.get(), 64);
+  BN_sub_word(e_max.get(), 1);
+  for (int bits : {2048, 16384}) {
+    EvpPkeyPtr key = ForgedRsaKey(PlausibleModulus(bits).get(), f4.get());
+    // The check's cost is the host's to choose up to this size (one Miller-Rabin round).
+    const auto start = std::chrono::steady_clock::now();
+    EXPECT_EQ(RecipientKeyError(key.get()), "") << bits;
+    const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+    std::printf("RSA-%d: the recipient key check took %.3f s\n", bits, took.count());
+  }
+  EXPECT_EQ(RecipientKeyError(ForgedRsaKey(PlausibleModulus(2048).get(), e_max.get()).get()), "");
+}
+
+TEST(KeysTest, RecipientKeyRefusesDegenerateKeys) {
+  const BignumPtr f4 = Number(65537);
+  const BignumPtr n = PlausibleModulus(2048);
+  BignumPtr even(BN_dup(n.get()));
+  BN_add_word(even.get(), 1);
+  // 3 x a 2047-bit odd number: 2048 or 2049 bits, odd, and no product of two large primes.
+  BignumPtr with_factor(BN_new());
+  {
+    BignumPtr m(BN_new());
+    BN_rand(m.get(), 2047, BN_RAND_TOP_ONE, BN_RAND_BOTTOM_ODD);
+    BN_mul_word(m.get(), 3);
+    with_factor = std::move(m);
+  }
+  BignumPtr prime(BN_new());
+  ASSERT_EQ(BN_generate_prime_ex(prime.get(), 2048, 0, nullptr, nullptr, nullptr), 1);
+  BignumPtr e_too_long(BN_new());  // 2^64 + 1
+  BN_set_bit(e_too_long.get(), 64);
+  BN_add_word(e_too_long.get(), 1);
+  struct Case {
+    const char* what;
+    EvpPkeyPtr key;
+    std::string expected;
+  };
+  const Case cases[] = {
+      {"e = 1", ForgedRsaKey(n.get(), Number(1).get()), "RSA public exponent 1 is refused"},
+      {"e = 2", ForgedRsaKey(n.get(), Number(2).get()), "RSA public exponent 2 is refused"},
+      {"e = 3", ForgedRsaKey(n.get(), Number(3).get()), "RSA public exponent 3 is refused"},
+      {"e = 65535", ForgedRsaKey(n.get(), Number(65535).get()), "RSA public exponent 65535 is refused"},
+      {"e = 65538", ForgedRsaKey(n.get(), Number(65538).get()), "RSA public exponent 65538 is refused"},
+      {"e = 2^64 + 1", ForgedRsaKey(n.get(), e_too_long.get()), "RSA public exponent of 65 bits is refused"},
+      {"even modulus", ForgedRsaKey(even.get(), f4.get()), "the RSA modulus is even"},
+      {"modulus with the factor 3", ForgedRsaKey(with_factor.get(), f4.get()), "fails OpenSSL's public-key check"},
+      {"prime modulus", ForgedRsaKey(prime.get(), f4.get()), "fails OpenSSL's public-key check"},
+      {"RSA-1024", ForgedRsaKey(PlausibleModulus(1024).get(), f4.get()), "RSA-1024 is shorter than 2048 bits"},
+      {"RSA-16385", ForgedRsaKey(PlausibleModulus(16385).get(), f4.get()), "RSA-16385 is longer than 16384 bits"},
+      {"RSA-20000", ForgedRsaKey(PlausibleModulus(20000).get(), f4.get()), "RSA-20000 is longer than 16384 bits"},
+      {"EC P-256", test::TestPublicKey("ec-p256.pub"), "not an RSA key"},
+  };
+  for (const Case& c : cases) {
+    ASSERT_TRUE(c.key) << c.what;
+    const std::string error = RecipientKeyError(c.key.get());
+    EXPECT_EQ(error.rfind("user-data: attestationPublicKey: ", 0), 0u) << c.what << ": " << error;
+    EXPECT_NE(error.find(c.expected), std::string::npos) << c.what << ": " << error;
+  }
 }
 
 TEST(KeysTest, PublicKeyPemIsWhatOpensslWrites) {

@@ -2,10 +2,13 @@
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <set>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "test_support.h"
 
@@ -95,6 +98,157 @@ TEST(OutputTest, ClearKeepsACidataFolderWithOtherFiles) {
   WriteText(tmp.Sub("cidata/network-config"), "keep");
   ASSERT_TRUE(ClearOutputFolder(tmp.path()).ok());
   EXPECT_EQ(FilesUnder(tmp.path()), std::set<std::string>{"cidata/network-config"});
+}
+
+bool IsSymlink(const std::string& path) {
+  struct stat st {};
+  return lstat(path.c_str(), &st) == 0 && S_ISLNK(st.st_mode);
+}
+bool IsFolder(const std::string& path) {
+  struct stat st {};
+  return lstat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+// A folder outside the output folder holding files named like the agent's, which planted
+// symbolic links point to: after any clear or write, every one of them holds its old bytes.
+class Outside {
+ public:
+  explicit Outside(const TempDir& tmp) : dir_(tmp.Sub("outside")) {
+    EXPECT_EQ(mkdir(dir_.c_str(), 0755), 0);
+    for (const char* name : {"meta-data", "user-data", "vendor-data", ".tmp.user-data", "record", "readme-tmp"}) {
+      WriteText(dir_ + "/" + name, std::string("outside ") + name);
+    }
+  }
+  const std::string& dir() const { return dir_; }
+  std::string Sub(const std::string& name) const { return dir_ + "/" + name; }
+  ::testing::AssertionResult Unchanged() const {
+    const std::set<std::string> expected = {"meta-data", "user-data", "vendor-data", ".tmp.user-data", "record",
+                                            "readme-tmp"};
+    if (FilesUnder(dir_) != expected) return ::testing::AssertionFailure() << "files outside changed";
+    for (const std::string& name : expected) {
+      if (ReadText(Sub(name)) != "outside " + name) return ::testing::AssertionFailure() << name << " changed";
+    }
+    return ::testing::AssertionSuccess();
+  }
+
+ private:
+  std::string dir_;
+};
+
+const std::vector<OutputFile> kSomeFiles = {
+    {"cidata/meta-data", "instance-id: x\n", 0400},
+    {"cidata/user-data", "env: {}\n", 0400},
+    {"README", "read me\n", 0444},
+    {"se-checksums.txt", "1.0.0\n", 0400},
+};
+
+TEST(OutputTest, ACidataSymlinkIsRemovedNeverFollowed) {
+  TempDir tmp;
+  const Outside outside(tmp);
+  const std::string out = tmp.Sub("out");
+  ASSERT_EQ(mkdir(out.c_str(), 0755), 0);
+  ASSERT_EQ(symlink(outside.dir().c_str(), (out + "/cidata").c_str()), 0);
+  ASSERT_TRUE(ClearOutputFolder(out).ok());
+  EXPECT_FALSE(test::Exists(out + "/cidata"));
+  EXPECT_TRUE(outside.Unchanged());
+  // Written over a planted link (without a clear first): a real folder replaces it.
+  ASSERT_EQ(symlink(outside.dir().c_str(), (out + "/cidata").c_str()), 0);
+  ASSERT_TRUE(WriteOutputFolder(out, kSomeFiles).ok());
+  EXPECT_TRUE(IsFolder(out + "/cidata"));
+  EXPECT_EQ(ReadText(out + "/cidata/user-data"), "env: {}\n");
+  EXPECT_EQ(FilesUnder(out), (std::set<std::string>{"cidata/meta-data", "cidata/user-data", "README", "se-checksums.txt"}));
+  EXPECT_TRUE(outside.Unchanged());
+  // A file, or a dangling link, named cidata: replaced the same way.
+  for (const bool dangling : {false, true}) {
+    ASSERT_TRUE(ClearOutputFolder(out).ok());
+    if (dangling) {
+      ASSERT_EQ(symlink("/nonexistent/cidata", (out + "/cidata").c_str()), 0);
+    } else {
+      WriteText(out + "/cidata", "a file");
+    }
+    ASSERT_TRUE(WriteOutputFolder(out, kSomeFiles).ok()) << dangling;
+    EXPECT_TRUE(IsFolder(out + "/cidata")) << dangling;
+  }
+}
+
+TEST(OutputTest, SymlinksAtTheAgentsFileNamesAreReplacedNeverFollowed) {
+  TempDir tmp;
+  const Outside outside(tmp);
+  const std::string out = tmp.Sub("out");
+  ASSERT_EQ(mkdir(out.c_str(), 0755), 0);
+  ASSERT_EQ(mkdir((out + "/cidata").c_str(), 0755), 0);
+  const std::pair<const char*, const char*> links[] = {
+      {"se-checksums.txt", "record"},
+      {"cidata/user-data", "user-data"},
+      {"cidata/.tmp.meta-data", "meta-data"},
+      {".tmp.README", "readme-tmp"},
+      {"cidata/.tmp.user-data", ".tmp.user-data"},
+  };
+  auto plant = [&] {
+    for (const auto& [name, target] : links) {
+      ASSERT_EQ(symlink(outside.Sub(target).c_str(), (out + "/" + name).c_str()), 0) << name;
+    }
+  };
+  // Cleared: the links go, their targets stay.
+  plant();
+  ASSERT_TRUE(ClearOutputFolder(out).ok());
+  for (const auto& [name, target] : links) EXPECT_FALSE(test::Exists(out + "/" + name)) << name;
+  EXPECT_TRUE(outside.Unchanged());
+  // Written over them: regular files of ours in their place.
+  ASSERT_EQ(mkdir((out + "/cidata").c_str(), 0755), 0);
+  plant();
+  ASSERT_TRUE(WriteOutputFolder(out, kSomeFiles).ok());
+  EXPECT_TRUE(outside.Unchanged());
+  for (const OutputFile& f : kSomeFiles) {
+    EXPECT_FALSE(IsSymlink(out + "/" + f.name)) << f.name;
+    EXPECT_EQ(ReadText(out + "/" + f.name), f.content) << f.name;
+  }
+  EXPECT_FALSE(test::Exists(out + "/.tmp.README"));
+  EXPECT_FALSE(test::Exists(out + "/cidata/.tmp.meta-data"));
+}
+
+TEST(OutputTest, AFailedWriteUndoesWithoutFollowing) {
+  TempDir tmp;
+  const Outside outside(tmp);
+  const std::string out = tmp.Sub("out");
+  ASSERT_EQ(mkdir(out.c_str(), 0755), 0);
+  ASSERT_EQ(symlink(outside.dir().c_str(), (out + "/cidata").c_str()), 0);
+  ASSERT_EQ(mkdir((out + "/se-checksums.txt").c_str(), 0755), 0);  // the last file fails
+  Status s = WriteOutputFolder(out, kSomeFiles);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.error().message.find("se-checksums.txt"), std::string::npos) << s.error().message;
+  EXPECT_TRUE(FilesUnder(out).empty()) << *FilesUnder(out).begin();
+  EXPECT_FALSE(test::Exists(out + "/cidata"));
+  EXPECT_TRUE(outside.Unchanged());
+}
+
+// The folder itself a symbolic link: neither cleared nor written, whatever it points to.
+TEST(OutputTest, ASymlinkedFolderIsRefused) {
+  TempDir tmp;
+  const Outside outside(tmp);
+  const std::string out = tmp.Sub("out");
+  ASSERT_EQ(symlink(outside.dir().c_str(), out.c_str()), 0);
+  Status cleared = ClearOutputFolder(out);
+  ASSERT_FALSE(cleared.ok());
+  EXPECT_NE(cleared.error().message.find(out + ": is a symbolic link"), std::string::npos) << cleared.error().message;
+  Status written = WriteOutputFolder(out, kSomeFiles);
+  ASSERT_FALSE(written.ok());
+  EXPECT_NE(written.error().message.find(out + ": is a symbolic link"), std::string::npos) << written.error().message;
+  EXPECT_TRUE(IsSymlink(out));
+  EXPECT_TRUE(outside.Unchanged());
+}
+
+// The configured path's components above the folder are followed (agent.yaml is trusted; /var/run
+// is a symbolic link on most systems).
+TEST(OutputTest, TheComponentsAboveTheFolderMayBeSymlinks) {
+  TempDir tmp;
+  ASSERT_EQ(mkdir(tmp.Sub("real").c_str(), 0755), 0);
+  ASSERT_EQ(symlink(tmp.Sub("real").c_str(), tmp.Sub("run").c_str()), 0);
+  ASSERT_TRUE(ClearOutputFolder(tmp.Sub("run/hyperprotect")).ok());
+  ASSERT_TRUE(WriteOutputFolder(tmp.Sub("run/hyperprotect"), kSomeFiles).ok());
+  EXPECT_EQ(ReadText(tmp.Sub("real/hyperprotect/se-checksums.txt")), "1.0.0\n");
+  ASSERT_TRUE(ClearOutputFolder(tmp.Sub("run/hyperprotect")).ok());
+  EXPECT_TRUE(FilesUnder(tmp.Sub("real/hyperprotect")).empty());
 }
 
 TEST(OutputTest, ReadmeSaysWhichRecordIsThere) {

@@ -3,7 +3,10 @@
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
 
+#include <random>
 #include <string>
+
+#include "core/utf8.h"
 
 #include "test_support.h"
 
@@ -125,6 +128,164 @@ TEST(RenderStringEntryTest, FallsBackToDoubleQuotedAndStillRoundTrips) {
 TEST(RenderStringEntryTest, KeyThatNeedsQuoting) {
   const std::string entry = RenderStringEntry("a: b", "value\n");
   EXPECT_EQ(ReadEntry(entry, "a: b"), "value\n") << entry;
+}
+
+// What every YAML reader accepts as it stands (PyYAML refuses a stream with DEL or a C1
+// control in it): printable UTF-8, tab and line feed only; no NEL, U+2028, U+2029 or BOM either.
+bool ReadableByEveryReader(const std::string& text) {
+  for (std::size_t i = 0; i < text.size();) {
+    const Utf8Char ch = DecodeUtf8(text, i);
+    const std::uint32_t cp = ch.code_point;
+    if (ch.length == 0) return false;
+    const bool ok = cp == '\t' || cp == '\n' || (cp >= 0x20 && cp < 0x7f) ||
+                    (cp >= 0xa0 && cp != 0x2028 && cp != 0x2029 && cp != 0xfeff && cp != 0xfffe && cp != 0xffff);
+    if (!ok) return false;
+    i += ch.length;
+  }
+  return true;
+}
+
+TEST(RenderDoubleQuotedTest, EscapesWhatReadersRefuseFoldOrMisread) {
+  EXPECT_EQ(RenderDoubleQuoted("8080"), "\"8080\"");
+  EXPECT_EQ(RenderDoubleQuoted(""), "\"\"");
+  EXPECT_EQ(RenderDoubleQuoted("\r"), "\"\\r\"");
+  EXPECT_EQ(RenderDoubleQuoted("a\"b\\c\n\t"), "\"a\\\"b\\\\c\\n\\t\"");
+  EXPECT_EQ(RenderDoubleQuoted(std::string("nul\0", 4)), "\"nul\\x00\"");
+  EXPECT_EQ(RenderDoubleQuoted("del\x7f"), "\"del\\x7f\"");
+  EXPECT_EQ(RenderDoubleQuoted("c1 \xc2\x85\xc2\x9b"), "\"c1 \\x85\\x9b\"");
+  EXPECT_EQ(RenderDoubleQuoted("\xe2\x80\xa8\xe2\x80\xa9\xef\xbb\xbf\xef\xbf\xbe\xef\xbf\xbf"),
+            "\"\\u2028\\u2029\\ufeff\\ufffe\\uffff\"");
+  EXPECT_EQ(RenderDoubleQuoted("caf\xc3\xa9 \xf0\x9f\x98\x80"), "\"caf\xc3\xa9 \xf0\x9f\x98\x80\"");
+  EXPECT_FALSE(RenderDoubleQuoted("bad \xff").has_value());
+  // yaml-cpp reads every one of them back byte for byte.
+  for (const std::string& text : {std::string("del\x7f"), std::string("c1 \xc2\x85\xc2\x9b\x1b[31m"), std::string("\r"),
+                                  std::string("\xe2\x80\xa8 x \xef\xbf\xbf"), std::string(" a \n b \n")}) {
+    const std::string entry = "k: " + *RenderDoubleQuoted(text) + "\n";
+    EXPECT_TRUE(ReadableByEveryReader(entry)) << entry;
+    const YAML::Node back = YAML::Load(entry)["k"];
+    EXPECT_EQ(back.Scalar(), text) << entry;
+    EXPECT_EQ(back.Tag(), "!") << entry;
+  }
+}
+
+// Issue 13 item 6: a plain env of quoted values, and plain ones, written back for user-data.decrypted.
+TEST(RenderYamlKeepingTypesTest, EveryScalarKeepsItsTypeAndBytes) {
+  const YAML::Node env = YAML::Load(
+      "port: \"8080\"\ndebug: \"false\"\nmode: \"0755\"\ncr: \"\\r\"\nyes: \"yes\"\n\"on\": 'on'\n"
+      "date: \"2001-12-14\"\ntilde: \"~\"\nempty: \"\"\nexp: '1e3'\nhex: \"0x1F\"\noct: \"0o17\"\ninf: \".inf\"\n"
+      "\"1\": one\n1: plain one\ndel: \"a\\x7fb\\x85c\\u2028d\\uffff\"\nraw del: \"x\x7fy\"\nmerge: \"<<\"\n"
+      "plain: [8080, false, 0755, yes, on, 2001-12-14, ~, 1e3, 0x1F, 0o17, .inf, -1, v1.2, a b]\n"
+      "tabbed: a\tb\nnull: ~\nmultiline: \"line 1\\nline 2\\n\"\nlead: \"  x\"\n");
+  auto rendered = RenderYamlKeepingTypes(env);
+  ASSERT_TRUE(rendered.ok()) << rendered.error().message;
+  const std::string& text = *rendered;
+  EXPECT_TRUE(ReadableByEveryReader(text)) << text;
+  for (const char* line : {"port: \"8080\"\n", "debug: \"false\"\n", "mode: \"0755\"\n", "cr: \"\\r\"\n",
+                           "yes: \"yes\"\n", "\"on\": \"on\"\n", "date: \"2001-12-14\"\n", "tilde: \"~\"\n",
+                           "empty: \"\"\n", "exp: \"1e3\"\n", "\"1\": one\n", "1: plain one\n",
+                           "del: \"a\\x7fb\\x85c\\u2028d\\uffff\"\n", "raw del: \"x\\x7fy\"\n", "merge: \"<<\"\n",
+                           "  - 8080\n  - false\n  - 0755\n  - yes\n  - on\n  - 2001-12-14\n  - null\n  - 1e3\n",
+                           "tabbed: \"a\\tb\"\n", "null: null\n", "multiline: |\n  line 1\n  line 2\n",
+                           "lead: \"  x\"\n"}) {
+    EXPECT_NE(text.find(line), std::string::npos) << line << " not in\n" << text;
+  }
+  const YAML::Node back = YAML::Load(text);
+  EXPECT_TRUE(SameTypedYaml(back, env)) << text;
+  EXPECT_EQ(back["cr"].Scalar(), "\r");
+  EXPECT_EQ(back["raw del"].Scalar(), "x\x7fy");
+  EXPECT_EQ(back["del"].Scalar(), "a\x7f" "b\xc2\x85" "c\xe2\x80\xa8" "d\xef\xbf\xbf");
+  for (const auto& kv : back) {
+    const std::string key = kv.first.Scalar();
+    if (kv.second.IsScalar() && key != "tabbed") {
+      EXPECT_EQ(kv.second.Tag(), env[key].Tag()) << key;
+    }
+  }
+  EXPECT_EQ(back["plain"][0].Tag(), "?");
+  EXPECT_EQ(back["tabbed"].Tag(), "!");  // a plain string that plain text cannot carry
+}
+
+// A plain scalar that plain text cannot carry and that a reader may take for something other
+// than a string cannot be written back: an error, never a quoted string.
+TEST(RenderYamlKeepingTypesTest, PlainNonStringThatPlainTextCannotCarryIsAnError) {
+  for (const char* text : {"a: 2001-12-14\t10:00:00\n", "a: 1\t2\n"}) {
+    const YAML::Node node = YAML::Load(text);
+    EXPECT_FALSE(RenderYamlKeepingTypes(node).ok()) << text;
+  }
+}
+
+TEST(RenderYamlKeepingTypesTest, LongKeysCollectionKeysTagsAndNesting) {
+  const std::string long_key(1100, 'k');
+  YAML::Node node = YAML::Load("? [1, \"2\"]\n: !!set {a, b}\nseq:\n- - x\n  - \"y\"\n- m: |\n    z\n"
+                               "empty: [[], {}]\n");
+  node[long_key] = "v";
+  node[long_key].SetTag("!");
+  auto rendered = RenderYamlKeepingTypes(node);
+  ASSERT_TRUE(rendered.ok()) << rendered.error().message;
+  EXPECT_NE(rendered->find("? " + long_key + "\n: \"v\"\n"), std::string::npos) << *rendered;
+  EXPECT_NE(rendered->find("!<tag:yaml.org,2002:set>"), std::string::npos) << *rendered;
+  EXPECT_TRUE(SameTypedYaml(YAML::Load(*rendered), node)) << *rendered;
+}
+
+// Random scalars, quoted or plain, as keys and values: rendered, parsed back by yaml-cpp, the same
+// bytes and types (or an error, only for a plain scalar that plain text cannot carry and that may
+// not be a string), and text that every reader accepts.
+TEST(RenderYamlKeepingTypesTest, RandomScalarsRoundTrip) {
+  const std::vector<std::string> pieces = {"a", "Z", "0", "1", "8080", " ", "  ", "\t", "\n", "\r", "\x7f", "\x1b",
+                                           std::string(1, '\0'), "\xc2\x85", "\xc2\x9b", "\xc2\xa0", "\xe2\x80\xa8",
+                                           "\xef\xbb\xbf", "\xef\xbf\xbf", "\xc3\xa9", "\xf0\x9f\x98\x80", ":", ": ",
+                                           "#", " #", "-", "- ", "?", "'", "\"", "\\", "|", ">", "!", "&", "*", "%",
+                                           "@", "`", "{", "}", "[", "]", ",", "yes", "on", "~", "null", "true", ".inf",
+                                           "0x1F", "1e3", "0o17", "2001-12-14", "<<", "=", "---", "..."};
+  std::mt19937 rng(13);  // NOLINT(cert-msc32-c,cert-msc51-cpp): reproducible on purpose
+  int rendered_count = 0;
+  for (int round = 0; round < 3000; ++round) {
+    YAML::Node map(YAML::NodeType::Map);
+    std::vector<std::pair<std::string, bool>> made;
+    for (int k = 0; k < 2; ++k) {
+      std::string s;
+      const int n = static_cast<int>(rng() % 5);
+      for (int i = 0; i < n; ++i) s += pieces[rng() % pieces.size()];
+      const bool quoted = rng() % 2 == 0;
+      made.emplace_back(s, quoted);
+    }
+    // yaml-cpp never makes a plain scalar that means null (it makes a null node).
+    bool skip = false;
+    for (const auto& [s, quoted] : made) {
+      skip = skip || (!quoted && (s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL"));
+    }
+    if (skip || made[0].first == "<<") continue;
+    YAML::Node key(made[0].first), value(made[1].first);
+    key.SetTag(made[0].second ? "!" : "?");
+    value.SetTag(made[1].second ? "!" : "?");
+    map[key] = value;
+    auto rendered = RenderYamlKeepingTypes(map);
+    if (!rendered.ok()) {
+      EXPECT_TRUE(!made[0].second || !made[1].second) << made[0].first << " / " << made[1].first;
+      continue;
+    }
+    ++rendered_count;
+    EXPECT_TRUE(ReadableByEveryReader(*rendered)) << *rendered;
+    YAML::Node back;
+    ASSERT_NO_THROW(back = YAML::Load(*rendered)) << *rendered;
+    ASSERT_TRUE(back.IsMap() && back.size() == 1) << *rendered;
+    EXPECT_TRUE(SameTypedYaml(back, map)) << *rendered;
+    const auto kv = *back.begin();
+    EXPECT_EQ(kv.first.Scalar(), made[0].first) << *rendered;
+    EXPECT_EQ(kv.second.Scalar(), made[1].first) << *rendered;
+    if (made[1].second) {
+      EXPECT_EQ(kv.second.Tag(), "!") << *rendered;
+    }
+  }
+  EXPECT_GT(rendered_count, 1000);
+}
+
+TEST(RenderStringEntryTest, DelAndC1InAPlaintextAreEscaped) {
+  const std::string plaintext = "a: \"\x7f\"\nb: 1\x7f\xc2\x9b\n";
+  const std::string entry = RenderStringEntry("env", plaintext);
+  EXPECT_EQ(entry, "env: \"a: \\\"\\x7f\\\"\\nb: 1\\x7f\\x9b\\n\"\n");
+  EXPECT_TRUE(ReadableByEveryReader(entry));
+  EXPECT_EQ(ReadEntry(entry, "env"), plaintext);
+  EXPECT_FALSE(RenderLiteralBlock("non-character \xef\xbf\xbf\n", 4).has_value());
 }
 
 TEST(CheckYamlNodeCountTest, CountsAliasesExpanded) {

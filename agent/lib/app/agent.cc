@@ -17,6 +17,8 @@
 #include "app/output.h"
 #include "core/config.h"
 #include "core/contract.h"
+#include "core/extents.h"
+#include "core/filesystems.h"
 #include "core/hex.h"
 #include "core/progress.h"
 #include "core/record.h"
@@ -69,7 +71,8 @@ class KeptCopy {
     SEA_RETURN_IF_ERROR(MakeDirs(DirName(path), 0700));
     const std::string tmp = path + ".partial";
     unlink(tmp.c_str());
-    unlink(path.c_str());  // an older run's copy must not pass for this one's
+    // An older run's copy must not pass for this one's.
+    if (unlink(path.c_str()) != 0 && errno != ENOENT) return MakeError(path + ": " + ErrnoText(errno));
     UniqueFd out(open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600));
     if (out.get() < 0) return MakeError(tmp + ": " + ErrnoText(errno));
     return KeptCopy(path, std::move(out));
@@ -128,6 +131,8 @@ class AgentRun {
     Info(message_id::kStarted, "started with configuration " + options_.config_path);
     std::optional<Failure> failure = Flow();
     if (failure) {
+      // Nothing of a failed run is used: not even a root.tar.gz that was verified.
+      if (!config_.root_tarball_copy.empty()) unlink(config_.root_tarball_copy.c_str());
       LogEntry e{Priority::kErr, failure->message_id, failure->message, {}};
       if (!failure->item.empty()) e.fields.emplace_back("SE_ATTEST_ITEM", failure->item);
       if (!failure->expected.empty()) e.fields.emplace_back("SE_ATTEST_EXPECTED", failure->expected);
@@ -183,15 +188,17 @@ class AgentRun {
     if (auto f = ReadMachine()) return f;
     if (auto f = CheckSecureExecution()) return f;
     if (auto f = ResolveRoot()) return f;
-    // The root partition is hashed on a thread of its own (a reader thread feeds it) while this
-    // one measures cidata and reads the contract: the run costs about the root's hash alone.
-    // Failures keep the order of the boot: root partition, root.tar.gz, cidata, contract.
+    if (auto f = OpenTarballCopy()) return f;
+    // The root partition is read once, on a thread of its own (a reader thread feeds it): hashed,
+    // and root.tar.gz copied out of it at the extents seal recorded; it is never mounted. This
+    // thread meanwhile measures cidata and reads the contract: the run costs about the root's hash
+    // alone. Failures keep the order of the boot: root partition, root.tar.gz, cidata, contract.
     std::optional<Failure> cidata_failure;
     Result<StreamDigest> root_digest = MakeError("not hashed");
     {
       BackgroundTask root_hash([this, &root_digest] {
         root_digest = HashRoot();
-        // The verdict is CheckRootDigest's; this only ends a wait for cidata that is now in vain.
+        // The verdict is CheckRootDigest's; this only ends the cidata work, now in vain.
         root_failed_ = !root_digest || !DigestsEqual(root_digest->digest, config_.root_sha256);
       });
       defer_ = true;
@@ -201,9 +208,12 @@ class AgentRun {
     defer_ = false;
     if (auto f = CheckRootDigest(root_digest)) return f;
     Measured(kNameBaseimage, config_.baseimage_sha256, "the build");
-    if (auto f = MeasureRootTarball()) return f;
+    if (auto f = CheckRootTarball()) return f;
     if (cidata_failure) return cidata_failure;
     FlushDeferred();
+    // The copy before the record: once the record is written nothing can fail any more (a record
+    // exists only for a run that succeeded; Run() removes the copy of one that failed).
+    if (auto f = KeepTarballCopy()) return f;
     return WriteRecord();
   }
 
@@ -291,19 +301,45 @@ class AgentRun {
     return std::nullopt;
   }
 
-  // On the root hashing thread: reads and hashes only, and reports progress (thread-safe); the
-  // verdict is CheckRootDigest's, on the main thread.
+  // root.tar.gz's copy, when the image keeps one: opened before the root partition is read.
+  std::optional<Failure> OpenTarballCopy() {
+    if (config_.root_tarball_copy.empty()) return std::nullopt;
+    auto opened = KeptCopy::Open(config_.root_tarball_copy);
+    if (!opened) return Fail(kExitOutput, message_id::kOutputFailure, "root.tarball_copy: " + opened.error().message, config_.root_tarball_copy);
+    tarball_copy_.emplace(std::move(*opened));
+    return std::nullopt;
+  }
+
+  // On the root hashing thread: reads, hashes and copies only, and reports progress
+  // (thread-safe); the verdicts are CheckRootDigest's and CheckRootTarball's, on the main thread.
+  // A device of another size than sealed is not read at all.
   Result<StreamDigest> HashRoot() {
+    SEA_ASSIGN_OR_RETURN(Sha256 tar_sha, Sha256::Create());
+    const int copy_fd = tarball_copy_ ? tarball_copy_->fd() : -1;
+    ExtentPicker picker(config_.root_tarball_extents, [&tar_sha, copy_fd](const std::uint8_t* data, std::size_t size) -> Status {
+      tar_sha.Update(data, size);
+      if (copy_fd >= 0) return WriteAll(copy_fd, data, size, "root.tarball_copy");
+      return {};
+    });
     ProgressMeter meter("root partition " + root_device_, ProgressMeter::Clock::now());
     HashOptions how;
+    how.expected_size = config_.root_size;
+    how.on_chunk = [&picker](std::uint64_t offset, const std::uint8_t* data, std::size_t size) {
+      return picker.Feed(offset, data, size);
+    };
     how.progress = [this, &meter](std::uint64_t done, std::uint64_t total) {
       if (auto line = meter.At(done, total, ProgressMeter::Clock::now())) p_.log.Progress(line->text, line->console);
     };
-    return HashPath(root_device_, how);
+    auto digest = HashPath(root_device_, how);
+    if (digest && picker.done()) tarball_sha256_ = tar_sha.Finish();
+    return digest;
   }
 
   std::optional<Failure> CheckRootDigest(const Result<StreamDigest>& digest) {
     const std::string& device = root_device_;
+    if (!digest && digest.error().kind == Error::Kind::kWrite) {
+      return Fail(kExitOutput, message_id::kOutputFailure, digest.error().message, config_.root_tarball_copy);
+    }
     if (!digest) return Fail(kExitIntegrity, message_id::kIntegrityFailure, "root partition: " + digest.error().message, device);
     if (!DigestsEqual(digest->digest, config_.root_sha256)) {
       return Fail(kExitIntegrity, message_id::kIntegrityFailure,
@@ -319,45 +355,33 @@ class AgentRun {
     return std::nullopt;
   }
 
-  std::optional<Failure> MeasureRootTarball() {
-    const std::string& device = root_device_;
-    auto fs_type = p_.devices.FilesystemType(device);
-    if (!fs_type) return Fail(kExitIntegrity, message_id::kIntegrityFailure, "root partition: " + fs_type.error().message, device);
-    auto mounted = p_.mounter.MountReadOnly(device, *fs_type);
-    if (!mounted) return Fail(kExitIntegrity, message_id::kIntegrityFailure, "root partition: " + mounted.error().message, device);
-    const std::string tarball = (*mounted)->dir() + config_.root_tarball;
-    std::optional<KeptCopy> copy;
-    if (!config_.root_tarball_copy.empty()) {
-      auto opened = KeptCopy::Open(config_.root_tarball_copy);
-      if (!opened) return Fail(kExitOutput, message_id::kOutputFailure, "root.tarball_copy: " + opened.error().message, config_.root_tarball_copy);
-      copy.emplace(std::move(*opened));
-    }
-    HashOptions how;
-    how.follow = Follow::kNoSymlinks;
-    how.copy_fd = copy ? copy->fd() : -1;
-    auto tar_digest = HashPath(tarball, how);
-    if (!tar_digest && tar_digest.error().kind == Error::Kind::kWrite) {
-      return Fail(kExitOutput, message_id::kOutputFailure, "root.tarball_copy: " + tar_digest.error().message,
-                  config_.root_tarball_copy);
-    }
-    if (!tar_digest) {
+  // root.tar.gz as picked out of the verified partition. It cannot differ from the build unless
+  // the configuration contradicts itself (its extents and its digest), but it is compared anyway:
+  // the record states what was read, not what was expected.
+  std::optional<Failure> CheckRootTarball() {
+    const std::string where = config_.root_tarball + " in " + root_device_;
+    if (!tarball_sha256_) {
       return Fail(kExitIntegrity, message_id::kIntegrityFailure,
-                  std::string(kNameRootTarball) + ": " + config_.root_tarball + " in " + device + ": " +
-                      tar_digest.error().message,
+                  std::string(kNameRootTarball) + " (" + where + "): not all of its extents were read",
                   std::string(kNameRootTarball));
     }
-    if (!DigestsEqual(tar_digest->digest, config_.root_tarball_sha256)) {
+    if (!DigestsEqual(*tarball_sha256_, config_.root_tarball_sha256)) {
       return Fail(kExitIntegrity, message_id::kIntegrityFailure,
-                  std::string(kNameRootTarball) + " (" + config_.root_tarball + " in " + device +
-                      ") differs from the build: expected sha256 " + ToHex(config_.root_tarball_sha256) +
-                      ", found " + ToHex(tar_digest->digest),
-                  std::string(kNameRootTarball), ToHex(config_.root_tarball_sha256), ToHex(tar_digest->digest));
+                  std::string(kNameRootTarball) + " (" + where + ") differs from the build: expected sha256 " +
+                      ToHex(config_.root_tarball_sha256) + ", found " + ToHex(*tarball_sha256_),
+                  std::string(kNameRootTarball), ToHex(config_.root_tarball_sha256), ToHex(*tarball_sha256_));
     }
-    Measured(kNameRootTarball, tar_digest->digest, config_.root_tarball + " in " + device);
-    if (copy) {
-      if (auto kept = copy->Keep(); !kept) {
-        return Fail(kExitOutput, message_id::kOutputFailure, "root.tarball_copy: " + kept.error().message, config_.root_tarball_copy);
-      }
+    Measured(kNameRootTarball, *tarball_sha256_, where + " (" + std::to_string(config_.root_tarball_size) + " bytes at " +
+                                                      std::to_string(config_.root_tarball_extents.size()) + " extents)");
+    return std::nullopt;
+  }
+
+  // Renamed into place only once everything but writing the record succeeded; a run that fails
+  // after all the same loses it again (Run()).
+  std::optional<Failure> KeepTarballCopy() {
+    if (!tarball_copy_) return std::nullopt;
+    if (auto kept = tarball_copy_->Keep(); !kept) {
+      return Fail(kExitOutput, message_id::kOutputFailure, "root.tarball_copy: " + kept.error().message, config_.root_tarball_copy);
     }
     return std::nullopt;
   }
@@ -366,12 +390,27 @@ class AgentRun {
     const std::string spec = config_.cidata_device.ToString();
     auto device = ResolveDevice(config_.cidata_device);
     if (!device) return Fail(kExitContract, message_id::kInvalidContract, "cidata device: " + device.error().message, spec);
-    auto digest = HashPath(*device);
+    ProgressMeter meter("cidata device " + *device, ProgressMeter::Clock::now());
+    HashOptions how;
+    how.max_size = kMaxCidataDeviceSize;
+    how.cancel = &root_failed_;  // the boot stops on the root partition: no use reading on
+    how.progress = [this, &meter](std::uint64_t done, std::uint64_t total) {
+      if (auto line = meter.At(done, total, ProgressMeter::Clock::now())) p_.log.Progress(line->text, line->console);
+    };
+    auto digest = HashPath(*device, how);
     if (!digest) return Fail(kExitContract, message_id::kInvalidContract, "cidata device: " + digest.error().message, *device);
     Measured(kNameCidataDevice, digest->digest, *device);
 
+    // The types cidata may be mounted as follow from the sealed image alone (docs/threat-model.md,
+    // "The cidata filesystem"); the probe only says which of them this device claims to be.
+    const std::vector<std::string> allowed = CidataFilesystems(!config_.require_secure_execution);
     auto fs_type = p_.devices.FilesystemType(*device);
     if (!fs_type) return Fail(kExitContract, message_id::kInvalidContract, "cidata device: " + fs_type.error().message, *device);
+    if (auto s = CheckCidataFilesystem(*device, *fs_type, allowed); !s) {
+      return Fail(kExitContract, message_id::kInvalidContract, "cidata device: " + s.error().message, *device);
+    }
+    // Read as cloud-init reads it (`mount -o ro`, files opened by name): the kernel's default view
+    // of that type; the workload is told to trust only the copies (README).
     auto mounted = p_.mounter.MountReadOnly(*device, *fs_type);
     if (!mounted) return Fail(kExitContract, message_id::kInvalidContract, "cidata device: " + mounted.error().message, *device);
     cidata_ = {{kNameMetaData, "meta-data", true, {}},
@@ -400,6 +439,11 @@ class AgentRun {
     EVP_PKEY* contract_key = keys_.contract.get();
     TokenDecryptor decrypt = [contract_key](std::string_view token) -> Result<std::string> {
       auto plain = DecryptToken(contract_key, token);
+      // One text for every failure past the token's form, whatever failed (the host reads the
+      // console: no padding oracle); a malformed token says what is wrong with its form.
+      if (!plain && IsUndecryptableToken(plain.error())) {
+        return MakeError("token cannot be decrypted with the contract key (it was made for another key, or altered)");
+      }
       if (!plain) return MakeError("token cannot be decrypted with the contract key: " + plain.error().message);
       return std::string(plain->view());
     };
@@ -411,7 +455,9 @@ class AgentRun {
       const std::string where = std::string(kNameUserData) + ": attestationPublicKey";
       auto key = PublicKeyFromPem(*contract_.attestation_public_key_pem, where);
       if (!key) return Fail(kExitContract, message_id::kInvalidContract, "contract " + key.error().message, "attestationPublicKey");
-      if (auto s = RequireRsa(key->get(), 2048, 0, where); !s) {
+      // The record is encrypted for this key: one that protects nothing (e = 1), or so large that
+      // encrypting stalls the boot, is an invalid contract like any other bad key.
+      if (auto s = RequireRecipientKey(key->get(), where); !s) {
         return Fail(kExitContract, message_id::kInvalidContract, "contract " + s.error().message, "attestationPublicKey");
       }
       recipient_ = std::move(*key);
@@ -506,6 +552,8 @@ class AgentRun {
   std::string machine_;
   std::string root_device_;
   std::atomic<bool> root_failed_{false};  // set by the root hashing thread
+  std::optional<KeptCopy> tarball_copy_;
+  std::optional<Sha256Digest> tarball_sha256_;  // set by the root hashing thread, read after it ended
   std::vector<RecordEntry> entries_;
   bool defer_ = false;
   std::vector<Step> deferred_;

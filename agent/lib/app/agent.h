@@ -2,6 +2,7 @@
 // can be tested without root.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -42,6 +43,9 @@ int RunAgent(const AgentOptions& options, Platform& platform);
 
 // Size limits on what the host controls.
 inline constexpr std::size_t kMaxCidataFileSize = 8u << 20;  // each cidata file
+// The whole cidata device: its three files at their limit and a filesystem around them. A larger
+// device is refused before it is read: the host must not choose how long the boot hashes.
+inline constexpr std::uint64_t kMaxCidataDeviceSize = 64u << 20;
 inline constexpr std::size_t kMaxConfigSize = 1u << 20;
 inline constexpr std::size_t kMaxSysinfoSize = 1u << 20;
 

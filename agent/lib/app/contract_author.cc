@@ -85,8 +85,9 @@ struct PublicKeyFile {
   EvpPkeyPtr key;
 };
 
-// A certificate or PEM public key of an RSA key of at least 2048 bits. Read as a secret: a private
-// key given by mistake is wiped, and refused.
+// A certificate or PEM public key of an RSA key a token may be made for (RequireRecipientKey: 2048
+// to 16384 bits, a sane exponent). Read as a secret: a private key given by mistake is wiped, and
+// refused.
 Result<PublicKeyFile> ReadPublicKeyFile(std::string_view option, const std::string& path) {
   const std::string where = std::string(option) + " " + path;
   auto bytes = ReadSecretFile(path, kMaxPemFileSize);
@@ -97,7 +98,7 @@ Result<PublicKeyFile> ReadPublicKeyFile(std::string_view option, const std::stri
   PublicKeyFile f{std::string(bytes->view()), nullptr};
   auto key = PublicKeyFromPem(f.pem, path);
   if (!key) return WithContext(std::string(option), key.error());
-  if (auto s = RequireRsa(key->get(), 2048, 0, path); !s) return WithContext(std::string(option), s.error());
+  if (auto s = RequireRecipientKey(key->get(), path); !s) return WithContext(std::string(option), s.error());
   f.key = std::move(*key);
   return f;
 }
@@ -183,7 +184,7 @@ Status ReadBack(const std::string& text, const std::map<std::string, std::string
       return MakeError("attestationPublicKey does not read back as the PEM given");
     }
     SEA_ASSIGN_OR_RETURN(EvpPkeyPtr key, PublicKeyFromPem(*contract.attestation_public_key_pem, "attestationPublicKey"));
-    SEA_RETURN_IF_ERROR(RequireRsa(key.get(), 2048, 0, "attestationPublicKey"));
+    SEA_RETURN_IF_ERROR(RequireRecipientKey(key.get(), "attestationPublicKey"));
   }
   if (signed_contract != contract.env_workload_signature.has_value()) {
     return MakeError("envWorkloadSignature does not read back");

@@ -1,13 +1,16 @@
 #include "app/output.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <utility>
 
 #include "platform/errno_text.h"
 #include "platform/file_io.h"
+#include "platform/unique_fd.h"
 
 namespace seattest {
 
@@ -19,34 +22,74 @@ const std::vector<std::string>& OutputFileNames() {
   return kNames;
 }
 
+namespace {
+
+// The output folder's one subfolder ("cidata"); every other name is a file in the folder itself.
+constexpr std::string_view kSubfolder = "cidata";
+
+// `name` of OutputFileNames(): in the subfolder ("cidata/user-data") or not.
+bool InSubfolder(const std::string& name) { return name.find('/') != std::string::npos; }
+std::string LastComponent(const std::string& name) { return name.substr(name.rfind('/') + 1); }
+
+}  // namespace
+
+// The folder is opened once, never followed if it is itself a symbolic link (the components of
+// the configured path above it are followed: agent.yaml is trusted); everything below is done
+// relative to its descriptor, and to the descriptor of `cidata` opened the same way, so no
+// symbolic link planted in the folder (at `cidata`, at a file's name, at a temporary's name) is
+// ever followed: such a link is unlinked like any older file of ours.
 Status ClearOutputFolder(const std::string& dir) {
+  SEA_ASSIGN_OR_RETURN(UniqueFd folder, OpenFolderNoFollow(dir, Create::kNo, 0755));
+  if (folder.get() < 0) return {};  // no folder, nothing to clear
+  const std::string sub_shown = dir + "/" + std::string(kSubfolder);
+  // Not a folder at `cidata` (a symbolic link, a file): removed; the name is the agent's.
+  SEA_ASSIGN_OR_RETURN(UniqueFd sub, OpenOwnedSubfolder(folder.get(), std::string(kSubfolder), Create::kNo, 0755, sub_shown));
   for (const std::string& name : OutputFileNames()) {
-    SEA_RETURN_IF_ERROR(RemoveIfExists(dir + "/" + name));
+    const bool below = InSubfolder(name);
+    if (below && sub.get() < 0) continue;
+    const int at = below ? sub.get() : folder.get();
+    const std::string base = LastComponent(name);
+    SEA_RETURN_IF_ERROR(RemoveIfExistsAt(at, base, dir + "/" + name));
     // ... and the temporary file of a run killed before its rename (it may hold a plaintext record).
-    SEA_RETURN_IF_ERROR(RemoveIfExists(TempPathFor(dir, name)));
+    SEA_RETURN_IF_ERROR(RemoveIfExistsAt(at, TempNameFor(base), TempPathFor(dir, name)));
   }
-  rmdir((dir + "/cidata").c_str());  // only if empty
+  if (sub.get() >= 0) unlinkat(folder.get(), std::string(kSubfolder).c_str(), AT_REMOVEDIR);  // only if empty
   return {};
 }
 
 Status WriteOutputFolder(const std::string& dir, const std::vector<OutputFile>& files) {
-  std::vector<std::string> written;
+  SEA_ASSIGN_OR_RETURN(UniqueFd folder, OpenFolderNoFollow(dir, Create::kYes, 0755));
+  if (fchmod(folder.get(), 0755) != 0) return MakeError("chmod " + dir + ": " + ErrnoText(errno));
+  const std::string sub_name(kSubfolder);
+  const std::string sub_shown = dir + "/" + sub_name;
+  UniqueFd sub(-1);
+  // What this run wrote: (in the subfolder?, last component).
+  std::vector<std::pair<bool, std::string>> written;
   auto undo = [&](const Error& e) -> Status {
-    std::for_each(written.rbegin(), written.rend(), [](const std::string& path) { unlink(path.c_str()); });
-    rmdir((dir + "/cidata").c_str());
+    std::for_each(written.rbegin(), written.rend(), [&](const std::pair<bool, std::string>& w) {
+      unlinkat(w.first ? sub.get() : folder.get(), w.second.c_str(), 0);
+    });
+    unlinkat(folder.get(), sub_name.c_str(), AT_REMOVEDIR);  // only if empty
     return e;
   };
-  if (auto made = MakeDirs(dir, 0755); !made) return made;
-  if (chmod(dir.c_str(), 0755) != 0) return MakeError("chmod " + dir + ": " + ErrnoText(errno));
   for (const OutputFile& f : files) {
-    if (f.name.find('/') != std::string::npos) {
-      if (auto made = MakeDirs(dir + "/" + DirName(f.name), 0755); !made) return undo(made.error());
+    const bool below = InSubfolder(f.name);
+    if (below && DirName(f.name) != sub_name) return undo(MakeError(dir + "/" + f.name + ": not a name of the output folder"));
+    if (below && sub.get() < 0) {
+      auto opened = OpenOwnedSubfolder(folder.get(), sub_name, Create::kYes, 0755, sub_shown);
+      if (!opened) return undo(opened.error());
+      sub = std::move(*opened);
     }
-    if (auto w = WriteFileAtomic(dir, f.name, f.content, f.mode); !w) return undo(w.error());
-    written.push_back(dir + "/" + f.name);
+    const std::string base = LastComponent(f.name);
+    if (auto w = WriteFileAtomicAt(below ? sub.get() : folder.get(), base, f.content, f.mode, dir + "/" + f.name); !w) {
+      return undo(w.error());
+    }
+    written.emplace_back(below, base);
   }
-  if (auto s = SyncDir(dir + "/cidata"); !s && access((dir + "/cidata").c_str(), F_OK) == 0) return undo(s.error());
-  if (auto s = SyncDir(dir); !s) return undo(s.error());
+  if (sub.get() >= 0) {
+    if (auto s = SyncFolder(sub.get(), sub_shown); !s) return undo(s.error());
+  }
+  if (auto s = SyncFolder(folder.get(), dir); !s) return undo(s.error());
   return {};
 }
 
@@ -65,7 +108,8 @@ std::string OutputReadme(bool encrypted) {
       "                        by the attestation key of the image\n"
       "  se-version            the image version\n"
       "  se-commit-id          the commit the image was built from\n"
-      "  cidata/               the cloud-init files exactly as measured\n"
+      "  cidata/               the cloud-init files exactly as measured: trust these copies, never\n"
+      "                        the cidata device (the host can change it at any time)\n"
       "  user-data.decrypted   the contract with its encrypted sections decrypted\n";
   if (encrypted) r += "  attestationPublicKey  the public key the record is encrypted for\n";
   r +=

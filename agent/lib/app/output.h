@@ -26,6 +26,10 @@ struct OutputFile {
 // mistaken for this run's.
 const std::vector<std::string>& OutputFileNames();
 
+// Both never follow a symbolic link in `dir` nor `dir` itself (which is then an error; its
+// parents may be links): every name is the agent's, so a link planted at one (at `cidata`, at
+// a file's or a temporary's name) is removed or replaced, and what it points to is untouched.
+
 // Removes every file the agent writes from `dir` (the record first). Missing files are fine.
 Status ClearOutputFolder(const std::string& dir);
 

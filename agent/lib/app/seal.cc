@@ -10,6 +10,9 @@
 #include "core/reference.h"
 #include "crypto/contract_signature.h"
 #include "crypto/keys.h"
+#include "crypto/sha256.h"
+#include "core/extents.h"
+#include "platform/extent_map.h"
 #include "platform/file_io.h"
 
 namespace seattest {
@@ -135,16 +138,51 @@ Result<SealResult> Seal(const SealOptions& o, BlockDevices& devices, Mounter& mo
     c.baseimage_sha256 = d.digest;
   }
 
-  SEA_ASSIGN_OR_RETURN(StreamDigest root, HashPath(o.root));
-  c.root_sha256 = root.digest;
+  // Where root.tar.gz lies in the root partition, and its digest, from its filesystem (mounted
+  // read-only here, on the builder's machine; the agent never mounts it) ...
+  FileLayout layout;
+  Sha256Digest file_digest{};
   {
     SEA_ASSIGN_OR_RETURN(std::string fs_type, devices.FilesystemType(o.root));
     SEA_ASSIGN_OR_RETURN(std::unique_ptr<MountedFs> mounted, mounter.MountReadOnly(o.root, fs_type));
-    HashOptions how;
-    how.follow = Follow::kNoSymlinks;
-    auto tar = HashPath(mounted->dir() + c.root_tarball, how);
+    const std::string path = mounted->dir() + c.root_tarball;
+    auto mapped = MapFile(path);
+    if (!mapped) return MakeError("--tarball: " + c.root_tarball + " in " + o.root + ": " + mapped.error().message);
+    layout = std::move(*mapped);
+    HashOptions file_how;
+    file_how.follow = Follow::kNoSymlinks;
+    auto tar = HashPath(path, file_how);
     if (!tar) return MakeError("--tarball: " + c.root_tarball + " in " + o.root + ": " + tar.error().message);
-    c.root_tarball_sha256 = tar->digest;
+    file_digest = tar->digest;
+  }
+  // ... then the root partition read once, as the agent will read it: its digest, and root.tar.gz
+  // picked out of it at those extents, which must give the file back: only offsets that name the
+  // partition's own bytes do.
+  const std::string tarball_where = "--tarball " + c.root_tarball + " in " + o.root;
+  constexpr std::uint64_t kAnySize = ~std::uint64_t{0};
+  if (auto s = CheckExtents(layout.extents, layout.size, kAnySize, tarball_where); !s) {
+    return MakeError(s.error().message + " (the agent reads it in one forward pass over the partition: copy it anew "
+                                         "onto a fresh filesystem)");
+  }
+  SEA_ASSIGN_OR_RETURN(Sha256 tar_sha, Sha256::Create());
+  ExtentPicker picker(layout.extents, [&tar_sha](const std::uint8_t* data, std::size_t size) -> Status {
+    tar_sha.Update(data, size);
+    return {};
+  });
+  HashOptions how;
+  how.on_chunk = [&picker](std::uint64_t offset, const std::uint8_t* data, std::size_t size) {
+    return picker.Feed(offset, data, size);
+  };
+  SEA_ASSIGN_OR_RETURN(StreamDigest root, HashPath(o.root, how));
+  SEA_RETURN_IF_ERROR(CheckExtents(layout.extents, layout.size, root.size, tarball_where));
+  c.root_sha256 = root.digest;
+  c.root_size = root.size;
+  c.root_tarball_size = layout.size;
+  c.root_tarball_extents = layout.extents;
+  c.root_tarball_sha256 = tar_sha.Finish();
+  if (!picker.done() || !DigestsEqual(file_digest, c.root_tarball_sha256)) {
+    return MakeError(tarball_where + ": the bytes at its extents differ from the file: its filesystem's offsets are "
+                                     "not the partition's (give the partition itself, not a whole disk or a volume)");
   }
 
   // What the agent will read at boot must parse now, or nothing is written.

@@ -51,6 +51,19 @@ class MapReader {
     return MakeError(Where(key) + "expected true or false");
   }
 
+  // A size in bytes: decimal digits, more than 0.
+  Result<std::uint64_t> Size(std::string_view key) const {
+    SEA_ASSIGN_OR_RETURN(std::string text, String(key));
+    std::uint64_t n = 0;
+    bool ok = text.size() <= 19 && text.front() != '0';
+    for (char ch : text) {
+      ok = ok && ch >= '0' && ch <= '9';
+      if (ok) n = n * 10 + static_cast<std::uint64_t>(ch - '0');
+    }
+    if (!ok) return MakeError(Where(key) + "expected a size in bytes (decimal, more than 0), found '" + text.substr(0, 40) + "'");
+    return n;
+  }
+
   Result<Sha256Digest> Digest(std::string_view key) const {
     SEA_ASSIGN_OR_RETURN(std::string text, String(key));
     auto d = ParseSha256Hex(text);
@@ -115,12 +128,18 @@ Result<AgentConfig> ParseTree(const YAML::Node& root) {
   SEA_ASSIGN_OR_RETURN(c.contract_signing_keys_sha256, top.DigestList("contract_signing_keys_sha256"));
   if (!top.Has("root")) return MakeError("root: missing");
   MapReader root_map = top.Child("root");
-  SEA_RETURN_IF_ERROR(root_map.CheckKeys({"device", "sha256", "tarball", "tarball_sha256", "tarball_copy"}));
+  SEA_RETURN_IF_ERROR(root_map.CheckKeys({"device", "sha256", "size", "tarball", "tarball_sha256", "tarball_size",
+                                          "tarball_extents", "tarball_copy"}));
   SEA_ASSIGN_OR_RETURN(c.root_device, root_map.Device("device"));
   SEA_ASSIGN_OR_RETURN(c.root_sha256, root_map.Digest("sha256"));
+  SEA_ASSIGN_OR_RETURN(c.root_size, root_map.Size("size"));
   SEA_ASSIGN_OR_RETURN(c.root_tarball, root_map.String("tarball"));
   if (c.root_tarball.front() != '/') return MakeError("root.tarball: must be an absolute path in the root filesystem");
   SEA_ASSIGN_OR_RETURN(c.root_tarball_sha256, root_map.Digest("tarball_sha256"));
+  SEA_ASSIGN_OR_RETURN(c.root_tarball_size, root_map.Size("tarball_size"));
+  SEA_ASSIGN_OR_RETURN(std::string extents_text, root_map.String("tarball_extents"));
+  SEA_ASSIGN_OR_RETURN(c.root_tarball_extents, ParseExtents(extents_text, "root.tarball_extents"));
+  SEA_RETURN_IF_ERROR(CheckExtents(c.root_tarball_extents, c.root_tarball_size, c.root_size, "root.tarball_extents"));
   SEA_ASSIGN_OR_RETURN(c.root_tarball_copy, root_map.String("tarball_copy", "", true));
   if (!c.root_tarball_copy.empty() && c.root_tarball_copy.front() != '/') {
     return MakeError("root.tarball_copy: must be an absolute path");
@@ -171,8 +190,11 @@ std::string RenderAgentConfig(const AgentConfig& c) {
   out << YAML::Key << "root" << YAML::Value << YAML::BeginMap;
   out << YAML::Key << "device" << YAML::Value << c.root_device.ToString();
   out << YAML::Key << "sha256" << YAML::Value << ToHex(c.root_sha256);
+  out << YAML::Key << "size" << YAML::Value << std::to_string(c.root_size);
   out << YAML::Key << "tarball" << YAML::Value << c.root_tarball;
   out << YAML::Key << "tarball_sha256" << YAML::Value << ToHex(c.root_tarball_sha256);
+  out << YAML::Key << "tarball_size" << YAML::Value << std::to_string(c.root_tarball_size);
+  out << YAML::Key << "tarball_extents" << YAML::Value << RenderExtents(c.root_tarball_extents);
   if (!c.root_tarball_copy.empty()) out << YAML::Key << "tarball_copy" << YAML::Value << c.root_tarball_copy;
   out << YAML::EndMap;
   out << YAML::Key << "cidata" << YAML::Value << YAML::BeginMap;

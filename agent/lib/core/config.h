@@ -1,12 +1,14 @@
 // The agent's configuration, etc/se-attest/agent.yaml, written by `se-attest seal`: pure.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/bytes.h"
 #include "core/device_spec.h"
+#include "core/extents.h"
 #include "core/result.h"
 
 namespace seattest {
@@ -22,8 +24,13 @@ struct AgentConfig {
   Sha256Digest baseimage_sha256{};
   DeviceSpec root_device;
   Sha256Digest root_sha256{};   // the whole root partition
+  std::uint64_t root_size = 0;  // its size in bytes: a device of another size is refused unread
   std::string root_tarball;     // absolute path inside the root partition's filesystem
   Sha256Digest root_tarball_sha256{};
+  std::uint64_t root_tarball_size = 0;
+  // Where root_tarball's bytes lie in the root partition (seal maps them in the filesystem it
+  // sealed): the agent copies them out while it hashes the partition, and never mounts it.
+  std::vector<Extent> root_tarball_extents;
   // Optional: where the agent keeps the bytes of root.tar.gz it measured (for the initrd to
   // unpack the real root from, without reading the disk again). Empty: not kept.
   std::string root_tarball_copy;

@@ -4,6 +4,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <istream>
 #include <sstream>
 #include <streambuf>
@@ -84,70 +85,70 @@ class NodeCounter : public YAML::EventHandler {
   YAML::Mark start_, last_;
 };
 
-// Valid UTF-8 with no C0/C1 controls except tab and line feed, and no BOM or DEL.
+// A character every YAML 1.1 and 1.2 reader takes as it stands, in any style: YAML's printable
+// set (PyYAML refuses a stream with anything else in it: DEL, C1 controls, U+FFFE) without the
+// characters that also break lines (NEL, U+2028, U+2029) and the byte order mark.
+bool PlainPrintable(std::uint32_t cp) {
+  if (cp < 0x80) return cp >= 0x20 && cp != 0x7f;
+  return cp >= 0xa0 && cp != 0x2028 && cp != 0x2029 && cp != 0xfeff && cp != 0xfffe && cp != 0xffff;
+}
+
+// Valid UTF-8 of printable characters (PlainPrintable), tab and line feed.
 bool LiteralSafe(std::string_view s) {
   for (std::size_t i = 0; i < s.size();) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7f) return false;
-      ++i;
-      continue;
-    }
     const Utf8Char ch = DecodeUtf8(s, i);
-    const std::uint32_t cp = ch.code_point;
-    if (ch.length == 0) return false;
-    if ((cp >= 0x80 && cp <= 0x9f) || cp == 0xfeff || cp == 0x2028 || cp == 0x2029 || cp == 0x85) {
-      return false;  // C1 controls, BOM, and characters YAML treats as line breaks
+    if (ch.length == 0 || !(PlainPrintable(ch.code_point) || ch.code_point == '\t' || ch.code_point == '\n')) {
+      return false;
     }
     i += ch.length;
   }
   return true;
 }
 
-// A string yaml-cpp's literal block style carries unchanged: one final line break, no leading
-// white space, nothing a literal block cannot hold.
+// A string a literal block ("|": one final line break, content indentation found by the reader)
+// carries unchanged: no leading white space or empty first line, no line ending in white space,
+// nothing a literal block cannot hold.
 bool SimpleLiteral(const std::string& s) {
   return s.size() > 1 && s.find('\n') < s.size() - 1 && s.back() == '\n' && s[s.size() - 2] != '\n' &&
-         s.front() != ' ' && s.front() != '\t' && s.find(" \n") == std::string::npos && LiteralSafe(s);
+         s.front() != ' ' && s.front() != '\t' && s.front() != '\n' && s.find(" \n") == std::string::npos &&
+         s.find("\t\n") == std::string::npos && LiteralSafe(s);
 }
 
-// A tag written in the source ("!!set", "!!python/object"): not "?" (plain) or "!" (quoted).
-bool HasSpecificTag(const YAML::Node& node) { return !node.Tag().empty() && node.Tag() != "?" && node.Tag() != "!"; }
-
-void EmitKeepingTypes(YAML::Emitter& out, const YAML::Node& node, bool literals) {
-  switch (node.Type()) {
-    case YAML::NodeType::Map:
-      if (HasSpecificTag(node)) out << YAML::VerbatimTag(node.Tag());
-      out << YAML::BeginMap;
-      for (const auto& kv : node) {
-        out << YAML::Key;
-        EmitKeepingTypes(out, kv.first, literals);
-        out << YAML::Value;
-        EmitKeepingTypes(out, kv.second, literals);
-      }
-      out << YAML::EndMap;
-      return;
-    case YAML::NodeType::Sequence:
-      if (HasSpecificTag(node)) out << YAML::VerbatimTag(node.Tag());
-      out << YAML::BeginSeq;
-      for (const auto& item : node) EmitKeepingTypes(out, item, literals);
-      out << YAML::EndSeq;
-      return;
-    case YAML::NodeType::Scalar:
-      if (node.Tag() == "!") {  // quoted (or a block scalar) in the source: a string
-        out << (literals && SimpleLiteral(node.Scalar()) ? YAML::Literal : YAML::DoubleQuoted) << node.Scalar();
-        return;
-      }
-      if (!node.Tag().empty() && node.Tag() != "?") out << YAML::VerbatimTag(node.Tag());
-      out << node.Scalar();
-      return;
-    default:
-      out << YAML::Null;
+// Whether `s` written as a plain scalar in block context reads back as exactly `s` (a plain
+// scalar, so that every reader resolves its type as it did in the source): printable characters
+// only (no tab: PyYAML ends a plain scalar there), no white space at either end, no indicator
+// first (but "-" before a non-space, as in -1), no ": " or " #", no ':' last, no document marker ("---" or "..." alone or before a space).
+bool PlainSafe(const std::string& s) {
+  if (s.empty() || s.front() == ' ' || s.back() == ' ' || s.back() == ':') return false;
+  if (std::string_view("?:,[]{}#&*!|>'\"%@`").find(s.front()) != std::string_view::npos) return false;
+  if (s.front() == '-' && (s.size() == 1 || s[1] == ' ')) return false;
+  if (s.find(": ") != std::string::npos || s.find(" #") != std::string::npos) return false;
+  if ((s.rfind("---", 0) == 0 || s.rfind("...", 0) == 0) && (s.size() == 3 || s[3] == ' ')) return false;
+  for (std::size_t i = 0; i < s.size();) {
+    const Utf8Char ch = DecodeUtf8(s, i);
+    if (ch.length == 0 || !PlainPrintable(ch.code_point)) return false;
+    i += ch.length;
   }
+  return true;
 }
 
 // A node made in code has no tag; read from text, a plain scalar has "?".
 std::string_view PlainTag(const std::string& tag) { return tag.empty() ? std::string_view("?") : tag; }
+
+// A tag written in the source ("!!set", "!!python/object"): not "?" (plain) or "!" (quoted).
+bool HasSpecificTag(const YAML::Node& node) { return PlainTag(node.Tag()) != "?" && node.Tag() != "!"; }
+
+// `!<tag> ` (verbatim: the same tag for every reader, whatever its %TAG directives), or an error
+// when the tag has a character outside the URI characters that every reader takes there.
+Result<std::string> TagPrefix(const YAML::Node& node) {
+  if (!HasSpecificTag(node)) return std::string();
+  for (char c : node.Tag()) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    std::string_view("-;/?:@&=+$,_.!~*'()[]%").find(c) != std::string_view::npos;
+    if (!ok) return MakeError("a tag that cannot be written back: it has a character outside -;/?:@&=+$,_.!~*'()[]%");
+  }
+  return "!<" + node.Tag() + "> ";
+}
 
 // Whether every YAML reader takes this plain scalar for a string, as if it were quoted. The
 // implicit types of YAML 1.1 and 1.2 (int, float, timestamp, sexagesimal) all start with a digit,
@@ -161,6 +162,128 @@ bool PlainMeansString(const std::string& s) {
   }
   return true;
 }
+
+constexpr const char* kPlainMeaningType =
+    "a plain scalar that cannot be written back plain, and that a YAML reader may take for a number, a bool or null";
+
+// Writes the YAML text of a collection or a scalar in block style, every scalar in a form that
+// reads back to the same bytes and the same type for any YAML 1.1 or 1.2 reader (PyYAML,
+// yaml-cpp, ...): plain only when the source was plain and plain text carries it (PlainSafe),
+// quoted scalars double-quoted with YAML's escapes (or as a literal block), tags verbatim.
+class BlockWriter {
+ public:
+  explicit BlockWriter(bool literals) : literals_(literals) {}
+
+  Status Document(const YAML::Node& node) {
+    if (IsNonEmptyCollection(node)) {
+      SEA_ASSIGN_OR_RETURN(std::string tag, TagPrefix(node));
+      if (!tag.empty()) out_ += tag.substr(0, tag.size() - 1) + "\n";
+      return Collection(node, 0);
+    }
+    SEA_ASSIGN_OR_RETURN(std::string text, Inline(node, 0, /*key=*/false));
+    out_ += text;
+    if (out_.back() != '\n') out_ += '\n';
+    return {};
+  }
+
+  std::string& result() { return out_; }
+
+ private:
+  static bool IsNonEmptyCollection(const YAML::Node& node) {
+    return (node.IsMap() || node.IsSequence()) && node.size() > 0;
+  }
+
+  // A scalar, a null or an empty collection on the current line, with its tag. A literal block
+  // (only for a value) ends in '\n' and has its content lines indented by `column` + 2.
+  Result<std::string> Inline(const YAML::Node& node, int column, bool key) const {
+    SEA_ASSIGN_OR_RETURN(std::string text, TagPrefix(node));
+    switch (node.Type()) {
+      case YAML::NodeType::Map:
+        return text + "{}";
+      case YAML::NodeType::Sequence:
+        return text + "[]";
+      case YAML::NodeType::Scalar:
+        break;
+      default:
+        return text + "null";
+    }
+    const std::string& s = node.Scalar();
+    const bool quoted = node.Tag() == "!";
+    if (quoted && literals_ && !key && SimpleLiteral(s)) {
+      text += "|\n";
+      const std::string pad(static_cast<std::size_t>(column) + 2, ' ');
+      for (std::size_t pos = 0; pos < s.size();) {
+        const std::size_t end = s.find('\n', pos);
+        text += pad + s.substr(pos, end - pos) + "\n";
+        pos = end + 1;
+      }
+      return text;
+    }
+    // A specific tag decides the type whatever the style; without one, a plain scalar stays plain.
+    if (!quoted && PlainSafe(s)) return text + s;
+    if (!quoted && !HasSpecificTag(node) && !PlainMeansString(s)) return MakeError(kPlainMeaningType);
+    auto escaped = RenderDoubleQuoted(s);
+    if (!escaped) return MakeError("a string that is not valid UTF-8");
+    return text + *escaped;
+  }
+
+  // The entries of a non-empty map or the items of a non-empty sequence, each on its own line at
+  // `column`.
+  Status Collection(const YAML::Node& node, int column) {
+    const std::string pad(static_cast<std::size_t>(column), ' ');
+    if (node.IsSequence()) {
+      for (const auto& item : node) {
+        out_ += pad + "-";
+        SEA_RETURN_IF_ERROR(Entry(item, column, /*compact=*/true));
+      }
+      return {};
+    }
+    for (const auto& kv : node) {
+      const bool simple_key = !IsNonEmptyCollection(kv.first);
+      std::string key;
+      if (simple_key) {
+        SEA_ASSIGN_OR_RETURN(key, Inline(kv.first, column, /*key=*/true));
+      }
+      // Every reader takes an implicit key of up to 1024 characters on one line; a longer one or a
+      // collection is an explicit "? key".
+      if (simple_key && key.size() <= 1000) {
+        out_ += pad + key + ":";
+      } else {
+        out_ += pad + "?";
+        SEA_RETURN_IF_ERROR(Entry(kv.first, column, /*compact=*/true));
+        out_ += pad + ":";
+      }
+      SEA_RETURN_IF_ERROR(Entry(kv.second, column, /*compact=*/false));
+    }
+    return {};
+  }
+
+  // What follows "key:", "- " or "? " for a node of the collection at `column`: a scalar on the
+  // same line, or a collection below it, indented by two (a sequence item's map or sequence
+  // starts on the dash's line when it has no tag).
+  Status Entry(const YAML::Node& node, int column, bool compact) {
+    if (!IsNonEmptyCollection(node)) {
+      SEA_ASSIGN_OR_RETURN(std::string text, Inline(node, column, /*key=*/false));
+      out_ += " " + text;
+      if (out_.back() != '\n') out_ += '\n';
+      return {};
+    }
+    SEA_ASSIGN_OR_RETURN(std::string tag, TagPrefix(node));
+    if (compact && tag.empty()) {
+      const std::size_t at = out_.size();
+      SEA_RETURN_IF_ERROR(Collection(node, column + 2));
+      out_.replace(at, static_cast<std::size_t>(column) + 2, " ");  // the first line goes after the indicator
+      return {};
+    }
+    if (!tag.empty()) out_ += " " + tag.substr(0, tag.size() - 1);
+    out_ += "\n";
+    return Collection(node, column + 2);
+  }
+
+  bool literals_;
+  std::string out_;
+};
+
 
 // The same type: the same tag, or a plain scalar that means a string beside a quoted one.
 bool SameScalarType(const YAML::Node& a, const YAML::Node& b) {
@@ -193,19 +316,46 @@ bool SameTypedYaml(const YAML::Node& a, const YAML::Node& b) {
 }
 
 Result<std::string> RenderYamlKeepingTypes(const YAML::Node& node) {
+  std::string error = "cannot be written back as YAML unchanged";
   try {
     for (bool literals : {true, false}) {
-      YAML::Emitter out;
-      out.SetIndent(2);
-      EmitKeepingTypes(out, node, literals);
-      if (!out.good()) continue;
-      std::string text = std::string(out.c_str()) + "\n";
-      if (SameTypedYaml(YAML::Load(text), node)) return text;
+      BlockWriter writer(literals);
+      if (auto s = writer.Document(node); !s) return MakeError("cannot be written as YAML: " + s.error().message);
+      if (SameTypedYaml(YAML::Load(writer.result()), node)) return std::move(writer.result());
     }
   } catch (const std::exception& e) {
-    return MakeError(std::string("cannot be written as YAML: ") + e.what());
+    error = std::string("cannot be written as YAML: ") + e.what();
   }
-  return MakeError("cannot be written back as YAML unchanged");
+  return MakeError(error);
+}
+
+std::optional<std::string> RenderDoubleQuoted(std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out = "\"";
+  for (std::size_t i = 0; i < text.size();) {
+    const Utf8Char ch = DecodeUtf8(text, i);
+    if (ch.length == 0) return std::nullopt;
+    const std::uint32_t cp = ch.code_point;
+    if (cp == '"' || cp == '\\') {
+      out += '\\';
+      out += static_cast<char>(cp);
+    } else if (cp == '\n') {
+      out += "\\n";
+    } else if (cp == '\t') {
+      out += "\\t";
+    } else if (cp == '\r') {
+      out += "\\r";
+    } else if (PlainPrintable(cp)) {
+      out.append(text.substr(i, ch.length));
+    } else {
+      // \xXX, \uXXXX or \UXXXXXXXX: the escapes every reader knows.
+      const int digits = cp <= 0xff ? 2 : cp <= 0xffff ? 4 : 8;
+      out += cp <= 0xff ? "\\x" : cp <= 0xffff ? "\\u" : "\\U";
+      for (int shift = (digits - 1) * 4; shift >= 0; shift -= 4) out += kHex[(cp >> shift) & 0xfu];
+    }
+    i += ch.length;
+  }
+  return out + "\"";
 }
 
 std::optional<std::string> RenderLiteralBlock(std::string_view text, int indent) {
@@ -241,13 +391,12 @@ std::optional<std::string> RenderLiteralBlock(std::string_view text, int indent)
 }
 
 std::string RenderStringEntry(std::string_view key, std::string_view value) {
-  YAML::Emitter key_out;
-  key_out << std::string(key);
-  std::string out = std::string(key_out.c_str()) + ": ";
+  const std::string k(key);
+  std::string out = (PlainSafe(k) && PlainMeansString(k) ? k : RenderDoubleQuoted(k).value_or("\"\\ufffd\"")) + ": ";
   if (auto block = RenderLiteralBlock(value, 4)) return out + *block;
-  YAML::Emitter v;
-  v << YAML::DoubleQuoted << std::string(value);
-  return out + v.c_str() + "\n";
+  // Not UTF-8: no YAML text carries it, and what is written reads back to something else, which
+  // the caller sees.
+  return out + RenderDoubleQuoted(value).value_or("\"\\ufffd\"") + "\n";
 }
 
 Status CheckYamlNodeCount(const YAML::Node& node, std::size_t max_nodes) {

@@ -1,4 +1,5 @@
-// Writing YAML text by hand where yaml-cpp's emitter loses bytes (literal block scalars).
+// Writing YAML text by hand where yaml-cpp's emitter loses bytes or types (literal block scalars,
+// DEL and U+FFFF written raw in double quotes, plain scalars it quotes or not as it sees fit).
 #pragma once
 
 #include <optional>
@@ -21,14 +22,30 @@ namespace seattest {
 // 1 to 9.
 std::optional<std::string> RenderLiteralBlock(std::string_view text, int indent);
 
-// `key: value` for a string: a literal block when possible, else a double-quoted scalar.
+// `text` as a double-quoted scalar on one line that every YAML 1.1 and 1.2 reader reads back byte
+// for byte: `\"`, `\\`, `\n`, `\t`, `\r`, and `\xXX`, `\uXXXX` or `\UXXXXXXXX` for every other
+// character outside YAML's printable set (C0 and C1 controls, DEL, U+FFFE, U+FFFF) and for those
+// that also break lines or mark byte order (NEL, U+2028, U+2029, U+FEFF). PyYAML refuses a stream
+// with a raw DEL or C1 control, which yaml-cpp's emitter writes. nullopt when `text` is not UTF-8
+// (no YAML text carries that).
+std::optional<std::string> RenderDoubleQuoted(std::string_view text);
+
+// `key: value` for a string: a literal block when possible, else a double-quoted scalar
+// (RenderDoubleQuoted). The key is plain when every reader takes it for that string, else
+// double-quoted.
 std::string RenderStringEntry(std::string_view key, std::string_view value);
 
-// `node` as block YAML that reads back to the same values and the same types. yaml-cpp's own
-// emitter drops quotes ("6514" would come back as a number, 'yes' as a boolean); here a scalar
-// quoted in the source stays quoted and explicit tags are kept. Comments, anchors and flow style
-// are not kept. The text is parsed back and compared; an error when it would differ. Throws
-// nothing.
+// `node` as block YAML that reads back to the same values and the same types for every YAML 1.1
+// and 1.2 reader (yaml-cpp, PyYAML, ...), keys included. A scalar quoted in the source (tag "!")
+// stays a string: double-quoted (RenderDoubleQuoted), or a literal block "|" when it ends in one
+// line break and needs no indentation indicator. A plain scalar (tag "?", or none for a node made
+// in code) stays plain, so that each reader resolves it as it did the source (8080, yes, ~,
+// 2001-12-14, 1e3), when plain text carries it unchanged (no control character, tab, leading
+// indicator, ": ", " #", white space at either end); else it is double-quoted when every reader
+// takes it for a string (see SameTypedYaml), and an error otherwise. Explicit tags are written
+// verbatim (`!<tag:yaml.org,2002:set>`); null as `null`; aliases expanded; keys longer than 1000
+// characters or collections as explicit `? ` keys. Comments, anchors and flow style are not kept.
+// The text is parsed back and compared; an error when it would differ. Throws nothing.
 Result<std::string> RenderYamlKeepingTypes(const YAML::Node& node);
 
 // The most nodes a contract (or a section of one) may have, counted with every alias expanded: a

@@ -2,7 +2,10 @@
 
 #include <openssl/err.h>
 #include <openssl/pem.h>
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
 #include <openssl/decoder.h>
+#include <openssl/evp.h>
 
 #include "crypto/sha256.h"
 
@@ -94,6 +97,51 @@ Status RequireRsa(const EVP_PKEY* key, int min_bits, int exact_bits, std::string
   }
   if (bits < min_bits) {
     return MakeError(where + ": RSA-" + std::to_string(bits) + " is shorter than " + std::to_string(min_bits) + " bits");
+  }
+  return {};
+}
+
+Status RequireRecipientKey(const EVP_PKEY* key, std::string_view what) {
+  const std::string where(what);
+  if (EVP_PKEY_get_base_id(key) != EVP_PKEY_RSA) return MakeError(where + ": not an RSA key");
+  // The size first: OpenSSL's check below costs a modular exponentiation with the modulus.
+  const int bits = EVP_PKEY_get_bits(key);
+  if (bits < kMinRecipientKeyBits) {
+    return MakeError(where + ": RSA-" + std::to_string(bits) + " is shorter than " +
+                     std::to_string(kMinRecipientKeyBits) + " bits");
+  }
+  if (bits > kMaxRecipientKeyBits) {
+    return MakeError(where + ": RSA-" + std::to_string(bits) + " is longer than " +
+                     std::to_string(kMaxRecipientKeyBits) + " bits");
+  }
+  BIGNUM* raw_e = nullptr;
+  BIGNUM* raw_n = nullptr;
+  EVP_PKEY_get_bn_param(key, OSSL_PKEY_PARAM_RSA_E, &raw_e);
+  EVP_PKEY_get_bn_param(key, OSSL_PKEY_PARAM_RSA_N, &raw_n);
+  const BignumPtr e(raw_e);
+  const BignumPtr n(raw_n);
+  if (!e || !n) return OpensslError(where + ": the RSA key's modulus and exponent cannot be read");
+  // Odd, 2^16 < e < 2^64: at least 65537 (SP 800-56B's lower bound; 3 would be legal RSA, but
+  // nobody makes such keys any more and low exponents are what the classic attacks on PKCS#1
+  // v1.5 feed on), and below OpenSSL's own limit for moduli over 3072 bits
+  // (OPENSSL_RSA_MAX_PUBEXP_BITS: it refuses to encrypt with a longer exponent).
+  const int e_bits = BN_num_bits(e.get());
+  if (!BN_is_odd(e.get()) || e_bits <= 16 || e_bits > 64) {
+    std::string shown = "of " + std::to_string(e_bits) + " bits";
+    if (e_bits <= 64) {
+      char* dec = BN_bn2dec(e.get());
+      if (dec != nullptr) shown = dec;
+      OPENSSL_free(dec);
+    }
+    return MakeError(where + ": RSA public exponent " + shown +
+                     " is refused (an odd number from 65537 to 2^64-1 is required)");
+  }
+  if (!BN_is_odd(n.get())) return MakeError(where + ": the RSA modulus is even (not a product of two odd primes)");
+  EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, const_cast<EVP_PKEY*>(key), nullptr));
+  if (!ctx) return OpensslError(where + ": cannot check the RSA key");
+  if (EVP_PKEY_public_check(ctx.get()) != 1) {
+    return OpensslError(where + ": the RSA modulus fails OpenSSL's public-key check (a prime, a prime power or "
+                        "a small prime factor)");
   }
   return {};
 }

@@ -30,6 +30,24 @@ Result<X509CrlPtr> CrlFromPemOrDer(std::string_view data, std::string_view sourc
 // Fails unless `key` is RSA with at least `min_bits` bits (and exactly `exact_bits` when non-zero).
 Status RequireRsa(const EVP_PKEY* key, int min_bits, int exact_bits, std::string_view what);
 
+// The bounds of a key the agent encrypts for (the contract's attestationPublicKey, `se-attest
+// encrypt --to`): the key comes from whoever wrote the contract, possibly the host.
+inline constexpr int kMinRecipientKeyBits = 2048;
+// The encryption's time grows with the modulus (about its cube): the host's lever on boot time.
+// 16384 is also OpenSSL's own limit (OPENSSL_RSA_MAX_MODULUS_BITS), above which it refuses to
+// encrypt at all.
+inline constexpr int kMaxRecipientKeyBits = 16384;
+
+// Fails unless `key` is an RSA public key it is safe to encrypt for: kMinRecipientKeyBits to
+// kMaxRecipientKeyBits bits; public exponent odd, at least 65537 and below 2^64 (e = 1 makes the
+// "ciphertext" the plaintext, small ones invite low-exponent attacks, OpenSSL refuses to encrypt
+// with longer ones above 3072 bits); an odd modulus that passes OpenSSL's public-key check
+// (EVP_PKEY_public_check: composite, not a prime power, no prime factor below 752). That check
+// is one Miller-Rabin round, the costliest step the key's author controls: 0.86 s of CPU at
+// 16384 bits (0.12 s at 8192, 0.03 s at 4096; AMD EPYC), where encrypting takes milliseconds.
+// The message names `what` and what is wrong.
+Status RequireRecipientKey(const EVP_PKEY* key, std::string_view what);
+
 // SubjectPublicKeyInfo PEM ("-----BEGIN PUBLIC KEY-----").
 Result<std::string> PublicKeyPem(const EVP_PKEY* key);
 // PKCS#8 PEM of a private key, in memory that wipes itself.

@@ -1,11 +1,14 @@
 #include "crypto/token.h"
 
+#include <openssl/err.h>
+#include <openssl/hmac.h>
 #include <openssl/rand.h>
 
 #include <algorithm>
 #include <cstring>
 
 #include "core/token_format.h"
+#include "crypto/constant_time.h"
 #include "crypto/rsa.h"
 
 namespace seattest {
@@ -44,6 +47,64 @@ Result<Bytes> AesCbc(bool encrypt, const SecretBytes& key_iv, const std::uint8_t
   return out;
 }
 
+// The password used instead of <A>'s when <A> is not a PKCS#1 v1.5 block (implicit
+// rejection, rsa.h RsaDecryptOr): 32 characters of [A-Za-z0-9] from HMAC-SHA256(the private
+// key's DER, <A>), made before <A> is decrypted so that both paths do the same work. Derived
+// rather than drawn at random so that one token always fails the same way: AES accepts the
+// padding of a wrong password's last block about once in 256, and with a fresh random password
+// that would vary from boot to boot for a bad block but not for a good one.
+Result<SecretBytes> ReplacementPassword(EVP_PKEY* key, const Bytes& encrypted_password) {
+  unsigned char* der = nullptr;
+  const int der_size = i2d_PrivateKey(key, &der);
+  if (der_size <= 0 || der == nullptr) return OpensslError("cannot encode the private key");
+  SecretBytes der_copy(std::vector<std::uint8_t>(der, der + der_size));
+  OPENSSL_clear_free(der, static_cast<std::size_t>(der_size));
+  SecretBytes mac(EVP_MAX_MD_SIZE);
+  unsigned int mac_size = 0;
+  if (HMAC(EVP_sha256(), der_copy.data(), der_size, encrypted_password.data(), encrypted_password.size(),
+           mac.data(), &mac_size) == nullptr ||
+      mac_size < static_cast<unsigned int>(kTokenPasswordLength)) {
+    return OpensslError("HMAC-SHA256 failed");
+  }
+  SecretBytes password(kTokenPasswordLength);
+  for (std::size_t i = 0; i < password.size(); ++i) {
+    // v in [0, 62) to 'A'..'Z', 'a'..'z', '0'..'9' without a table lookup (no secret index);
+    // the slight bias of % 62 does not matter for a password nobody has to guess.
+    const ct::Word v = mac.data()[i] % 62;
+    ct::Word c = 'A' + v;
+    c += ~ct::IsLess(v, 26) & ('a' - 'A' - 26);
+    c += ~ct::IsLess(v, 52) & static_cast<ct::Word>('0' - 'a' - 26);
+    password.data()[i] = static_cast<std::uint8_t>(c);
+  }
+  return password;
+}
+
+// `openssl enc -pass stdin` reads one line: the password ends at the first line break. Found
+// without a branch on the password's bytes.
+std::size_t PasswordLength(const SecretBytes& password) {
+  ct::Word length = password.size();
+  ct::Word found = 0;
+  for (std::size_t i = 0; i < password.size(); ++i) {
+    const ct::Word is_newline = ct::IsEqual(password.data()[i], '\n');
+    length = ct::Select(~found & is_newline, i, length);
+    found |= is_newline;
+  }
+  return length;
+}
+
+// Everything after the token's form was read. Any error here becomes DecryptToken's one error.
+Result<SecretBytes> DecryptParts(EVP_PKEY* key, const TokenParts& parts) {
+  SEA_ASSIGN_OR_RETURN(SecretBytes replacement, ReplacementPassword(key, parts.encrypted_password));
+  SEA_ASSIGN_OR_RETURN(SecretBytes password, RsaDecryptOr(key, parts.encrypted_password, replacement));
+  const std::string_view pass = password.view().substr(0, PasswordLength(password));
+  const std::uint8_t* salt = parts.encrypted_message.data() + kOpensslSaltMagic.size();
+  SEA_ASSIGN_OR_RETURN(SecretBytes key_iv, DeriveKeyIv(pass, salt));
+  const std::size_t header = kOpensslSaltMagic.size() + kSaltSize;
+  SEA_ASSIGN_OR_RETURN(Bytes plain, AesCbc(false, key_iv, parts.encrypted_message.data() + header,
+                                           parts.encrypted_message.size() - header));
+  return SecretBytes(std::move(plain));
+}
+
 }  // namespace
 
 Result<SecretBytes> RandomTokenPassword() {
@@ -77,17 +138,14 @@ Result<std::string> EncryptToken(EVP_PKEY* recipient, std::string_view plaintext
 }
 
 Result<SecretBytes> DecryptToken(EVP_PKEY* key, std::string_view token) {
+  // A malformed token keeps its own error: its form says nothing about the key.
   SEA_ASSIGN_OR_RETURN(TokenParts parts, ParseToken(token));
-  SEA_ASSIGN_OR_RETURN(SecretBytes password, RsaDecrypt(key, parts.encrypted_password));
-  // `openssl enc -pass stdin` reads one line: the password ends at the first line break.
-  std::string_view pass = password.view();
-  pass = pass.substr(0, pass.find('\n'));
-  const std::uint8_t* salt = parts.encrypted_message.data() + kOpensslSaltMagic.size();
-  SEA_ASSIGN_OR_RETURN(SecretBytes key_iv, DeriveKeyIv(pass, salt));
-  const std::size_t header = kOpensslSaltMagic.size() + kSaltSize;
-  SEA_ASSIGN_OR_RETURN(Bytes plain, AesCbc(false, key_iv, parts.encrypted_message.data() + header,
-                                           parts.encrypted_message.size() - header));
-  return SecretBytes(std::move(plain));
+  auto plain = DecryptParts(key, parts);
+  ERR_clear_error();  // no OpenSSL reason left for a later error to pick up
+  if (!plain) return MakeError(std::string(kTokenUndecryptable));
+  return plain;
 }
+
+bool IsUndecryptableToken(const Error& error) { return error.message == kTokenUndecryptable; }
 
 }  // namespace seattest

@@ -12,6 +12,7 @@
 #include <sstream>
 #include <utility>
 
+#include "core/device_lookup.h"
 #include "platform/errno_text.h"
 
 namespace seattest {
@@ -22,55 +23,82 @@ struct ProbeDeleter {
 };
 using ProbePtr = std::unique_ptr<blkid_struct_probe, ProbeDeleter>;
 
-struct Probed {
-  std::string type, label, label_fatboot, uuid, part_name, part_uuid;
-};
-
 std::string Value(blkid_probe pr, const char* name) {
   const char* data = nullptr;
   if (blkid_probe_lookup_value(pr, name, &data, nullptr) == 0 && data != nullptr) return data;
   return {};
 }
 
-enum class ProbeFor { kSuperblock, kSuperblockAndPartition };
-
-// A fresh low-level probe of one device: superblock tags and, when asked (PARTLABEL=, PARTUUID=),
-// the GPT/MBR entry details, which cost reading the parent disk's partition table.
-Result<Probed> ProbeDevice(const std::string& device, ProbeFor what) {
-  ProbePtr pr(blkid_new_probe_from_filename(device.c_str()));
-  if (!pr) return MakeError(device + ": cannot be probed: " + ErrnoText(errno));
-  blkid_probe_enable_superblocks(pr.get(), 1);
-  blkid_probe_set_superblocks_flags(pr.get(), BLKID_SUBLKS_LABEL | BLKID_SUBLKS_UUID | BLKID_SUBLKS_TYPE);
-  if (what == ProbeFor::kSuperblockAndPartition) {
-    blkid_probe_enable_partitions(pr.get(), 1);
-    blkid_probe_set_partitions_flags(pr.get(), BLKID_PARTS_ENTRY_DETAILS);
-  }
-  int rc = blkid_do_safeprobe(pr.get());
-  if (rc == -2) return MakeError(device + ": ambiguous: more than one filesystem signature");
-  if (rc < 0) return MakeError(device + ": probe failed");
-  Probed p;
-  p.type = Value(pr.get(), "TYPE");
-  p.label = Value(pr.get(), "LABEL");
-  p.label_fatboot = Value(pr.get(), "LABEL_FATBOOT");
-  p.uuid = Value(pr.get(), "UUID");
-  p.part_name = Value(pr.get(), "PART_ENTRY_NAME");
-  p.part_uuid = Value(pr.get(), "PART_ENTRY_UUID");
-  return p;
+DeviceTags Tags(blkid_probe pr) {
+  DeviceTags t;
+  t.type = Value(pr, "TYPE");
+  t.label = Value(pr, "LABEL");
+  t.label_fatboot = Value(pr, "LABEL_FATBOOT");
+  t.uuid = Value(pr, "UUID");
+  t.part_name = Value(pr, "PART_ENTRY_NAME");
+  t.part_uuid = Value(pr, "PART_ENTRY_UUID");
+  return t;
 }
 
-bool Matches(const Probed& p, const DeviceSpec& spec) {
-  switch (spec.kind) {
-    case DeviceSpec::Kind::kLabel:
-      for (const std::string& l : LabelSpellings(spec.value)) {
-        if (p.label == l || p.label_fatboot == l) return true;
-      }
-      return false;
-    case DeviceSpec::Kind::kPartLabel: return p.part_name == spec.value;
-    case DeviceSpec::Kind::kUuid: return strcasecmp(p.uuid.c_str(), spec.value.c_str()) == 0;
-    case DeviceSpec::Kind::kPartUuid: return strcasecmp(p.part_uuid.c_str(), spec.value.c_str()) == 0;
-    case DeviceSpec::Kind::kPath: return false;
+// Superblocks for LABEL= and UUID= (and the filesystem type); the GPT/MBR entry for PARTLABEL= and
+// PARTUUID=, which costs reading the parent disk's partition table and does not depend on what
+// the partition itself holds.
+enum class ProbeFor { kSuperblocks, kPartitionEntry };
+
+// A device that cannot be opened (gone since /proc/partitions was read, no medium, or refused to
+// root, as this CI host refuses its own disk) can be read by nobody here: it carries no tag.
+bool Unopenable(int err) {
+  return err == ENOENT || err == ENXIO || err == ENODEV || err == ENOMEDIUM || err == EACCES || err == EPERM;
+}
+
+constexpr int kMaxSignatures = 16;  // an ambivalent device's signatures read one by one
+
+// A fresh low-level probe of one device. When the superblocks are ambivalent, each signature is
+// read on its own (blkid_do_probe in a loop), so that the caller knows which of them carry a tag.
+DeviceProbe ProbeDevice(const std::string& device, ProbeFor what) {
+  DeviceProbe out;
+  out.device = device;
+  errno = 0;
+  ProbePtr pr(blkid_new_probe_from_filename(device.c_str()));
+  if (!pr) {
+    const int err = errno;
+    out.state = Unopenable(err) ? DeviceProbe::State::kUnopenable : DeviceProbe::State::kFailed;
+    out.why = "cannot be probed: " + (err != 0 ? ErrnoText(err) : std::string("libblkid cannot open it"));
+    return out;
   }
-  return false;
+  if (what == ProbeFor::kPartitionEntry) {
+    blkid_probe_enable_superblocks(pr.get(), 0);
+    blkid_probe_enable_partitions(pr.get(), 1);
+    blkid_probe_set_partitions_flags(pr.get(), BLKID_PARTS_ENTRY_DETAILS);
+  } else {
+    blkid_probe_enable_superblocks(pr.get(), 1);
+    blkid_probe_set_superblocks_flags(pr.get(), BLKID_SUBLKS_LABEL | BLKID_SUBLKS_UUID | BLKID_SUBLKS_TYPE);
+  }
+  errno = 0;
+  const int rc = blkid_do_safeprobe(pr.get());
+  if (rc == 0) {
+    out.state = DeviceProbe::State::kFound;
+    out.tags.push_back(Tags(pr.get()));
+  } else if (rc == 1) {
+    out.state = DeviceProbe::State::kNothing;
+  } else if (rc == -2) {
+    out.state = DeviceProbe::State::kAmbivalent;
+    out.all_signatures_read = false;
+    blkid_reset_probe(pr.get());
+    for (int i = 0; i < kMaxSignatures; ++i) {
+      const int step = blkid_do_probe(pr.get());
+      if (step == 1) {
+        out.all_signatures_read = true;
+        break;
+      }
+      if (step != 0) break;
+      out.tags.push_back(Tags(pr.get()));
+    }
+  } else {
+    out.state = DeviceProbe::State::kFailed;
+    out.why = "probe failed" + std::string(errno != 0 ? ": " + ErrnoText(errno) : "");
+  }
+  return out;
 }
 
 // Every block device the kernel lists in /proc/partitions that has a size, whether or not it can
@@ -108,62 +136,49 @@ class LibblkidDevices final : public BlockDevices {
       return spec.value;
     }
     const ProbeFor what = spec.kind == DeviceSpec::Kind::kPartLabel || spec.kind == DeviceSpec::Kind::kPartUuid
-                              ? ProbeFor::kSuperblockAndPartition
-                              : ProbeFor::kSuperblock;
-    std::vector<std::string> found;
-    std::string unprobed;  // devices that could not be probed: one of them may be the one sought
-    for (const std::string& dev : ListDevices()) {
-      const Result<Probed>& probed = Probe(dev, what);
-      if (!probed) unprobed += (unprobed.empty() ? "" : ", ") + probed.error().message;
-      if (probed && Matches(*probed, spec)) found.push_back(dev);
-    }
-    if (found.empty()) {
+                              ? ProbeFor::kPartitionEntry
+                              : ProbeFor::kSuperblocks;
+    std::vector<DeviceProbe> probes;
+    for (const std::string& dev : ListDevices()) probes.push_back(Probe(dev, what));
+    Result<std::string> found = DecideLookup(spec, probes);
+    if (!found && found.error().kind == Error::Kind::kNotFound) {
       seen_.clear();  // the next look (waiting for the device to appear) probes afresh
-      return Error{spec.ToString() + ": no such device" + (unprobed.empty() ? "" : " (not probed: " + unprobed + ")"),
-                   Error::Kind::kNotFound};
     }
-    if (found.size() > 1) {
-      std::string list;
-      for (const std::string& d : found) list += (list.empty() ? "" : ", ") + d;
-      return MakeError(spec.ToString() + ": ambiguous, " + std::to_string(found.size()) +
-                       " devices carry it: " + list);
-    }
-    return found.front();
+    return found;
   }
 
   Result<std::string> FilesystemType(const std::string& device) override {
-    SEA_ASSIGN_OR_RETURN(Probed p, ProbeDevice(device, ProbeFor::kSuperblock));
-    if (p.type.empty()) return MakeError(device + ": no filesystem found");
-    return p.type;
+    const DeviceProbe p = ProbeDevice(device, ProbeFor::kSuperblocks);
+    switch (p.state) {
+      case DeviceProbe::State::kFound:
+        if (!p.tags.front().type.empty()) return p.tags.front().type;
+        return MakeError(device + ": no filesystem found");
+      case DeviceProbe::State::kNothing: return MakeError(device + ": no filesystem found");
+      case DeviceProbe::State::kAmbivalent: {
+        std::string types;
+        for (const DeviceTags& t : p.tags) types += (types.empty() ? "" : ", ") + t.type;
+        return MakeError(device + ": ambiguous: more than one filesystem signature" +
+                         (types.empty() ? "" : " (" + types + ")"));
+      }
+      case DeviceProbe::State::kFailed:
+      case DeviceProbe::State::kUnopenable: return MakeError(device + ": " + p.why);
+    }
+    return MakeError(device + ": no filesystem found");
   }
 
  private:
   // One run resolves the root and then cidata over the same devices: each device is probed once
-  // (a probe reads a few dozen small blocks) unless a lookup found nothing. A probe for partition
-  // details answers a superblock-only question too.
-  const Result<Probed>& Probe(const std::string& device, ProbeFor what) {
-    auto full = seen_.find({device, ProbeFor::kSuperblockAndPartition});
-    if (full != seen_.end()) return full->second;
+  // per kind of probe (a probe reads a few dozen small blocks) unless a lookup found nothing.
+  const DeviceProbe& Probe(const std::string& device, ProbeFor what) {
     auto it = seen_.find({device, what});
     if (it == seen_.end()) it = seen_.emplace(std::make_pair(device, what), ProbeDevice(device, what)).first;
     return it->second;
   }
 
-  std::map<std::pair<std::string, ProbeFor>, Result<Probed>> seen_;
+  std::map<std::pair<std::string, ProbeFor>, DeviceProbe> seen_;
 };
 
 }  // namespace
-
-std::vector<std::string> LabelSpellings(const std::string& value) {
-  std::string upper = value, lower = value;
-  std::transform(upper.begin(), upper.end(), upper.begin(), [](unsigned char c) { return std::toupper(c); });
-  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
-  std::vector<std::string> out{value};
-  for (const std::string& s : {upper, lower}) {
-    if (std::find(out.begin(), out.end(), s) == out.end()) out.push_back(s);
-  }
-  return out;
-}
 
 std::unique_ptr<BlockDevices> MakeLibblkidDevices() { return std::make_unique<LibblkidDevices>(); }
 

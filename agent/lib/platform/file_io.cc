@@ -245,6 +245,16 @@ std::optional<std::uint64_t> LocateReadError(int fd, bool block_device, std::uin
   return FindFailingBlock(read_at, search);
 }
 
+// The size of a regular file (st_size) or of a block device (BLKGETSIZE64), now.
+Result<std::uint64_t> SizeOf(int fd, const std::string& path) {
+  struct stat st {};
+  if (fstat(fd, &st) != 0) return SysError(path);
+  if (!S_ISBLK(st.st_mode)) return static_cast<std::uint64_t>(st.st_size);
+  std::uint64_t size = 0;
+  if (ioctl(fd, BLKGETSIZE64, &size) != 0) return SysError("size of " + path);
+  return size;
+}
+
 }  // namespace
 
 Result<Bytes> ReadFile(const std::string& path, std::size_t max_size, Follow follow) {
@@ -269,8 +279,16 @@ Result<StreamDigest> HashPath(const std::string& path, const HashOptions& option
   if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode)) {
     return MakeError(path + ": neither a regular file nor a block device");
   }
-  std::uint64_t total = static_cast<std::uint64_t>(st.st_size);
-  if (S_ISBLK(st.st_mode) && ioctl(fd.get(), BLKGETSIZE64, &total) != 0) total = 0;
+  const bool block_device = S_ISBLK(st.st_mode);
+  SEA_ASSIGN_OR_RETURN(std::uint64_t total, SizeOf(fd.get(), path));
+  if (options.expected_size && total != *options.expected_size) {
+    return MakeError(path + ": " + std::to_string(total) + " bytes, expected " +
+                     std::to_string(*options.expected_size));
+  }
+  if (options.max_size != 0 && total > options.max_size) {
+    return MakeError(path + ": " + std::to_string(total) + " bytes, more than the limit of " +
+                     std::to_string(options.max_size));
+  }
   // The kernel's readahead (doubled) keeps the disk busy ahead of the reader thread; behind it,
   // a block device's pages are dropped as soon as they are copied: a partition hashed at boot
   // must not stay in the guest's memory. (O_DIRECT was slower: one synchronous request at a
@@ -278,66 +296,151 @@ Result<StreamDigest> HashPath(const std::string& path, const HashOptions& option
   posix_fadvise(fd.get(), 0, 0, POSIX_FADV_SEQUENTIAL);
   SEA_ASSIGN_OR_RETURN(Sha256 sha, Sha256::Create());
   SEA_ASSIGN_OR_RETURN(auto reader, ReadAhead::Start(fd.get(), options.chunk, options.buffers,
-                                                     /*drop_behind=*/S_ISBLK(st.st_mode)));
+                                                     /*drop_behind=*/block_device));
   StreamDigest result;
+  bool grew = false;
   while (auto chunk = reader->Next()) {
+    if (options.cancel != nullptr && options.cancel->load()) return MakeError("hashing " + path + ": stopped");
+    if (chunk->size > total - result.size) {  // it grew: reported below
+      grew = true;
+      break;
+    }
     sha.Update(chunk->data, chunk->size);
-    if (options.copy_fd >= 0) {
-      for (std::size_t done = 0; done < chunk->size;) {
-        ssize_t w = write(options.copy_fd, chunk->data + done, chunk->size - done);
-        if (w < 0 && errno == EINTR) continue;
-        if (w <= 0) return Error{SysError("copying " + path).message, Error::Kind::kWrite};
-        done += static_cast<std::size_t>(w);
-      }
+    if (options.on_chunk) {
+      if (auto s = options.on_chunk(result.size, chunk->data, chunk->size); !s) return s.error();
     }
     result.size += chunk->size;
     if (options.progress) options.progress(result.size, total);
   }
-  if (reader->failed()) {
+  if (grew) {
+    reader.reset();  // stops and joins the reader, still reading past the size it had
+  } else if (reader->failed()) {
     const int error = reader->error_number();
     std::uint64_t at = reader->error_offset();
     reader.reset();  // its thread has ended; the descriptor is this thread's alone again
-    if (auto block = LocateReadError(fd.get(), S_ISBLK(st.st_mode), total, at)) at = *block;
+    if (auto block = LocateReadError(fd.get(), block_device, total, at)) at = *block;
     return MakeError("reading " + path + " at byte " + std::to_string(at) + ": " + ErrnoText(error));
+  }
+  reader.reset();
+  auto end_size = SizeOf(fd.get(), path);
+  if (!end_size) return end_size.error();
+  if (grew || result.size != total || *end_size != total) {
+    return MakeError(path + ": changed size while it was read (" + std::to_string(total) + " bytes at the start, " +
+                     (*end_size != total ? std::to_string(*end_size) + " at the end"
+                                         : std::string(grew ? "more" : "fewer") + " read") +
+                     ")");
   }
   result.digest = sha.Finish();
   return result;
 }
 
-Status WriteFileAtomic(const std::string& dir, const std::string& name, std::string_view data,
-                       mode_t mode) {
-  const std::string path = dir + "/" + name;
-  const std::string tmp = TempPathFor(dir, name);
-  unlink(tmp.c_str());  // left over by a run that was killed
-  UniqueFd fd(open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600));
-  if (fd.get() < 0) return SysError("creating " + tmp);
+Status WriteFileAtomicAt(int dir_fd, const std::string& name, std::string_view data, mode_t mode,
+                         const std::string& shown) {
+  const std::string tmp = TempNameFor(name);
+  const std::string shown_tmp = DirName(shown) + "/" + tmp;
+  // Left over by a run that was killed, or planted: unlinkat removes a symbolic link itself.
+  unlinkat(dir_fd, tmp.c_str(), 0);
+  UniqueFd fd(openat(dir_fd, tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600));
+  if (fd.get() < 0) return SysError("creating " + shown_tmp);
+  auto fail = [&](const std::string& what) {
+    Error e = SysError(what);
+    unlinkat(dir_fd, tmp.c_str(), 0);
+    return e;
+  };
   std::size_t done = 0;
   while (done < data.size()) {
     ssize_t n = write(fd.get(), data.data() + done, data.size() - done);
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      Error e = SysError("writing " + path);
-      unlink(tmp.c_str());
-      return e;
-    }
+    if (n <= 0) return fail("writing " + shown);
     done += static_cast<std::size_t>(n);
   }
-  if (fchmod(fd.get(), mode) != 0 || fsync(fd.get()) != 0) {
-    Error e = SysError("writing " + path);
-    unlink(tmp.c_str());
-    return e;
-  }
-  if (close(fd.release()) != 0 || rename(tmp.c_str(), path.c_str()) != 0) {
-    Error e = SysError("writing " + path);
-    unlink(tmp.c_str());
-    return e;
+  if (fchmod(fd.get(), mode) != 0 || fsync(fd.get()) != 0) return fail("writing " + shown);
+  // renameat replaces whatever entry is at `name` (a symbolic link included), never its target.
+  if (close(fd.release()) != 0 || renameat(dir_fd, tmp.c_str(), dir_fd, name.c_str()) != 0) {
+    return fail("writing " + shown);
   }
   return {};
 }
 
+Status WriteAll(int fd, const std::uint8_t* data, std::size_t size, const std::string& what) {
+  for (std::size_t done = 0; done < size;) {
+    const ssize_t w = write(fd, data + done, size - done);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) return Error{SysError("writing " + what).message, Error::Kind::kWrite};
+    done += static_cast<std::size_t>(w);
+  }
+  return {};
+}
+
+Status WriteFileAtomic(const std::string& dir, const std::string& name, std::string_view data,
+                       mode_t mode) {
+  const std::string path = dir + "/" + name;
+  const std::string folder = DirName(path);
+  UniqueFd dir_fd(open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (dir_fd.get() < 0) return SysError("creating " + TempPathFor(dir, name));
+  return WriteFileAtomicAt(dir_fd.get(), name.substr(name.rfind('/') + 1), data, mode, path);
+}
+
 std::string TempPathFor(const std::string& dir, const std::string& name) {
   const std::string path = dir + "/" + name;
-  return DirName(path) + "/.tmp." + name.substr(name.rfind('/') + 1);
+  return DirName(path) + "/" + TempNameFor(name.substr(name.rfind('/') + 1));
+}
+
+std::string TempNameFor(const std::string& name) { return ".tmp." + name; }
+
+Result<UniqueFd> OpenFolderNoFollow(const std::string& path, Create create, mode_t mode) {
+  std::string folder = path;
+  while (folder.size() > 1 && folder.back() == '/') folder.pop_back();
+  const std::size_t slash = folder.rfind('/');
+  const std::string parent = DirName(folder);
+  const std::string base = slash == std::string::npos ? folder : folder.substr(slash + 1);
+  if (base.empty() || base == "." || base == "..") {
+    // "/", "." or "..": nothing there can be a symbolic link of anyone's making.
+    UniqueFd fd(open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (fd.get() < 0) return SysError("opening folder " + path);
+    return fd;
+  }
+  if (create == Create::kYes) SEA_RETURN_IF_ERROR(MakeDirs(parent, mode));
+  UniqueFd parent_fd(open(parent.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (parent_fd.get() < 0) {
+    if (create == Create::kNo && errno == ENOENT) return UniqueFd(-1);
+    return SysError("opening folder " + parent);
+  }
+  if (create == Create::kYes && mkdirat(parent_fd.get(), base.c_str(), mode) != 0 && errno != EEXIST) {
+    return SysError("creating folder " + path);
+  }
+  UniqueFd fd(openat(parent_fd.get(), base.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+  if (fd.get() < 0) {
+    if (create == Create::kNo && errno == ENOENT) return UniqueFd(-1);
+    struct stat st {};
+    if (fstatat(parent_fd.get(), base.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) {
+      if (S_ISLNK(st.st_mode)) return MakeError(path + ": is a symbolic link, not a folder (never followed)");
+      if (!S_ISDIR(st.st_mode)) return MakeError(path + ": exists and is not a folder");
+    }
+    return SysError("opening folder " + path);
+  }
+  return fd;
+}
+
+Result<UniqueFd> OpenOwnedSubfolder(int dir_fd, const std::string& name, Create create, mode_t mode,
+                                    const std::string& shown) {
+  for (int attempt = 0;; ++attempt) {
+    UniqueFd fd(openat(dir_fd, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    if (fd.get() >= 0) return fd;
+    if (errno != ENOENT) {
+      // Something that is not a folder: the name is the caller's, so it goes (unlinkat never
+      // follows a symbolic link). A folder that cannot be opened is an error.
+      struct stat st {};
+      if (fstatat(dir_fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return SysError("opening folder " + shown);
+      if (S_ISDIR(st.st_mode) || attempt > 0) return SysError("opening folder " + shown);
+      if (unlinkat(dir_fd, name.c_str(), 0) != 0 && errno != ENOENT) {
+        return SysError("removing " + shown + " (not a folder)");
+      }
+    }
+    if (create == Create::kNo) return UniqueFd(-1);
+    if (mkdirat(dir_fd, name.c_str(), mode) != 0 && errno != EEXIST) return SysError("creating folder " + shown);
+    if (attempt > 1) return MakeError("opening folder " + shown + ": it keeps changing");
+  }
 }
 
 Status MakeDirs(const std::string& path, mode_t mode) {
@@ -361,6 +464,16 @@ Status SyncDir(const std::string& path) {
 
 Status RemoveIfExists(const std::string& path) {
   if (unlink(path.c_str()) != 0 && errno != ENOENT) return SysError("removing " + path);
+  return {};
+}
+
+Status RemoveIfExistsAt(int dir_fd, const std::string& name, const std::string& shown) {
+  if (unlinkat(dir_fd, name.c_str(), 0) != 0 && errno != ENOENT) return SysError("removing " + shown);
+  return {};
+}
+
+Status SyncFolder(int dir_fd, const std::string& shown) {
+  if (fsync(dir_fd) != 0) return SysError("syncing folder " + shown);
   return {};
 }
 
