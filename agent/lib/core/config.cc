@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "core/decimal.h"
 #include "core/hex.h"
 #include "core/record.h"
 #include "core/utf8.h"
@@ -54,14 +55,9 @@ class MapReader {
   // A size in bytes: decimal digits, more than 0.
   Result<std::uint64_t> Size(std::string_view key) const {
     SEA_ASSIGN_OR_RETURN(std::string text, String(key));
-    std::uint64_t n = 0;
-    bool ok = text.size() <= 19 && text.front() != '0';
-    for (char ch : text) {
-      ok = ok && ch >= '0' && ch <= '9';
-      if (ok) n = n * 10 + static_cast<std::uint64_t>(ch - '0');
-    }
-    if (!ok) return MakeError(Where(key) + "expected a size in bytes (decimal, more than 0), found '" + text.substr(0, 40) + "'");
-    return n;
+    const auto n = text.size() <= 19 ? ParseDecimal(text) : std::nullopt;  // 19 digits: what seal writes
+    if (!n || *n == 0) return MakeError(Where(key) + "expected a size in bytes (decimal, more than 0), found '" + text.substr(0, 40) + "'");
+    return *n;
   }
 
   Result<Sha256Digest> Digest(std::string_view key) const {

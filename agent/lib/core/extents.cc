@@ -1,7 +1,8 @@
 #include "core/extents.h"
 
 #include <algorithm>
-#include <charconv>
+
+#include "core/decimal.h"
 
 namespace seattest {
 
@@ -46,18 +47,6 @@ std::string RenderExtents(const std::vector<Extent>& extents) {
   return out;
 }
 
-namespace {
-
-// A decimal number, digits only, no leading zero (but "0"), that fits 64 bits.
-bool ParseNumber(std::string_view s, std::uint64_t& out) {
-  if (s.empty() || (s.size() > 1 && s.front() == '0')) return false;
-  if (!std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; })) return false;
-  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-  return ec == std::errc() && end == s.data() + s.size();
-}
-
-}  // namespace
-
 Result<std::vector<Extent>> ParseExtents(std::string_view text, std::string_view what) {
   std::vector<Extent> out;
   std::size_t at = 0;
@@ -65,9 +54,9 @@ Result<std::vector<Extent>> ParseExtents(std::string_view text, std::string_view
     const std::size_t space = std::min(text.find(' ', at), text.size());
     const std::string_view item = text.substr(at, space - at);
     const std::size_t plus = item.find('+');
-    Extent e;
-    if (plus == std::string_view::npos || !ParseNumber(item.substr(0, plus), e.physical) ||
-        !ParseNumber(item.substr(plus + 1), e.length)) {
+    const auto physical = plus == std::string_view::npos ? std::nullopt : ParseDecimal(item.substr(0, plus));
+    const auto length = plus == std::string_view::npos ? std::nullopt : ParseDecimal(item.substr(plus + 1));
+    if (!physical || !length) {
       return MakeError(std::string(what) + ": item " + std::to_string(out.size()) +
                        ": expected PHYSICAL+LENGTH (decimal bytes), found '" +
                        std::string(item.substr(0, 40)) + "'");
@@ -75,7 +64,7 @@ Result<std::vector<Extent>> ParseExtents(std::string_view text, std::string_view
     if (out.size() == kMaxExtents) {
       return MakeError(std::string(what) + ": more than " + std::to_string(kMaxExtents) + " extents");
     }
-    out.push_back(e);
+    out.push_back(Extent{*physical, *length});
     at = space + 1;
   }
   return out;

@@ -103,13 +103,9 @@ Status RequireRsa(const EVP_PKEY* key, int min_bits, int exact_bits, std::string
 
 Status RequireRecipientKey(const EVP_PKEY* key, std::string_view what) {
   const std::string where(what);
-  if (EVP_PKEY_get_base_id(key) != EVP_PKEY_RSA) return MakeError(where + ": not an RSA key");
   // The size first: OpenSSL's check below costs a modular exponentiation with the modulus.
+  SEA_RETURN_IF_ERROR(RequireRsa(key, kMinRecipientKeyBits, 0, what));
   const int bits = EVP_PKEY_get_bits(key);
-  if (bits < kMinRecipientKeyBits) {
-    return MakeError(where + ": RSA-" + std::to_string(bits) + " is shorter than " +
-                     std::to_string(kMinRecipientKeyBits) + " bits");
-  }
   if (bits > kMaxRecipientKeyBits) {
     return MakeError(where + ": RSA-" + std::to_string(bits) + " is longer than " +
                      std::to_string(kMaxRecipientKeyBits) + " bits");

@@ -47,6 +47,15 @@ Result<Bytes> AesCbc(bool encrypt, const SecretBytes& key_iv, const std::uint8_t
   return out;
 }
 
+// v in [0, 62) as one of the password's characters 'A'..'Z', 'a'..'z', '0'..'9', without a table
+// lookup: no memory index that depends on the (secret) value.
+std::uint8_t PasswordChar(ct::Word v) {
+  ct::Word c = 'A' + v;
+  c += ~ct::IsLess(v, 26) & ('a' - 'A' - 26);
+  c += ~ct::IsLess(v, 52) & static_cast<ct::Word>('0' - 'a' - 26);
+  return static_cast<std::uint8_t>(c);
+}
+
 // The password used instead of <A>'s when <A> is not a PKCS#1 v1.5 block (implicit
 // rejection, rsa.h RsaDecryptOr): 32 characters of [A-Za-z0-9] from HMAC-SHA256(the private
 // key's DER, <A>), made before <A> is decrypted so that both paths do the same work. Derived
@@ -68,13 +77,8 @@ Result<SecretBytes> ReplacementPassword(EVP_PKEY* key, const Bytes& encrypted_pa
   }
   SecretBytes password(kTokenPasswordLength);
   for (std::size_t i = 0; i < password.size(); ++i) {
-    // v in [0, 62) to 'A'..'Z', 'a'..'z', '0'..'9' without a table lookup (no secret index);
-    // the slight bias of % 62 does not matter for a password nobody has to guess.
-    const ct::Word v = mac.data()[i] % 62;
-    ct::Word c = 'A' + v;
-    c += ~ct::IsLess(v, 26) & ('a' - 'A' - 26);
-    c += ~ct::IsLess(v, 52) & static_cast<ct::Word>('0' - 'a' - 26);
-    password.data()[i] = static_cast<std::uint8_t>(c);
+    // The slight bias of % 62 does not matter for a password nobody has to guess.
+    password.data()[i] = PasswordChar(mac.data()[i] % 62);
   }
   return password;
 }
@@ -108,8 +112,6 @@ Result<SecretBytes> DecryptParts(EVP_PKEY* key, const TokenParts& parts) {
 }  // namespace
 
 Result<SecretBytes> RandomTokenPassword() {
-  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-  static_assert(sizeof kAlphabet - 1 == 62);
   SecretBytes password(kTokenPasswordLength);
   SecretBytes pool(64);
   std::size_t filled = 0;
@@ -117,7 +119,7 @@ Result<SecretBytes> RandomTokenPassword() {
     if (RAND_bytes(pool.data(), static_cast<int>(pool.size())) != 1) return OpensslError("random bytes");
     for (std::size_t i = 0; i < pool.size() && filled < password.size(); ++i) {
       if (pool.data()[i] >= 248) continue;  // 248 = 4 * 62: reject to stay uniform
-      password.data()[filled++] = static_cast<std::uint8_t>(kAlphabet[pool.data()[i] % 62]);
+      password.data()[filled++] = PasswordChar(pool.data()[i] % 62);
     }
   }
   return password;

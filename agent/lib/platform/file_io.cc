@@ -312,9 +312,9 @@ Result<StreamDigest> HashPath(const std::string& path, const HashOptions& option
     result.size += chunk->size;
     if (options.progress) options.progress(result.size, total);
   }
-  if (grew) {
-    reader.reset();  // stops and joins the reader, still reading past the size it had
-  } else if (reader->failed()) {
+  // After `grew` the reader may still be reading past the size it had: not asked (its error
+  // fields are its thread's until it is joined), only stopped and joined below.
+  if (!grew && reader->failed()) {
     const int error = reader->error_number();
     std::uint64_t at = reader->error_offset();
     reader.reset();  // its thread has ended; the descriptor is this thread's alone again
@@ -347,12 +347,9 @@ Status WriteFileAtomicAt(int dir_fd, const std::string& name, std::string_view d
     unlinkat(dir_fd, tmp.c_str(), 0);
     return e;
   };
-  std::size_t done = 0;
-  while (done < data.size()) {
-    ssize_t n = write(fd.get(), data.data() + done, data.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return fail("writing " + shown);
-    done += static_cast<std::size_t>(n);
+  if (auto w = WriteAll(fd.get(), reinterpret_cast<const std::uint8_t*>(data.data()), data.size(), shown); !w) {
+    unlinkat(dir_fd, tmp.c_str(), 0);
+    return w;
   }
   if (fchmod(fd.get(), mode) != 0 || fsync(fd.get()) != 0) return fail("writing " + shown);
   // renameat replaces whatever entry is at `name` (a symbolic link included), never its target.
