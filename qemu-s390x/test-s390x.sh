@@ -76,8 +76,16 @@ fi
 
 t2=$(now)
 step "ctest -L unit (under qemu-s390x-static)"
+# qemu-s390x-static -L SYSROOT opens an absolute path inside the sysroot whenever the sysroot has
+# it: /tmp it has, so openat() below a descriptor of "/tmp" (the output folder's code opens a
+# folder's parent, then the folder from there) would look in the sysroot's empty /tmp. The
+# tests' temporary folders (GoogleTest's TEST_TMPDIR) go below the build folder instead, a path
+# the sysroot has no copy of.
+test_tmp=$(cd "$build" && pwd)/test-tmp
+rm -rf "$test_tmp" && mkdir -p "$test_tmp"
 rc=0
-(cd "$build" && ctest -L unit --output-on-failure --no-tests=error -j"$jobs") || rc=$?
+(cd "$build" && TEST_TMPDIR=$test_tmp ctest -L unit --output-on-failure --no-tests=error -j"$jobs") || rc=$?
+rm -rf "$test_tmp"
 t_test=$(took "$t2")
 
 step "times: sysroot $t_sysroot, configure $t_configure, build $t_build, ctest $t_test"
