@@ -197,7 +197,7 @@ class ContractBadTest : public ::testing::TestWithParam<BadCase> {};
 TEST_P(ContractBadTest, IsAnErrorNamingTheKey) {
   ContractKeyDecryptor decryptor;
   auto c = ParseContract(Fixture(std::string("contract/") + GetParam().fixture), "cidata/user-data",
-                         decryptor.Get());
+                         decryptor.Get(), TokenErrors::kDetailed);
   ASSERT_FALSE(c.ok()) << GetParam().fixture << " was accepted";
   const std::string& m = c.error().message;
   EXPECT_EQ(m.rfind("contract cidata/user-data: ", 0), 0u) << m;
@@ -297,13 +297,16 @@ std::string Indented(const std::string& text, const std::string& pad) {
 
 std::string EnvWithSigningKey(const std::string& pem) { return "type: env\nsigningKey: |\n" + Indented(pem, "  "); }
 
-Result<Contract> ParseWithEnv(const std::string& user_data, const std::string& env_plaintext) {
+// The rules on a token's plaintext, with their detailed errors (the contract author's check); at
+// boot every one of them says kUnreadableTokenSection (AtBootEveryPlaintextFailureIsOneText).
+Result<Contract> ParseWithEnv(const std::string& user_data, const std::string& env_plaintext,
+                              TokenErrors errors = TokenErrors::kDetailed) {
   TokenDecryptor fake = [&](std::string_view token) -> Result<std::string> {
     if (token == kWorkloadToken) return std::string("type: workload\n");
     if (token == kEnvToken) return env_plaintext;
-    return MakeError("unknown token");
+    return MakeError(std::string(kUnreadableTokenSection));
   };
-  return ParseContract(user_data, "cidata/user-data", fake);
+  return ParseContract(user_data, "cidata/user-data", fake, errors);
 }
 
 const std::string kSignedContract = "env: " + std::string(kEnvToken) + "\nworkload: " + std::string(kWorkloadToken) +
@@ -372,6 +375,42 @@ TEST(ContractSectionTest, DecryptedSectionThatIsNotOneYamlDocumentIsAnInvalidCon
       EXPECT_EQ(m.find('\n'), std::string::npos) << m;
     }
   }
+}
+
+// At boot (TokenErrors::kOpaque, ParseContract's default) a token whose plaintext breaks any rule
+// fails with the very text of a token that cannot be decrypted: the format has no MAC, and a host
+// that could tell "not valid YAML" (a forged block that passed AES's padding check) from "cannot
+// be decrypted" would have a CBC padding oracle on env and workload (issue 13, review).
+TEST(ContractSectionTest, AtBootEveryPlaintextFailureIsOneText) {
+  const std::string pem = test::Fixture("keys/contract.crt");
+  // Not one YAML document (for both sections), and env's own rule on signingKey.
+  const std::vector<std::string> not_yaml = {"signingKey: [unclosed", "type: env\n---\nsigningKey: x\n", ",",
+                                             "\x8f\x01garbage\xff", test::Fixture("contract/billion-laughs.yaml")};
+  const std::vector<std::string> bad_signing_key = {"signingKey: not pem\n", "signingKey: {a: 1}\n",
+                                                    EnvWithSigningKey(pem) + "signingKey: x\n"};
+  for (const char* key : {"env", "workload"}) {
+    const std::string user_data = std::string(key) + ": " + std::string(kEnvToken) + "\n";
+    const std::string expected = "contract cidata/user-data: " + std::string(key) + ": " + std::string(kUnreadableTokenSection);
+    auto undecryptable = ParseWithEnv(std::string(key) + ": hyper-protect-basic.QUFB.QkJC\n", "", TokenErrors::kOpaque);
+    ASSERT_FALSE(undecryptable.ok());
+    EXPECT_EQ(undecryptable.error().message, expected);
+    std::vector<std::string> bad = not_yaml;
+    if (std::string(key) == "env") bad.insert(bad.end(), bad_signing_key.begin(), bad_signing_key.end());
+    for (const std::string& plaintext : bad) {
+      auto parsed = ParseWithEnv(user_data, plaintext, TokenErrors::kOpaque);
+      ASSERT_FALSE(parsed.ok()) << key << " accepted: " << plaintext.substr(0, 40);
+      EXPECT_EQ(parsed.error().message, expected) << plaintext.substr(0, 40);
+    }
+  }
+  // attestationPublicKey as a token whose plaintext is no PEM.
+  auto key = ParseWithEnv("attestationPublicKey: " + std::string(kEnvToken) + "\n", "not a key", TokenErrors::kOpaque);
+  ASSERT_FALSE(key.ok());
+  EXPECT_EQ(key.error().message,
+            "contract cidata/user-data: attestationPublicKey: " + std::string(kUnreadableTokenSection));
+  // The contract author's own check keeps the detail.
+  auto detailed = ParseWithEnv("env: " + std::string(kEnvToken) + "\n", ",", TokenErrors::kDetailed);
+  ASSERT_FALSE(detailed.ok());
+  EXPECT_NE(detailed.error().message.find("is not valid YAML"), std::string::npos) << detailed.error().message;
 }
 
 // What plain YAML would accept as a section stays accepted as a token's plaintext: a mapping, a

@@ -5,6 +5,7 @@
 #include <openssl/evp.h>
 #include <openssl/rsa.h>
 
+#include <algorithm>
 #include <cctype>
 #include <set>
 #include <string>
@@ -267,6 +268,52 @@ TEST_F(TokenTest, EveryDecryptionFailureIsTheSameError) {
   // The text names no stage and no OpenSSL reason.
   for (const char* word : {"RSA", "AES", "PBKDF2", "pkcs", "padding", "bad decrypt"}) {
     EXPECT_EQ(std::string(kTokenUndecryptable).find(word), std::string::npos) << word;
+  }
+}
+
+// <B> as `openssl enc -aes-256-cbc -pbkdf2 -pass stdin` makes it for `password`, with a fixed
+// salt: built without the library's token code.
+Bytes OpensslEncEncrypt(std::string_view password, std::string_view plaintext) {
+  const std::uint8_t salt[8] = {1, 2, 3, 4, 5, 6, 7, 8};
+  unsigned char key_iv[48];
+  EXPECT_EQ(PKCS5_PBKDF2_HMAC(password.data(), static_cast<int>(password.size()), salt, 8, 10000, EVP_sha256(),
+                              sizeof key_iv, key_iv),
+            1);
+  EvpCipherCtxPtr ctx(EVP_CIPHER_CTX_new());
+  EXPECT_EQ(EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_cbc(), nullptr, key_iv, key_iv + 32), 1);
+  Bytes out(16 + plaintext.size() + 16);
+  std::copy_n("Salted__", 8, out.begin());
+  std::copy_n(salt, 8, out.begin() + 8);
+  int n1 = 0;
+  int n2 = 0;
+  EXPECT_EQ(EVP_EncryptUpdate(ctx.get(), out.data() + 16, &n1, reinterpret_cast<const unsigned char*>(plaintext.data()),
+                              static_cast<int>(plaintext.size())),
+            1);
+  EXPECT_EQ(EVP_EncryptFinal_ex(ctx.get(), out.data() + 16 + n1, &n2), 1);
+  out.resize(16 + static_cast<std::size_t>(n1) + static_cast<std::size_t>(n2));
+  return out;
+}
+
+// A good PKCS#1 block whose message starts with a line break is an empty password, which anyone
+// can make <B> for (PBKDF2 of "" and the salt <B> carries): were it used, a host could learn from
+// a boot that its forged <A> was such a block. It is taken as the replacement password: the
+// token does not decrypt. A one-character password before the line break does (the control).
+TEST_F(TokenTest, EmptyPasswordBeforeALineBreakIsRefused) {
+  for (const std::string& password : {std::string("\nABCDEFGHIJKLMNOPQRSTUVWXYZabcde"), std::string("x\nBCDEFGHIJKLMNOPQRSTUVWXYZabcde")}) {
+    const std::string used = password.substr(0, password.find('\n'));
+    auto a = RsaEncrypt(contract_public_.get(), reinterpret_cast<const std::uint8_t*>(password.data()), password.size());
+    ASSERT_TRUE(a.ok()) << a.error().message;
+    TokenParts parts;
+    parts.encrypted_password = *a;
+    parts.encrypted_message = OpensslEncEncrypt(used, "type: env\n");
+    auto plain = DecryptToken(contract_private_.get(), RenderToken(parts));
+    if (used.empty()) {
+      ASSERT_FALSE(plain.ok()) << "a token for the empty password was decrypted";
+      EXPECT_EQ(plain.error().message, kTokenUndecryptable);
+    } else {
+      ASSERT_TRUE(plain.ok()) << plain.error().message;
+      EXPECT_EQ(std::string(plain->view()), "type: env\n");
+    }
   }
 }
 

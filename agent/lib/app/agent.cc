@@ -441,9 +441,7 @@ class AgentRun {
       auto plain = DecryptToken(contract_key, token);
       // One text for every failure past the token's form, whatever failed (the host reads the
       // console: no padding oracle); a malformed token says what is wrong with its form.
-      if (!plain && IsUndecryptableToken(plain.error())) {
-        return MakeError("token cannot be decrypted with the contract key (it was made for another key, or altered)");
-      }
+      if (!plain && IsUndecryptableToken(plain.error())) return MakeError(std::string(kUnreadableTokenSection));
       if (!plain) return MakeError("token cannot be decrypted with the contract key: " + plain.error().message);
       return std::string(plain->view());
     };

@@ -178,7 +178,7 @@ Status ReadBack(const std::string& text, const std::map<std::string, std::string
     if (it == plaintexts.end()) return MakeError("a token this command did not make");
     return it->second;
   };
-  SEA_ASSIGN_OR_RETURN(Contract contract, ParseContract(text, "(new)", known));
+  SEA_ASSIGN_OR_RETURN(Contract contract, ParseContract(text, "(new)", known, TokenErrors::kDetailed));
   if (attestation) {
     if (contract.attestation_public_key_pem != attestation->pem) {
       return MakeError("attestationPublicKey does not read back as the PEM given");

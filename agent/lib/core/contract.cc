@@ -140,7 +140,11 @@ Result<std::string> EmitEntry(const std::string& key, const YAML::Node& value) {
   return text;
 }
 
-Result<Contract> ParseTree(const YAML::Node& root, const TokenDecryptor& decrypt) {
+Result<Contract> ParseTree(const YAML::Node& root, const TokenDecryptor& decrypt, TokenErrors token_errors) {
+  // An error about what a token decrypted to: kUnreadableTokenSection unless detailed.
+  const auto plaintext_error = [token_errors](const std::string& key, const Error& detail) {
+    return token_errors == TokenErrors::kDetailed ? detail : MakeError(key + ": " + std::string(kUnreadableTokenSection));
+  };
   if (!root.IsMap()) return MakeError("expected a mapping of contract sections");
   Contract contract;
   std::set<std::string> seen;
@@ -176,6 +180,7 @@ Result<Contract> ParseTree(const YAML::Node& root, const TokenDecryptor& decrypt
     }
     if (key == "attestationPublicKey") {
       auto pem = EffectivePem(is_token ? plaintext : value.Scalar(), is_token);
+      if (!pem && is_token) return plaintext_error(key, MakeError(key + ": " + pem.error().message));
       if (!pem) return MakeError(key + ": " + pem.error().message);
       contract.attestation_public_key_pem = std::move(*pem);
     }
@@ -186,11 +191,14 @@ Result<Contract> ParseTree(const YAML::Node& root, const TokenDecryptor& decrypt
     }
     // A workload or env token's plaintext is read as YAML (a declaration, not an assignment:
     // assigning to a YAML::Node that refers to `value` would rewrite the contract's tree).
-    SEA_ASSIGN_OR_RETURN(const YAML::Node section_yaml, is_token && (key == "workload" || key == "env")
-                                                            ? LoadDecryptedSection(key, plaintext)
-                                                            : Result<YAML::Node>(value));
+    const Result<YAML::Node> loaded = is_token && (key == "workload" || key == "env")
+                                          ? LoadDecryptedSection(key, plaintext)
+                                          : Result<YAML::Node>(value);
+    if (!loaded) return plaintext_error(key, loaded.error());
+    const YAML::Node& section_yaml = *loaded;
     if (key == "env") {
       auto signing_key = SigningKeyOf(section_yaml);
+      if (!signing_key && is_token) return plaintext_error(key, signing_key.error());
       if (!signing_key) return signing_key.error();
       signature_inputs.signing_key_pem = std::move(*signing_key);
     }
@@ -203,7 +211,7 @@ Result<Contract> ParseTree(const YAML::Node& root, const TokenDecryptor& decrypt
   YAML::Node back = YAML::Load(contract.decrypted_text);
   for (const auto& [key, text] : plaintexts) {
     if (!back[key] || !back[key].IsScalar() || back[key].Scalar() != text) {
-      return MakeError(key + ": the decrypted section cannot be written back as YAML unchanged");
+      return plaintext_error(key, MakeError(key + ": the decrypted section cannot be written back as YAML unchanged"));
     }
   }
   SEA_ASSIGN_OR_RETURN(contract.env_workload_signature, SignatureOf(signature_inputs));
@@ -213,7 +221,7 @@ Result<Contract> ParseTree(const YAML::Node& root, const TokenDecryptor& decrypt
 }  // namespace
 
 Result<Contract> ParseContract(std::string_view user_data, std::string_view source,
-                               const TokenDecryptor& decrypt) {
+                               const TokenDecryptor& decrypt, TokenErrors token_errors) {
   const std::string where = "contract " + std::string(source);
   if (TrimLeft(user_data).empty()) return MakeError(where + ": empty");
   try {
@@ -223,7 +231,7 @@ Result<Contract> ParseContract(std::string_view user_data, std::string_view sour
     }
     const YAML::Node document = YAML::Load(text);
     if (auto s = CheckYamlNodeCount(document); !s) return WithContext(where, s.error());
-    auto contract = ParseTree(document, decrypt);
+    auto contract = ParseTree(document, decrypt, token_errors);
     if (!contract) return WithContext(where, contract.error());
     if (const std::size_t most = MaxDecryptedContractSize(text.size()); contract->decrypted_text.size() > most) {
       return MakeError(where + ": user-data.decrypted would be " + std::to_string(contract->decrypted_text.size()) +

@@ -48,11 +48,26 @@ struct Contract {
 // 8 MiB and 16 MiB of plain scalars parse in about 4 s).
 inline std::size_t MaxDecryptedContractSize(std::size_t user_data_size) { return 2 * user_data_size + (64u << 10); }
 
+// What a token section's every failure past the token's form says, at boot: that the token
+// cannot be decrypted, and that its plaintext is not what the section must hold, in one text. The
+// token format has no MAC (AES-256-CBC): were "not valid YAML" (a wrong block that passed the AES
+// padding check) told apart from "cannot be decrypted" (one that did not), the host that rewrites
+// a token and reads the console would have a CBC padding oracle on its plaintext, one boot per
+// query. The decryptor returns this text for its own failures past the form.
+inline constexpr std::string_view kUnreadableTokenSection =
+    "token cannot be decrypted with the contract key, or what it decrypts to is not what this section holds "
+    "(it was made for another key, or altered)";
+
+// How the errors about a token's plaintext read: kOpaque, the one kUnreadableTokenSection (the
+// agent: the host reads them); kDetailed, what is wrong and where in the plaintext (the contract
+// author's own check of what it just encrypted, which only its author sees).
+enum class TokenErrors { kOpaque, kDetailed };
+
 // Every error names the contract key it is about. `source` names the file. The plaintext of a
 // workload or env token must be one YAML document (or empty); the errors never quote it. With
 // envWorkloadSignature, workload and env must both be tokens and env must have signingKey; env
 // with signingKey needs envWorkloadSignature.
 Result<Contract> ParseContract(std::string_view user_data, std::string_view source,
-                               const TokenDecryptor& decrypt);
+                               const TokenDecryptor& decrypt, TokenErrors token_errors = TokenErrors::kOpaque);
 
 }  // namespace seattest

@@ -1,5 +1,6 @@
 #include "crypto/token.h"
 
+#include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
@@ -40,6 +41,7 @@ Result<Bytes> AesCbc(bool encrypt, const SecretBytes& key_iv, const std::uint8_t
   int len2 = 0;
   if (EVP_CipherUpdate(ctx.get(), out.data(), &len1, in, static_cast<int>(size)) != 1 ||
       EVP_CipherFinal_ex(ctx.get(), out.data() + len1, &len2) != 1) {
+    OPENSSL_cleanse(out.data(), out.size());  // all but the last block of a plaintext
     return OpensslError(encrypt ? "AES-256-CBC encryption failed"
                                 : "AES-256-CBC decryption failed (bad padding: wrong password?)");
   }
@@ -99,8 +101,20 @@ std::size_t PasswordLength(const SecretBytes& password) {
 // Everything after the token's form was read. Any error here becomes DecryptToken's one error.
 Result<SecretBytes> DecryptParts(EVP_PKEY* key, const TokenParts& parts) {
   SEA_ASSIGN_OR_RETURN(SecretBytes replacement, ReplacementPassword(key, parts.encrypted_password));
-  SEA_ASSIGN_OR_RETURN(SecretBytes password, RsaDecryptOr(key, parts.encrypted_password, replacement));
-  const std::string_view pass = password.view().substr(0, PasswordLength(password));
+  SEA_ASSIGN_OR_RETURN(SecretBytes message, RsaDecryptOr(key, parts.encrypted_password, replacement));
+  // An empty password (a message that starts with a line break) is no encryption: PBKDF2 of ""
+  // and the salt, which the token carries, is anyone's key. Were it used, a host could make <B>
+  // for it and learn from the boot that its forged <A> was a valid PKCS#1 block starting with a
+  // line break (a Bleichenbacher oracle). Such a message is taken as the replacement, by mask.
+  const std::size_t length = PasswordLength(message);
+  const ct::Word empty = ct::IsZero(length);
+  SecretBytes password(std::max(message.size(), replacement.size()));
+  for (std::size_t i = 0; i < password.size(); ++i) {  // sizes are public
+    const std::uint8_t from_message = i < message.size() ? message.data()[i] : 0;
+    const std::uint8_t from_replacement = i < replacement.size() ? replacement.data()[i] : 0;
+    password.data()[i] = ct::Select8(empty, from_replacement, from_message);
+  }
+  const std::string_view pass = password.view().substr(0, ct::Select(empty, replacement.size(), length));
   const std::uint8_t* salt = parts.encrypted_message.data() + kOpensslSaltMagic.size();
   SEA_ASSIGN_OR_RETURN(SecretBytes key_iv, DeriveKeyIv(pass, salt));
   const std::size_t header = kOpensslSaltMagic.size() + kSaltSize;

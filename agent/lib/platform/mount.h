@@ -19,9 +19,11 @@ class Mounter {
   virtual ~Mounter() = default;
   // Mounts `device` (a block device, or a regular file through a read-only loop device) with the
   // filesystem type `fs_type`, read-only, with the kernel's default options for that type (the
-  // view any later `mount -o ro` shows). A block device is made read-only while it is mounted,
-  // so that the kernel writes nothing to it (no journal replay, no orphan cleanup); an ext2/3/4
-  // whose journal needs recovery or lives on another device is refused (core/filesystems.h).
+  // view any later `mount -o ro` shows). A block device is made read-only for the mount call,
+  // where the kernel decides whether to replay a journal, so that it writes nothing to it (no
+  // replay, no orphan cleanup; MS_RDONLY keeps it so afterwards), and writable again once
+  // mounted; an ext2/3/4 whose journal needs recovery or lives on another device is refused
+  // (core/filesystems.h).
   virtual Result<std::unique_ptr<MountedFs>> MountReadOnly(const std::string& device,
                                                             const std::string& fs_type) = 0;
 };
