@@ -1,6 +1,6 @@
 // The agent's whole boot flow (app/agent.h RunAgent) without root: block devices are regular
 // files, "mounts" are prepared folders, and the log is captured.
-#include "app/agent.h"
+#include "boot/agent.h"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "app/output.h"
+#include "boot/output.h"
 #include "core/base64.h"
 #include "core/config.h"
 #include "core/hex.h"

@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "app/contract_author.h"
+#include "host/contract_author.h"
 #include "crypto/certs.h"
 #include "crypto/keys.h"
 #include "test_support.h"

@@ -1,6 +1,6 @@
 // `se-attest contract` (app/contract_author.h): contracts built from workload and env files, read
 // back with the agent's parser and the test contract key; and what it refuses.
-#include "app/contract_author.h"
+#include "host/contract_author.h"
 
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>

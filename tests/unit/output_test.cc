@@ -1,4 +1,4 @@
-#include "app/output.h"
+#include "boot/output.h"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>

@@ -1,7 +1,7 @@
 // `se-attest verify` (app/verify.h) on folders made here the way the agent makes them, signed with
 // the committed test keys under a CA hierarchy made here; every tamper named by its check; the
 // interop vectors.
-#include "app/verify.h"
+#include "host/verify.h"
 
 #include <gtest/gtest.h>
 #include <openssl/pem.h>

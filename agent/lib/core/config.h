@@ -9,13 +9,10 @@
 #include "core/bytes.h"
 #include "core/device_spec.h"
 #include "core/extents.h"
+#include "core/limits_and_defaults.h"
 #include "core/result.h"
 
 namespace seattest {
-
-inline constexpr std::string_view kDefaultConfigPath = "/etc/se-attest/agent.yaml";
-inline constexpr std::string_view kDefaultOutputDir = "/run/se-attest/hyperprotect";
-inline constexpr std::string_view kDefaultCidataSpec = "LABEL=cidata";
 
 struct AgentConfig {
   std::string image_version;

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "core/bytes.h"
+#include "core/limits_and_defaults.h"
 #include "core/result.h"
 
 namespace seattest {
@@ -41,12 +42,6 @@ struct Contract {
   std::string decrypted_text;
 };
 
-// The most user-data.decrypted may hold for a contract of `user_data_size` bytes: a token's
-// plaintext is 3/4 of the token, and a literal block adds 4 bytes a line. The agent refuses a
-// contract whose user-data.decrypted would be larger, and `se-attest verify` refuses a larger one
-// before parsing it, so what the agent signs is always what its verifier reads (in bounded time:
-// 8 MiB and 16 MiB of plain scalars parse in about 4 s).
-inline std::size_t MaxDecryptedContractSize(std::size_t user_data_size) { return 2 * user_data_size + (64u << 10); }
 
 // What a token section's every failure past the token's form says, at boot: that the token
 // cannot be decrypted, and that its plaintext is not what the section must hold, in one text. The

@@ -114,7 +114,7 @@ Result<Record> ParseRecord(std::string_view text) {
 
 bool IsKnownRecordName(std::string_view name) {
   for (std::string_view known : {kNameBaseimage, kNameRootTarball, kNameCidataDevice, kNameMetaData, kNameUserData,
-                                 kNameVendorData, kNameAttestationPublicKey, std::string_view("user-data.decrypted")}) {
+                                 kNameVendorData, kNameAttestationPublicKey, kNameDecryptedContract}) {
     if (name == known) return true;
   }
   return false;

@@ -18,6 +18,8 @@ inline constexpr std::string_view kNameMetaData = "cidata/meta-data";
 inline constexpr std::string_view kNameUserData = "cidata/user-data";
 inline constexpr std::string_view kNameVendorData = "cidata/vendor-data";
 inline constexpr std::string_view kNameAttestationPublicKey = "attestationPublicKey";
+// Only in HPCR 23.x records: the agent writes the file (core/output_layout.h), not a line.
+inline constexpr std::string_view kNameDecryptedContract = "user-data.decrypted";
 
 // The header line, right after the machine line, of a record signed by an image sealed with
 // `se-attest seal --development`: such an image runs outside Secure Execution, so its attestation

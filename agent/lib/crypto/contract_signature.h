@@ -7,18 +7,17 @@
 #include <string_view>
 
 #include "core/contract.h"
+#include "core/limits_and_defaults.h"
 #include "core/result.h"
 #include "crypto/ossl.h"
 
 namespace seattest {
 
-inline constexpr int kMinSigningKeyBits = 2048;
-
-// envWorkloadSignature for the two tokens, signed with `signing_key` (RSA, at least 2048 bits).
+// envWorkloadSignature for the two tokens, signed with `signing_key` (RSA, at least kMinSigningKeyBits).
 Result<std::string> SignEnvWorkload(EVP_PKEY* signing_key, std::string_view workload_token,
                                     std::string_view env_token);
 
-// Checks the signature with env.signingKey (RSA, at least 2048 bits); returns the key's
+// Checks the signature with env.signingKey (RSA, at least kMinSigningKeyBits); returns the key's
 // fingerprint (SHA-256 of its DER SubjectPublicKeyInfo). The error says which of the two is wrong:
 // "env.signingKey: ..." or "envWorkloadSignature: ...".
 Result<Sha256Digest> VerifyEnvWorkloadSignature(const EnvWorkloadSignature& signature);

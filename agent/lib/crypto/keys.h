@@ -6,13 +6,12 @@
 #include <vector>
 
 #include "core/bytes.h"
+#include "core/limits_and_defaults.h"
 #include "core/result.h"
 #include "crypto/ossl.h"
 #include "crypto/secret.h"
 
 namespace seattest {
-
-inline constexpr int kAttestationKeyBits = 4096;
 
 // A private key from PEM (PKCS#8 or traditional RSA). `source` names it in errors.
 Result<EvpPkeyPtr> PrivateKeyFromPem(std::string_view pem, std::string_view source);
@@ -31,12 +30,8 @@ Result<X509CrlPtr> CrlFromPemOrDer(std::string_view data, std::string_view sourc
 Status RequireRsa(const EVP_PKEY* key, int min_bits, int exact_bits, std::string_view what);
 
 // The bounds of a key the agent encrypts for (the contract's attestationPublicKey, `se-attest
-// encrypt --to`): the key comes from whoever wrote the contract, possibly the host.
-inline constexpr int kMinRecipientKeyBits = 2048;
-// The encryption's time grows with the modulus (about its cube): the host's lever on boot time.
-// 16384 is also OpenSSL's own limit (OPENSSL_RSA_MAX_MODULUS_BITS), above which it refuses to
-// encrypt at all.
-inline constexpr int kMaxRecipientKeyBits = 16384;
+// encrypt --to`), kMinRecipientKeyBits to kMaxRecipientKeyBits (core/limits_and_defaults.h): the
+// key comes from whoever wrote the contract, possibly the host.
 
 // Fails unless `key` is an RSA public key it is safe to encrypt for: kMinRecipientKeyBits to
 // kMaxRecipientKeyBits bits; public exponent odd, at least 65537 and below 2^64 (e = 1 makes the

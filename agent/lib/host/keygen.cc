@@ -1,4 +1,4 @@
-#include "app/keygen.h"
+#include "host/keygen.h"
 
 #include "crypto/certs.h"
 #include "crypto/keys.h"

@@ -1,4 +1,4 @@
-#include "app/contract_author.h"
+#include "host/contract_author.h"
 
 #include <yaml-cpp/yaml.h>
 
@@ -8,11 +8,11 @@
 #include <utility>
 #include <vector>
 
-#include "app/agent.h"
-#include "app/key_file.h"
+#include "platform/key_file.h"
 #include "core/base64.h"
 #include "core/contract.h"
 #include "core/hex.h"
+#include "core/limits_and_defaults.h"
 #include "core/pem_text.h"
 #include "core/yaml_text.h"
 #include "crypto/chain.h"

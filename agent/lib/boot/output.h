@@ -8,13 +8,10 @@
 #include <string_view>
 #include <vector>
 
+#include "core/output_layout.h"
 #include "core/result.h"
 
 namespace seattest {
-
-inline constexpr std::string_view kRecordFile = "se-checksums.txt";
-inline constexpr std::string_view kEncryptedRecordFile = "se-checksums.txt.enc";
-inline constexpr std::string_view kSignatureFile = "se-signature.bin";
 
 struct OutputFile {
   std::string name;  // relative to the folder, at most one level deep ("cidata/user-data")
@@ -22,8 +19,12 @@ struct OutputFile {
   mode_t mode = 0400;
 };
 
-// Every name the agent writes: a run removes them all first, so an older record can never be
-// mistaken for this run's.
+// `content` as the file of the output folder's `item`, named and with the mode of its row of
+// kOutputLayout.
+OutputFile MakeOutputFile(OutputItem item, std::string content);
+
+// Every name the agent writes (kOutputLayout), the record first: a run removes them all first,
+// so an older record can never be mistaken for this run's.
 const std::vector<std::string>& OutputFileNames();
 
 // Both never follow a symbolic link in `dir` nor `dir` itself (which is then an error; its

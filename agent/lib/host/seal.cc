@@ -1,11 +1,11 @@
-#include "app/seal.h"
+#include "host/seal.h"
 
 #include <yaml-cpp/yaml.h>
 
-#include "app/agent.h"
-#include "app/key_file.h"
+#include "platform/key_file.h"
 #include "core/config.h"
 #include "core/hex.h"
+#include "core/limits_and_defaults.h"
 #include "core/pem_text.h"
 #include "core/reference.h"
 #include "crypto/contract_signature.h"
@@ -20,7 +20,6 @@ namespace {
 
 constexpr const char* kConfigDir = "etc/se-attest";
 
-constexpr std::size_t kMaxPublicKeyFileSize = 64u << 10;
 
 // A --contract-signing-key: one PEM public key or certificate of an RSA key of at least 2048
 // bits; its fingerprint. Read as a secret, so that a private key given by mistake is wiped, and
@@ -110,9 +109,9 @@ Result<SealResult> Seal(const SealOptions& o, BlockDevices& devices, Mounter& mo
   SEA_ASSIGN_OR_RETURN(c.root_device, ParseDeviceSpec(o.root_device));
   SEA_ASSIGN_OR_RETURN(c.cidata_device, ParseDeviceSpec(o.cidata_device));
 
-  auto attestation = ReadPrivateKeyFile(o.attestation_key, 2048, kAttestationKeyBits);
+  auto attestation = ReadPrivateKeyFile(o.attestation_key, kMinRsaKeyBits, kAttestationKeyBits);
   if (!attestation) return WithContext("attestation key", attestation.error());
-  auto contract = ReadPrivateKeyFile(o.contract_key, 2048, 0);
+  auto contract = ReadPrivateKeyFile(o.contract_key, kMinRsaKeyBits, 0);
   if (!contract) return WithContext("contract key", contract.error());
   SEA_ASSIGN_OR_RETURN(Sha256Digest fingerprint, PublicKeyFingerprint(attestation->key.get()));
   for (std::size_t i = 0; i < o.contract_signing_keys.size(); ++i) {

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/limits_and_defaults.h"
 #include "core/result.h"
 #include "platform/block_devices.h"
 #include "platform/mount.h"
@@ -22,13 +23,13 @@ struct SealOptions {
   std::string commit_id;
   std::string attestation_key;  // PEM private keys to bake in
   std::string contract_key;
-  std::string cidata_device = "LABEL=cidata";
+  std::string cidata_device = std::string(kDefaultCidataSpec);
   std::string tarball_copy;  // where the agent keeps the measured root.tar.gz (empty: nowhere)
   bool development = false;  // the agent may run outside Secure Execution (QEMU, tests)
-  // PEM public keys or certificates (RSA, at least 2048 bits): the only keys a contract's
+  // PEM public keys or certificates (RSA, at least kMinSigningKeyBits): the only keys a contract's
   // envWorkloadSignature may be made with. Empty: any key, and unsigned contracts too.
   std::vector<std::string> contract_signing_keys;
-  std::string output_dir = "/run/se-attest/hyperprotect";  // where the agent writes, at boot
+  std::string output_dir = std::string(kDefaultOutputDir);  // where the agent writes, at boot
   std::string out;  // the folder to fill
 };
 

@@ -1,4 +1,4 @@
-#include "app/verify.h"
+#include "host/verify.h"
 
 #include <sys/stat.h>
 #include <yaml-cpp/yaml.h>
@@ -7,10 +7,10 @@
 #include <optional>
 #include <utility>
 
-#include "app/agent.h"
-#include "app/output.h"
 #include "core/contract.h"
 #include "core/hex.h"
+#include "core/limits_and_defaults.h"
+#include "core/output_layout.h"
 #include "core/pem_text.h"
 #include "core/record.h"
 #include "core/reference.h"
@@ -31,25 +31,23 @@ constexpr std::size_t kMaxFile = 16u << 20;
 constexpr int kExpiryWarningDays = 30;
 constexpr std::size_t kSignatureBytes = 512;  // RSA-4096
 
-constexpr std::string_view kDecryptedContractFile = "user-data.decrypted";
-constexpr std::string_view kVersionFile = "se-version";
-constexpr std::string_view kCommitIdFile = "se-commit-id";
+constexpr std::string_view kVersionFile = OutputName(OutputItem::kVersion);
+constexpr std::string_view kCommitIdFile = OutputName(OutputItem::kCommitId);
 
-// Files of the folder that the record can list, each checked against its line.
-constexpr std::string_view kFolderFiles[] = {kNameMetaData, kNameUserData, kNameVendorData,
-                                             kNameAttestationPublicKey, kDecryptedContractFile};
+// Files of the folder that the record can list, each checked against its line: those the agent
+// writes a line for, and user-data.decrypted (HPCR 23.x records list it).
+bool CheckedAgainstRecord(const OutputEntry& e) {
+  return e.record_line || e.item == OutputItem::kDecryptedContract;
+}
 
-// The most the agent writes into each file of the folder: anything larger was not written by it
-// and is refused before it is hashed or parsed. The record is a few hundred bytes (HPCR's 25.x
-// ones a few KiB); user-data.decrypted is bounded by its contract's size (MaxDecryptedContractSize,
-// checked again against the folder's own cidata/user-data before it is parsed).
+// The most the agent writes into each file of the folder (kOutputLayout): anything larger was not
+// written by it and is refused before it is hashed or parsed. user-data.decrypted is checked
+// again against the folder's own cidata/user-data before it is parsed.
 std::size_t FolderFileLimit(std::string_view name) {
-  if (name == kRecordFile || name == kEncryptedRecordFile) return 256u << 10;
-  if (name == kSignatureFile) return 4096;  // RSA up to 32768 bits
-  if (name == kVersionFile || name == kCommitIdFile) return kMaxConfigSize;
-  if (name == kNameAttestationPublicKey) return 64u << 10;  // a PEM public key
-  if (name == kDecryptedContractFile) return MaxDecryptedContractSize(kMaxCidataFileSize);
-  return kMaxCidataFileSize;  // cidata/meta-data, user-data, vendor-data
+  for (const OutputEntry& e : kOutputLayout) {
+    if (e.name == name) return e.max_size;
+  }
+  return kMaxCidataFileSize;
 }
 
 // The record line of a development image (record.h); its prefix alone is enough to count.
@@ -178,8 +176,8 @@ class Verifier {
   Result<Bytes> ReadFolderFile(std::string_view name) const {
     if (name.rfind("cidata/", 0) == 0) {
       struct stat st {};
-      if (lstat(InFolder("cidata").c_str(), &st) == 0 && !S_ISDIR(st.st_mode)) {
-        return MakeError(InFolder("cidata") + ": not a folder (a symbolic link?)");
+      if (lstat(InFolder(kOutputSubfolder).c_str(), &st) == 0 && !S_ISDIR(st.st_mode)) {
+        return MakeError(InFolder(kOutputSubfolder) + ": not a folder (a symbolic link?)");
       }
     }
     return ReadFile(InFolder(name), FolderFileLimit(name), Follow::kNoSymlinks);
@@ -607,7 +605,9 @@ class Verifier {
       return;
     }
     if (!lint_) return;
-    for (std::string_view name : kFolderFiles) {
+    for (const OutputEntry& entry : kOutputLayout) {
+      if (!CheckedAgainstRecord(entry)) continue;
+      const std::string_view name = entry.name;
       const std::string path = InFolder(name);
       const bool listed = Line(name) != nullptr, present = Exists(path);
       if (!listed && !present && name == kDecryptedContractFile && Exists(InFolder(kNameUserData))) {

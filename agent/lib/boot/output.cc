@@ -1,4 +1,4 @@
-#include "app/output.h"
+#include "boot/output.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -14,18 +14,24 @@
 
 namespace seattest {
 
+OutputFile MakeOutputFile(OutputItem item, std::string content) {
+  const OutputEntry& e = Output(item);
+  return {std::string(e.name), std::move(content), static_cast<mode_t>(e.mode)};
+}
+
 const std::vector<std::string>& OutputFileNames() {
-  static const std::vector<std::string> kNames = {
-      std::string(kRecordFile), std::string(kEncryptedRecordFile), std::string(kSignatureFile),
-      "se-version", "se-commit-id", "cidata/meta-data", "cidata/user-data", "cidata/vendor-data",
-      "user-data.decrypted", "attestationPublicKey", "README"};
+  static const std::vector<std::string> kNames = [] {
+    std::vector<std::string> names;
+    for (auto e = kOutputLayout.rbegin(); e != kOutputLayout.rend(); ++e) names.emplace_back(e->name);
+    return names;
+  }();
   return kNames;
 }
 
 namespace {
 
-// The output folder's one subfolder ("cidata"); every other name is a file in the folder itself.
-constexpr std::string_view kSubfolder = "cidata";
+// The output folder's one subfolder; every other name is a file in the folder itself.
+constexpr std::string_view kSubfolder = kOutputSubfolder;
 
 // `name` of OutputFileNames(): in the subfolder ("cidata/user-data") or not.
 bool InSubfolder(const std::string& name) { return name.find('/') != std::string::npos; }

@@ -1,4 +1,4 @@
-#include "app/agent.h"
+#include "boot/agent.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -13,8 +13,7 @@
 #include <thread>
 #include <vector>
 
-#include "app/key_file.h"
-#include "app/output.h"
+#include "boot/output.h"
 #include "core/config.h"
 #include "core/contract.h"
 #include "core/extents.h"
@@ -30,6 +29,7 @@
 #include "crypto/token.h"
 #include "platform/errno_text.h"
 #include "platform/file_io.h"
+#include "platform/key_file.h"
 #include "platform/thread.h"
 #include "platform/unique_fd.h"
 
@@ -57,6 +57,7 @@ struct Keys {
 };
 
 struct CidataFile {
+  OutputItem item;
   std::string_view record_name;  // "cidata/user-data"
   std::string file_name;         // "user-data"
   bool required;
@@ -230,7 +231,7 @@ class AgentRun {
 
   std::optional<Failure> LoadKey(const std::string& configured, const char* what, int exact_bits, EvpPkeyPtr& out) {
     const std::string path = ResolvePath(config_dir_, configured);
-    auto file = ReadPrivateKeyFile(path, 2048, exact_bits);
+    auto file = ReadPrivateKeyFile(path, kMinRsaKeyBits, exact_bits);
     if (!file) return Fail(kExitUsage, message_id::kUsageError, std::string(what) + " key: " + file.error().message, path);
     out = std::move(file->key);
     return std::nullopt;
@@ -413,9 +414,9 @@ class AgentRun {
     // of that type; the workload is told to trust only the copies (README).
     auto mounted = p_.mounter.MountReadOnly(*device, *fs_type);
     if (!mounted) return Fail(kExitContract, message_id::kInvalidContract, "cidata device: " + mounted.error().message, *device);
-    cidata_ = {{kNameMetaData, "meta-data", true, {}},
-               {kNameUserData, "user-data", true, {}},
-               {kNameVendorData, "vendor-data", false, {}}};
+    cidata_ = {{OutputItem::kMetaData, kNameMetaData, "meta-data", true, {}},
+               {OutputItem::kUserData, kNameUserData, "user-data", true, {}},
+               {OutputItem::kVendorData, kNameVendorData, "vendor-data", false, {}}};
     for (CidataFile& f : cidata_) {
       const std::string path = (*mounted)->dir() + "/" + f.file_name;
       struct stat st {};
@@ -511,24 +512,24 @@ class AgentRun {
 
     std::vector<OutputFile> files;
     for (const CidataFile& f : cidata_) {
-      if (f.content) files.push_back({std::string(f.record_name), std::string(AsText(*f.content)), 0400});
+      if (f.content) files.push_back(MakeOutputFile(f.item, std::string(AsText(*f.content))));
     }
-    files.push_back({"user-data.decrypted", contract_.decrypted_text, 0400});
+    files.push_back(MakeOutputFile(OutputItem::kDecryptedContract, contract_.decrypted_text));
     if (contract_.attestation_public_key_pem) {
-      files.push_back({std::string(kNameAttestationPublicKey), *contract_.attestation_public_key_pem, 0400});
+      files.push_back(MakeOutputFile(OutputItem::kAttestationPublicKey, *contract_.attestation_public_key_pem));
     }
-    files.push_back({"se-version", config_.image_version + "\n", 0400});
-    files.push_back({"se-commit-id", config_.commit_id + "\n", 0400});
-    files.push_back({"README", OutputReadme(recipient_ != nullptr), 0444});
-    files.push_back({std::string(kSignatureFile), std::string(AsText(*signature)), 0400});
+    files.push_back(MakeOutputFile(OutputItem::kVersion, config_.image_version + "\n"));
+    files.push_back(MakeOutputFile(OutputItem::kCommitId, config_.commit_id + "\n"));
+    files.push_back(MakeOutputFile(OutputItem::kReadme, OutputReadme(recipient_ != nullptr)));
+    files.push_back(MakeOutputFile(OutputItem::kSignature, std::string(AsText(*signature))));
     std::string record_name(kRecordFile);
     if (recipient_) {
       auto token = EncryptToken(recipient_.get(), *text);
       if (!token) return Fail(kExitOutput, message_id::kOutputFailure, "encrypting the record: " + token.error().message);
-      files.push_back({std::string(kEncryptedRecordFile), *token, 0400});
+      files.push_back(MakeOutputFile(OutputItem::kEncryptedRecord, *token));
       record_name = kEncryptedRecordFile;
     } else {
-      files.push_back({record_name, *text, 0400});
+      files.push_back(MakeOutputFile(OutputItem::kRecord, *text));
     }
     if (auto s = WriteOutputFolder(output_dir_, files); !s) {
       return Fail(kExitOutput, message_id::kOutputFailure, "writing the output folder: " + s.error().message, output_dir_);

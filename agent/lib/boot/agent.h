@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "core/limits_and_defaults.h"
 #include "platform/block_devices.h"
 #include "platform/log.h"
 #include "platform/mount.h"
@@ -24,12 +25,12 @@ enum AgentExit : int {
 struct AgentOptions {
   std::string config_path;
   std::optional<std::string> output_dir;  // overrides the configuration's
-  std::string sysinfo_path = "/proc/sysinfo";
+  std::string sysinfo_path = std::string(kDefaultSysinfoPath);
   // How long to wait for the root and cidata devices to appear (udev may still be probing them
   // early in the boot). 0: look once.
   int wait_seconds = 0;
   // The ultravisor's word on whether this is a Secure Execution guest; logged, never assumed.
-  std::string prot_virt_guest_path = "/sys/firmware/uv/prot_virt_guest";
+  std::string prot_virt_guest_path = std::string(kProtVirtGuestPath);
 };
 
 struct Platform {
@@ -40,13 +41,5 @@ struct Platform {
 
 // Runs the whole flow; logs each step and the one failure; returns the exit code.
 int RunAgent(const AgentOptions& options, Platform& platform);
-
-// Size limits on what the host controls.
-inline constexpr std::size_t kMaxCidataFileSize = 8u << 20;  // each cidata file
-// The whole cidata device: its three files at their limit and a filesystem around them. A larger
-// device is refused before it is read: the host must not choose how long the boot hashes.
-inline constexpr std::uint64_t kMaxCidataDeviceSize = 64u << 20;
-inline constexpr std::size_t kMaxConfigSize = 1u << 20;
-inline constexpr std::size_t kMaxSysinfoSize = 1u << 20;
 
 }  // namespace seattest

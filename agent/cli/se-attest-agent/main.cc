@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "app/agent.h"
+#include "boot/agent.h"
 #include "core/args.h"
 #include "core/config.h"
 
@@ -57,7 +57,7 @@ int Run(const std::vector<std::string>& args) {
   seattest::AgentOptions options;
   options.config_path = parsed->Get("config").value_or(std::string(seattest::kDefaultConfigPath));
   options.output_dir = parsed->Get("output");
-  options.sysinfo_path = parsed->Get("sysinfo").value_or("/proc/sysinfo");
+  options.sysinfo_path = parsed->Get("sysinfo").value_or(std::string(seattest::kDefaultSysinfoPath));
   if (auto wait = parsed->Get("wait")) {
     char* end = nullptr;
     long seconds = std::strtol(wait->c_str(), &end, 10);
@@ -69,7 +69,7 @@ int Run(const std::vector<std::string>& args) {
   }
 
   auto devices = seattest::MakeLibblkidDevices();
-  auto mounter = seattest::MakeKernelMounter("/run/se-attest");
+  auto mounter = seattest::MakeKernelMounter(std::string(seattest::kRunDir));
   auto log = seattest::MakeLogger("se-attest-agent", seattest::LogTarget::kAuto);
   seattest::Platform platform{*devices, *mounter, *log};
   try {
@@ -78,7 +78,7 @@ int Run(const std::vector<std::string>& args) {
     // No library code throws on purpose; this is std::bad_alloc and its kind. Still one line,
     // still a SPEC exit code, still no record (nothing is written before the end).
     log->Log({seattest::Priority::kErr, seattest::message_id::kOutputFailure,
-              std::string("unexpected failure: ") + e.what(), {{"SE_ATTEST_EXIT", "4"}}});
+              std::string("unexpected failure: ") + e.what(), {{"SE_ATTEST_EXIT", std::to_string(seattest::kExitOutput)}}});
     return seattest::kExitOutput;
   }
 }

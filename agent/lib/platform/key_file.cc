@@ -1,4 +1,4 @@
-#include "app/key_file.h"
+#include "platform/key_file.h"
 
 #include "crypto/keys.h"
 #include "platform/file_io.h"

@@ -1,0 +1,90 @@
+// se-attest seal: the agent's configuration and keys for the initrd, and reference values. Options here, the work in the library.
+#include <cstdio>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/limits_and_defaults.h"
+#include "host/seal.h"
+#include "platform/block_devices.h"
+#include "platform/mount.h"
+#include "verb.h"
+
+namespace seattest {
+namespace {
+
+constexpr const char* kSealUsage =
+    "usage: se-attest seal --root IMAGE_OR_DEVICE --root-device SPEC --tarball PATH_IN_ROOT_FS\n"
+    "                      (--baseimage FILE | --baseimage-sha256 HEX) --image-version V\n"
+    "                      --commit-id ID --attestation-key KEY --contract-key KEY\n"
+    "                      [--cidata-device SPEC] [--output-dir DIR] [--tarball-copy PATH]\n"
+    "                      [--development] [--contract-signing-key PUBLIC_KEY]...\n"
+    "                      --out DIR\n"
+    "\n"
+    "Hashes the root partition (IMAGE_OR_DEVICE) and root.tar.gz inside its filesystem, and\n"
+    "writes, laid out as files to add to the initrd:\n"
+    "  DIR/etc/se-attest/agent.yaml        the agent's configuration\n"
+    "  DIR/etc/se-attest/attestation.key   the RSA-4096 attestation key (0600)\n"
+    "  DIR/etc/se-attest/contract.key      the contract decryption key (0600)\n"
+    "and DIR/reference.yaml, the expected values for auditors (not for the initrd).\n"
+    "\n"
+    "  --root-device SPEC     how the agent finds the root partition at boot: LABEL=, PARTLABEL=,\n"
+    "                         UUID=, PARTUUID= or a path\n"
+    "  --cidata-device SPEC   the cloud-init device (default LABEL=cidata)\n"
+    "  --output-dir DIR       where the agent writes its record at boot\n"
+    "                         (default /run/se-attest/hyperprotect)\n"
+    "  --development          the image may boot outside Secure Execution (QEMU, tests), and every\n"
+    "                         record it signs says it is a development image; without it the\n"
+    "                         agent refuses to run unless /sys/firmware/uv/prot_virt_guest is 1.\n"
+    "                         Keys sealed with it can be read by whoever has the image: they are\n"
+    "                         burnt, never seal them into a production image (another keygen set)\n"
+    "  --contract-signing-key PUBLIC_KEY\n"
+    "                         (repeatable; PEM public key or certificate, RSA >= 2048 bits) the\n"
+    "                         agent accepts only contracts whose envWorkloadSignature is made\n"
+    "                         with one of these keys; unsigned contracts are refused too\n"
+    "  --tarball-copy PATH    where the agent keeps the root.tar.gz it measured, for the initrd to\n"
+    "                         unpack the real root from (/run/se-attest/root.tar.gz in the initrd)\n"
+    "Mounting an image file needs root (a read-only loop device).\n";
+
+}  // namespace
+
+int SealVerb(const std::vector<std::string>& args) {
+  int code = kOk;
+  auto parsed = Parse(args,
+                      {{"root", true}, {"root-device", true}, {"tarball", true}, {"baseimage", true},
+                       {"baseimage-sha256", true}, {"image-version", true}, {"commit-id", true},
+                       {"attestation-key", true}, {"contract-key", true}, {"cidata-device", true},
+                       {"output-dir", true}, {"tarball-copy", true}, {"development", false}, {"out", true},
+                       {"contract-signing-key", true, true}},
+                      kSealUsage, &code);
+  if (!parsed) return code;
+  if (!parsed->positional().empty()) return UsageError(kSealUsage, "unexpected argument '" + parsed->positional()[0] + "'");
+  SealOptions o;
+  for (auto [name, field] : {std::pair{"root", &o.root}, {"root-device", &o.root_device}, {"tarball", &o.tarball},
+                             {"image-version", &o.image_version}, {"commit-id", &o.commit_id},
+                             {"attestation-key", &o.attestation_key}, {"contract-key", &o.contract_key},
+                             {"out", &o.out}}) {
+    auto v = parsed->Get(name);
+    if (!v) return UsageError(kSealUsage, std::string("missing --") + name);
+    *field = *v;
+  }
+  o.baseimage_file = parsed->Get("baseimage");
+  o.baseimage_sha256 = parsed->Get("baseimage-sha256");
+  if (auto v = parsed->Get("cidata-device")) o.cidata_device = *v;
+  if (auto v = parsed->Get("output-dir")) o.output_dir = *v;
+  if (auto v = parsed->Get("tarball-copy")) o.tarball_copy = *v;
+  o.development = parsed->Has("development");
+  o.contract_signing_keys = parsed->GetAll("contract-signing-key");
+  if (o.baseimage_file.has_value() == o.baseimage_sha256.has_value()) {
+    return UsageError(kSealUsage, "give exactly one of --baseimage and --baseimage-sha256");
+  }
+  auto devices = MakeLibblkidDevices();
+  auto mounter = MakeKernelMounter(std::string(kRunDir));
+  auto result = seattest::Seal(o, *devices, *mounter);
+  if (!result) return Failed("seal: " + result.error().message);
+  std::printf("wrote %s\nwrote %s\n%s", result->config_path.c_str(), result->reference_path.c_str(),
+              result->reference_text.c_str());
+  return kOk;
+}
+
+}  // namespace seattest
