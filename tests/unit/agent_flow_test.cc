@@ -54,7 +54,7 @@ class FakeDevices final : public BlockDevices {
   Result<std::string> Resolve(const DeviceSpec& spec) override {
     ++lookups_[spec.ToString()];
     auto it = by_spec_.find(spec.ToString());
-    if (it == by_spec_.end()) return Error{"no device matches " + spec.ToString(), Error::Kind::kNotFound};
+    if (it == by_spec_.end()) return NotFoundError(MakeError("no device matches " + spec.ToString()));
     return it->second;
   }
   Result<std::string> FilesystemType(const std::string& device) override {

@@ -317,10 +317,12 @@ class AgentRun {
   Result<StreamDigest> HashRoot() {
     SEA_ASSIGN_OR_RETURN(Sha256 tar_sha, Sha256::Create());
     const int copy_fd = tarball_copy_ ? tarball_copy_->fd() : -1;
-    ExtentPicker picker(config_.root_tarball_extents, [&tar_sha, copy_fd](const std::uint8_t* data, std::size_t size) -> Status {
+    ExtentPicker picker(config_.root_tarball_extents, [this, &tar_sha, copy_fd](const std::uint8_t* data, std::size_t size) -> Status {
       tar_sha.Update(data, size);
-      if (copy_fd >= 0) return WriteAll(copy_fd, data, size, "root.tarball_copy");
-      return {};
+      if (copy_fd < 0) return {};
+      Status written = WriteAll(copy_fd, data, size, "root.tarball_copy");
+      if (!written) copy_failed_ = true;  // our own output failed, not the root partition
+      return written;
     });
     ProgressMeter meter("root partition " + root_device_, ProgressMeter::Clock::now());
     HashOptions how;
@@ -338,7 +340,7 @@ class AgentRun {
 
   std::optional<Failure> CheckRootDigest(const Result<StreamDigest>& digest) {
     const std::string& device = root_device_;
-    if (!digest && digest.error().kind == Error::Kind::kWrite) {
+    if (!digest && copy_failed_) {
       return Fail(kExitOutput, message_id::kOutputFailure, digest.error().message, config_.root_tarball_copy);
     }
     if (!digest) return Fail(kExitIntegrity, message_id::kIntegrityFailure, "root partition: " + digest.error().message, device);
@@ -424,8 +426,8 @@ class AgentRun {
       // Read once; what is hashed is what is kept and copied to the output folder.
       auto content = ReadFile(path, kMaxCidataFileSize, Follow::kNoSymlinks);
       if (!content) {
-        std::string why = content.error().message;
-        if (why.rfind(path, 0) == 0) why = why.substr(path.size() + 2);
+        // The mount point's path means nothing to the reader: the file is named by its record name.
+        const std::string& why = content.error().path == path ? content.error().detail : content.error().message;
         return Fail(kExitContract, message_id::kInvalidContract,
                     std::string(f.record_name) + " on " + *device + ": " + why, std::string(f.record_name));
       }
@@ -552,6 +554,7 @@ class AgentRun {
   std::string root_device_;
   std::atomic<bool> root_failed_{false};  // set by the root hashing thread
   std::optional<KeptCopy> tarball_copy_;
+  bool copy_failed_ = false;  // set by the root hashing thread, read after it ended
   std::optional<Sha256Digest> tarball_sha256_;  // set by the root hashing thread, read after it ended
   std::vector<RecordEntry> entries_;
   bool defer_ = false;

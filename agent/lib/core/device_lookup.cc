@@ -85,8 +85,8 @@ Result<std::string> DecideLookup(const DeviceSpec& spec, const std::vector<Devic
     }
   }
   if (!carried) {
-    return Error{spec.ToString() + ": no such device" + (unprobed.empty() ? "" : " (not probed: " + unprobed + ")"),
-                 Error::Kind::kNotFound};
+    return NotFoundError(
+        PathError(spec.ToString(), "no such device" + (unprobed.empty() ? "" : " (not probed: " + unprobed + ")")));
   }
   if (involved.size() == 1 && all_definite) return involved.front()->device;
   if (involved.size() == 1) {

@@ -10,11 +10,16 @@ namespace seattest {
 // What went wrong, in one line that names the thing and the place ("config agent.yaml: root.sha256:
 // expected 64 hex digits"). Library code returns it; only the top level logs it.
 struct Error {
-  enum class Kind { kGeneric, kNotFound, kWrite };
+  enum class Kind { kGeneric, kNotFound };
   std::string message;
-  // kNotFound: the thing may still appear (a device during boot); kWrite: writing our own output
-  // failed (not the input's fault).
+  // kNotFound: the thing may still appear (a device during boot).
   Kind kind = Kind::kGeneric;
+  // Set when `message` is "<path>: <detail>" (PathError): the file or device, and what is wrong
+  // with it, apart, for a caller that names the file its own way ("cidata/user-data on /dev/vdb").
+  std::string path;
+  std::string detail;
+  // The errno behind the error, when a system call failed (0 otherwise).
+  int sys_errno = 0;
 };
 
 template <class T>
@@ -59,11 +64,33 @@ class [[nodiscard]] Result<void> {
 
 using Status = Result<void>;
 
-inline Error MakeError(std::string message) { return Error{std::move(message)}; }
+inline Error MakeError(std::string message) {
+  Error e;
+  e.message = std::move(message);
+  return e;
+}
+
+// An error of Kind::kNotFound: the thing may still appear.
+inline Error NotFoundError(Error e) {
+  e.kind = Error::Kind::kNotFound;
+  return e;
+}
+
+// "<path>: <detail>", with both kept apart (Error::path, Error::detail).
+inline Error PathError(std::string path, std::string detail, int sys_errno = 0) {
+  Error e = MakeError(path + ": " + detail);
+  e.path = std::move(path);
+  e.detail = std::move(detail);
+  e.sys_errno = sys_errno;
+  return e;
+}
 
 // Prefixes an error with where it happened: Context("config x.yaml", e) -> "config x.yaml: <e>".
+// The path, detail and errno stay as they were: `path` names what the error is about, not where.
 inline Error WithContext(const std::string& where, const Error& e) {
-  return Error{where + ": " + e.message, e.kind};
+  Error out = e;
+  out.message = where + ": " + e.message;
+  return out;
 }
 
 }  // namespace seattest

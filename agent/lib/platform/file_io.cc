@@ -27,7 +27,13 @@
 namespace seattest {
 namespace {
 
-Error SysError(const std::string& what) { return MakeError(what + ": " + ErrnoText(errno)); }
+Error SysError(const std::string& what) {
+  Error e = MakeError(what + ": " + ErrnoText(errno));
+  e.sys_errno = errno;
+  return e;
+}
+// "<path>: <errno's text>", as a PathError.
+Error SysPathError(const std::string& path) { return PathError(path, ErrnoText(errno), errno); }
 
 Result<UniqueFd> OpenForReading(const std::string& path, Follow follow) {
   // O_NONBLOCK: a FIFO planted on a hostile disk must not block the open; the type is checked next.
@@ -35,18 +41,18 @@ Result<UniqueFd> OpenForReading(const std::string& path, Follow follow) {
   if (follow == Follow::kNoSymlinks) flags |= O_NOFOLLOW;
   UniqueFd fd(open(path.c_str(), flags));
   if (fd.get() < 0) {
-    if (errno == ELOOP && follow == Follow::kNoSymlinks) return MakeError(path + ": is a symbolic link");
+    if (errno == ELOOP && follow == Follow::kNoSymlinks) return PathError(path, "is a symbolic link", ELOOP);
     // A device node on a nodev mount (EACCES) or a socket (ENXIO) fails to open: say what it is,
     // not what the kernel answered.
     const int open_error = errno;
     struct stat st {};
     const int looked = follow == Follow::kNoSymlinks ? lstat(path.c_str(), &st) : stat(path.c_str(), &st);
     if (looked == 0 && (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))) {
-      return MakeError(path + ": not a regular file (a device node)");
+      return PathError(path, "not a regular file (a device node)");
     }
-    if (looked == 0 && S_ISSOCK(st.st_mode)) return MakeError(path + ": not a regular file (a socket)");
+    if (looked == 0 && S_ISSOCK(st.st_mode)) return PathError(path, "not a regular file (a socket)");
     errno = open_error;
-    return SysError(path);
+    return SysPathError(path);
   }
   return fd;
 }
@@ -56,8 +62,8 @@ template <class Buffer>
 Status ReadInto(const std::string& path, std::size_t max_size, Follow follow, Buffer& out) {
   SEA_ASSIGN_OR_RETURN(UniqueFd fd, OpenForReading(path, follow));
   struct stat st {};
-  if (fstat(fd.get(), &st) != 0) return SysError(path);
-  if (!S_ISREG(st.st_mode)) return MakeError(path + ": not a regular file");
+  if (fstat(fd.get(), &st) != 0) return SysPathError(path);
+  if (!S_ISREG(st.st_mode)) return PathError(path, "not a regular file");
   // st_size is only a hint (sysfs files say 4096 whatever they hold); the reads enforce the limit.
   // Read until EOF, at most one byte past the limit, so a file that grows while read is caught.
   out = Buffer(static_cast<std::size_t>(std::min<std::uint64_t>(st.st_size, max_size)) + 1);
@@ -65,7 +71,7 @@ Status ReadInto(const std::string& path, std::size_t max_size, Follow follow, Bu
   for (;;) {
     if (filled == out.size()) {
       if (filled > max_size) {
-        return MakeError(path + ": more than the limit of " + std::to_string(max_size) + " bytes");
+        return PathError(path, "more than the limit of " + std::to_string(max_size) + " bytes");
       }
       Buffer bigger(std::min(out.size() * 2, max_size + 1));
       std::copy(out.data(), out.data() + filled, bigger.data());
@@ -363,7 +369,7 @@ Status WriteAll(int fd, const std::uint8_t* data, std::size_t size, const std::s
   for (std::size_t done = 0; done < size;) {
     const ssize_t w = write(fd, data + done, size - done);
     if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) return Error{SysError("writing " + what).message, Error::Kind::kWrite};
+    if (w <= 0) return SysError("writing " + what);
     done += static_cast<std::size_t>(w);
   }
   return {};

@@ -68,7 +68,7 @@ struct HashOptions {
 // another size at the end) is an error: what was hashed would be no one size's content.
 Result<StreamDigest> HashPath(const std::string& path, const HashOptions& options = {});
 
-// Writes all of `data` to `fd`; an error (Error::Kind::kWrite) names `what`.
+// Writes all of `data` to `fd`; an error names `what`.
 Status WriteAll(int fd, const std::uint8_t* data, std::size_t size, const std::string& what);
 
 // Writes `dir/name` whole or not at all: a temporary file beside it, fsync, chmod, rename.
