@@ -51,9 +51,26 @@ enum class LogTarget {
 
 std::unique_ptr<Logger> MakeLogger(std::string_view identifier, LogTarget target);
 
-// The one line that represents an entry on stderr and in the kernel log:
-// "<message> [item=..., expected=..., actual=...]".
+// A console line (stderr, the kernel log) is at most this long: messages may quote host-controlled
+// text (contract keys), and no line may flood the console.
+inline constexpr std::size_t kMaxLine = 2048;
+
+// The human form of an entry: "<message> [item=..., expected=..., actual=...]", fields whose
+// value the message already says left out; control characters as \xNN; at most kMaxLine bytes
+// (a longer one cut, ending in "..."). The console line of an info or notice entry, and progress.
 std::string FormatLine(const LogEntry& entry);
+
+// The line of an entry on the console (stderr, the kernel log), at most max_size bytes.
+// Info, notice: FormatLine (cut to max_size, ending in "...").
+// Warning, err: the message, then a machine-readable tail that ends the line (docs/logging.md):
+//   "<message> [MESSAGE_ID=<32 hex> NAME=value ...]", every field of the entry under its journal
+//   name, in the entry's order (SE_ATTEST_ITEM=/dev/vdb1 ... SE_ATTEST_EXIT=2). A tail value has
+//   every byte outside '!'..'~', and '\' and ']', as \xNN: no space, no ']' inside. The tail is
+//   never cut: the message is cut to make room (ending in "..."; kMinConsoleMessage bytes of it
+//   stay); a field whose value does not fit whole is written as its bare NAME (no '='), its value
+//   only in the journal.
+std::string ConsoleLine(const LogEntry& entry, std::size_t max_size = kMaxLine);
+inline constexpr std::size_t kMinConsoleMessage = 64;
 
 // The kernel refuses a longer /dev/kmsg record (EINVAL: the entry would be lost), so a longer
 // line is cut to fit, ending in "...". (stderr has the whole line for failures.) The limit: 1024
@@ -62,5 +79,8 @@ std::string FormatLine(const LogEntry& entry);
 inline constexpr std::size_t kMaxKernelLogRecord = 976;
 // One /dev/kmsg write: "<priority>identifier: line\n", at most kMaxKernelLogRecord bytes.
 std::string KernelLogRecord(Priority priority, std::string_view identifier, std::string_view line);
+// The kernel log record of an entry: its ConsoleLine made to fit the record, so that a warning's
+// or a failure's tail arrives whole (the message is cut instead).
+std::string KernelLogRecord(const LogEntry& entry, std::string_view identifier);
 
 }  // namespace seattest
