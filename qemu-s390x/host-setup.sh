@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# What the QEMU harness needs on this host: packages from Debian, and binfmt_misc with qemu-s390x
-# registered, so s390x programs run in a chroot (mmdebstrap, dracut, mkinitramfs). As root.
+# What the QEMU harness needs on this host: packages from Debian (the set "qemu" of
+# scripts/install-deps.sh), and binfmt_misc with qemu-s390x registered, so s390x programs run in
+# a chroot (mmdebstrap, dracut, mkinitramfs). As root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash scripts/install-deps.sh mmdebstrap arch-test qemu-user-static qemu-system-misc \
-  g++-s390x-linux-gnu genisoimage dosfstools mtools kmod file
+bash scripts/install-deps.sh qemu
 
 if ! mountpoint -q /proc/sys/fs/binfmt_misc; then
   mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc

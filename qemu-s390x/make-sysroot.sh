@@ -27,22 +27,8 @@ log() { printf '[make-sysroot] %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
 # ---- host prerequisites ----------------------------------------------------------------------
-as_root() {
-  if [ "$(id -u)" -eq 0 ]; then "$@"
-  elif command -v sudo >/dev/null 2>&1; then sudo "$@"
-  else die "need root to run: $*"; fi
-}
-
-host_packages=(mmdebstrap arch-test qemu-user-static g++-s390x-linux-gnu pkg-config)
-missing=()
-for p in "${host_packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-done
-if [ "${#missing[@]}" -gt 0 ]; then
-  log "installing host packages: ${missing[*]}"
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
-fi
+# scripts/install-deps.sh holds the package lists ("cross": mmdebstrap, qemu-user-static, ...).
+bash "$repo/scripts/install-deps.sh" cross
 
 # ---- cache check -----------------------------------------------------------------------------
 if [ -f "$dir/$stamp_name" ] && [ "$(cat "$dir/$stamp_name")" = "$stamp_text" ]; then

@@ -94,9 +94,11 @@ else
 fi
 make_gpt_disk disk.img root-part.img se-root
 
+# Where the agent keeps root.tar.gz and writes the record: seal's defaults, which the initrd reads
+# back from agent.yaml (units/se-attest-root).
 step "seal (the demo has no base image of its own: its baseimage is the kernel it boots)"
 "$se_attest" seal --root root-part.img --root-device PARTLABEL=se-root --tarball /boot/root.tar.gz \
-  --tarball-copy /run/se-attest/root.tar.gz --baseimage kernel \
+  --baseimage kernel \
   --image-version "1.0.0-qemu" --commit-id "$(cat commit-id)" \
   --attestation-key keys/attestation.key --contract-key keys/contract.key --development --out sealed
 mkdir -p tree/etc/se-attest
@@ -104,7 +106,7 @@ cp -a sealed/etc/se-attest/. tree/etc/se-attest/
 # The same image sealed for production (no --development): it must not boot outside Secure
 # Execution. Only an initramfs-tools initrd is made of it (the quicker one).
 "$se_attest" seal --root root-part.img --root-device PARTLABEL=se-root --tarball /boot/root.tar.gz \
-  --tarball-copy /run/se-attest/root.tar.gz --baseimage kernel \
+  --baseimage kernel \
   --image-version "1.0.0-qemu" --commit-id "$(cat commit-id)" \
   --attestation-key keys-production/attestation.key --contract-key keys-production/contract.key \
   --out sealed-production >/dev/null

@@ -26,13 +26,8 @@ step "sysroot: $sysroot"
 "$repo/qemu-s390x/make-sysroot.sh" "$sysroot"
 t_sysroot=$(took "$t0")
 
-# `file` names the architecture of what was built; it is small, install it when missing.
-if ! command -v file >/dev/null 2>&1; then
-  if [ "$(id -u)" -eq 0 ]; then
-    DEBIAN_FRONTEND=noninteractive apt-get update -q
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends file
-  fi
-fi
+# `file` names the architecture of what was built (in scripts/install-deps.sh's "cross" set).
+bash "$repo/scripts/install-deps.sh" cross
 
 t1=$(now)
 step "configure: $build ($build_type)"

@@ -24,7 +24,6 @@ e2e_start e2e
 # A unique name per run, so a leftover device of another run can never be picked up.
 ROOT_PARTLABEL="se-root-$RUN_ID"
 no_cidata_on_machine || die "cidata"
-detach() { losetup -d "$1"; }
 
 # --- keys -----------------------------------------------------------------------------------
 "$SE_ATTEST" keygen keys >keygen.out 2>keygen.err || die "keygen: $(cat keygen.err)"
@@ -175,7 +174,7 @@ check "plain: se-attest verify --json matches docs/verify-report.schema.json" va
   >verify-interop.json
 check "interop 23.3.0: verify exits 3 (incomplete: no IBM certificate)" test $? = 3
 check "interop 23.3.0: its JSON report matches the schema" valid_report_json verify-interop.json
-detach "$CIDATA"
+detach_loop "$CIDATA"
 
 # 2. attestationPublicKey as PEM text: only the encrypted record.
 { cat contract-plain.yaml; attestation_public_key_yaml auditor.pub; } >contract-pem.yaml
@@ -235,7 +234,7 @@ done
 echo "# kill test: one run takes $((run_ns / 1000000)) ms; 60 runs, killed at 0 to 1.3 times that, $kills killed in flight: $complete complete and verified, $empty without a record, $broken broken; $leftover read-only mounts left behind"
 check "killed at random moments: never a partial or plaintext record ($complete complete, $empty none)" test "$broken" = 0
 check "pem: no plaintext record anywhere in the output folder" bash -c "! grep -rqs 'Machine Type/Plant/Serial' out2"
-detach "$CIDATA"
+detach_loop "$CIDATA"
 
 # 3. attestationPublicKey as a token (made by se-attest encrypt for the contract key), and the
 #    cidata label upper-cased as vfat tools write it (CIDATA).
@@ -260,8 +259,8 @@ run_agent out4
 check "two cidata devices: exit 3" test "$rc" = 3
 check "two cidata devices: the error names both" bash -c "grep -q '$CIDATA' agent.err && grep -q '$CIDATA2' agent.err"
 check "two cidata devices: nothing written" test -z "$(ls -A out4)"
-detach "$CIDATA2"
-detach "$CIDATA"
+detach_loop "$CIDATA2"
+detach_loop "$CIDATA"
 
 # 4b. The contract author's path, round trip: se-attest contract (sections as tokens for the
 #     contract certificate, envWorkloadSignature with a signing key) -> agent -> se-attest verify;
@@ -291,7 +290,7 @@ for form in none token; do
     --expect-cidata "cidata-made-$form.d" >"verify-made-$form.txt" 2>&1
   check "contract ($form): se-attest verify: VERIFIED" \
     bash -c "[ $? = 0 ] && grep -q '^verdict: VERIFIED' verify-made-$form.txt"
-  detach "$CIDATA"
+  detach_loop "$CIDATA"
 done
 # The same contract with one character of its signature changed: invalid contract, no record.
 sig=$(sed -n 's/^envWorkloadSignature: //p' contract-made-none.yaml)
@@ -303,7 +302,7 @@ CIDATA=$LOOP_DEV
 run_agent out-badsig
 check "altered envWorkloadSignature: exit 3, naming it, nothing written" \
   bash -c "[ $rc = 3 ] && grep -q envWorkloadSignature agent.err && [ -z \"\$(ls -A out-badsig)\" ]"
-detach "$CIDATA"
+detach_loop "$CIDATA"
 
 # 4c. Contract signing keys sealed into the image (seal --contract-signing-key): one more seal of
 #     the same image, then the signed contract of 4b, a contract signed with another key, and an
@@ -330,7 +329,7 @@ CIDATA=$LOOP_DEV
 run_agent out-pinned-ok "$PINNED"
 check "pinned signing key: a contract signed with it: exit 0" test "$rc" = 0
 [ "$rc" = 0 ] || sed 's/^/#   /' agent.err
-detach "$CIDATA"
+detach_loop "$CIDATA"
 openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out other-signing.key 2>/dev/null || die "other signing key"
 openssl pkey -in other-signing.key -pubout -out other-signing.pub || die "other signing pub"
 "$SE_ATTEST" contract --workload workload.yaml --env env.yaml --encrypt-for keys/contract.crt \
@@ -343,14 +342,14 @@ check "pinned signing key: a contract signed with another key: exit 3, naming bo
   bash -c "[ $rc = 3 ] && grep -q 'env.signingKey $(fingerprint other-signing.pub), but this image accepts only contracts signed with the key $SIGNING_SHA' agent.err &&
            [ -z \"\$(ls -A out-pinned-other)\" ]"
 [ "$rc" = 3 ] || sed 's/^/#   /' agent.err
-detach "$CIDATA"
+detach_loop "$CIDATA"
 attach_loop cidata1.img || die "losetup cidata"
 CIDATA=$LOOP_DEV
 run_agent out-pinned-unsigned "$PINNED"
 check "pinned signing key: an unsigned contract: exit 3, 'no envWorkloadSignature', nothing written" \
   bash -c "[ $rc = 3 ] && grep -q 'no envWorkloadSignature, but this image accepts only contracts signed with the key $SIGNING_SHA' agent.err &&
            [ -z \"\$(ls -A out-pinned-unsigned)\" ]"
-detach "$CIDATA"
+detach_loop "$CIDATA"
 
 # 4d. An env token whose plaintext is not YAML (it would hide a signingKey from the rule
 #     "signingKey needs envWorkloadSignature"): invalid contract, and the plaintext is not shown.
@@ -368,7 +367,7 @@ run_agent out-env-unclosed
 check "env token that is not YAML: exit 3, naming env, nothing written" \
   bash -c "[ $rc = 3 ] && grep -q 'env: token cannot be decrypted with the contract key, or what it decrypts to is not what this section holds' agent.err && [ -z \"\$(ls -A out-env-unclosed)\" ]"
 check "env token that is not YAML: the plaintext is not shown" bash -c "! grep -q unclosed agent.err"
-detach "$CIDATA"
+detach_loop "$CIDATA"
 
 # 5. A corrupted token in the contract: invalid contract, nothing written.
 corrupt_token <contract-plain.yaml >contract-bad.yaml
@@ -390,7 +389,45 @@ echo "not a key" >sealed/etc/se-attest/attestation.key
 run_agent out6
 check "garbage attestation key: exit 1" test "$rc" = 1
 mv attestation.key.saved sealed/etc/se-attest/attestation.key
-detach "$CIDATA"
+detach_loop "$CIDATA"
+
+# 6b. The initrd's units/se-attest-root reads where the kept root.tar.gz and the record are from
+#     agent.yaml, as seal wrote them: values other than the defaults boot too, and a relative
+#     output_dir is relative to agent.yaml's folder, as for the agent. Without --tarball-copy seal
+#     keeps the copy at the default, so that an image sealed without it boots with the hooks.
+check "seal without --tarball-copy: agent.yaml keeps root.tar.gz at /run/se-attest/root.tar.gz" \
+  grep -qx '  tarball_copy: /run/se-attest/root.tar.gz' "$CONFIG"
+"$SE_ATTEST" seal --root root-part.img --root-device "PARTLABEL=$ROOT_PARTLABEL" \
+  --tarball /boot/root.tar.gz --baseimage baseimage.qcow2 --image-version 1.0.0-e2e \
+  --commit-id "e2e-$RUN_ID" --attestation-key keys/attestation.key --contract-key keys/contract.key \
+  --output-dir record --tarball-copy "$WORK/kept/root.tar.gz" --development --out sealed-paths >seal-paths.log 2>&1 ||
+  die "seal --output-dir --tarball-copy: $(cat seal-paths.log)"
+PATHS_CONFIG=sealed-paths/etc/se-attest/agent.yaml
+check "seal --output-dir record --tarball-copy PATH: agent.yaml has both, as given" \
+  bash -c "grep -qx 'output_dir: record' $PATHS_CONFIG && grep -qx '  tarball_copy: $WORK/kept/root.tar.gz' $PATHS_CONFIG"
+attach_loop cidata1.img || die "losetup cidata"
+CIDATA=$LOOP_DEV
+"$AGENT" --config "$PATHS_CONFIG" --sysinfo sysinfo 2>agent.err  # no --output: agent.yaml's output_dir
+rc=$?
+check "agent sealed with those paths: exit 0, the record in sealed-paths/etc/se-attest/record, root.tar.gz kept" \
+  bash -c "[ $rc = 0 ] && [ -s sealed-paths/etc/se-attest/record/se-signature.bin ] && cmp kept/root.tar.gz $TARBALL_FILE"
+[ "$rc" = 0 ] || sed 's/^/#   /' agent.err
+detach_loop "$CIDATA"
+SE_ATTEST_ROOT=$HERE/../../units/se-attest-root
+mkdir -p newroot && mount -t tmpfs -o mode=0755 tmpfs newroot
+sh "$SE_ATTEST_ROOT" --config "$PATHS_CONFIG" newroot >se-attest-root.log 2>&1
+rc=$?
+check "se-attest-root: the real root unpacked from the kept copy (then removed), the record read-only at var/hyperprotect" \
+  bash -c "[ $rc = 0 ] && cmp newroot/etc/motd tree/etc/motd && cmp newroot/bin/payload tree/bin/payload &&
+           [ ! -e kept/root.tar.gz ] && cmp newroot/var/hyperprotect/se-signature.bin sealed-paths/etc/se-attest/record/se-signature.bin &&
+           grep -q ' $WORK/newroot/var/hyperprotect .* ro[ ,]' /proc/mounts"
+[ "$rc" = 0 ] || sed 's/^/#   /' se-attest-root.log
+umount -R newroot
+grep -v '^  tarball_copy: ' "$PATHS_CONFIG" >sealed-paths/etc/se-attest/no-copy.yaml
+sh "$SE_ATTEST_ROOT" --config sealed-paths/etc/se-attest/no-copy.yaml newroot >se-attest-root.log 2>&1
+check "se-attest-root, agent.yaml without root.tarball_copy: exit 1, one line naming it, nothing unpacked" \
+  bash -c "[ $? = 1 ] && [ \$(wc -l <se-attest-root.log) = 1 ] && grep -q 'has no root.tarball_copy' se-attest-root.log &&
+           [ -z \"\$(ls -A newroot)\" ]"
 
 # 7. One flipped byte in the root partition: integrity failure, exit 2, empty output folder.
 attach_loop cidata1.img || die "losetup cidata"

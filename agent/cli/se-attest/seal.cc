@@ -13,7 +13,9 @@
 namespace seattest {
 namespace {
 
-constexpr const char* kSealUsage =
+// The usage text; the defaults it names come from core/limits_and_defaults.h.
+std::string SealUsage() {
+  return std::string(
     "usage: se-attest seal --root IMAGE_OR_DEVICE --root-device SPEC --tarball PATH_IN_ROOT_FS\n"
     "                      (--baseimage FILE | --baseimage-sha256 HEX) --image-version V\n"
     "                      --commit-id ID --attestation-key KEY --contract-key KEY\n"
@@ -31,8 +33,9 @@ constexpr const char* kSealUsage =
     "  --root-device SPEC     how the agent finds the root partition at boot: LABEL=, PARTLABEL=,\n"
     "                         UUID=, PARTUUID= or a path\n"
     "  --cidata-device SPEC   the cloud-init device (default LABEL=cidata)\n"
-    "  --output-dir DIR       where the agent writes its record at boot\n"
-    "                         (default /run/se-attest/hyperprotect)\n"
+    "  --output-dir DIR       where the agent writes its record at boot (default\n"
+    "                         ") + std::string(kDefaultOutputDir) + "); the initrd binds it read-only at\n"
+    "                         /var/hyperprotect in the real root\n"
     "  --development          the image may boot outside Secure Execution (QEMU, tests), and every\n"
     "                         record it signs says it is a development image; without it the\n"
     "                         agent refuses to run unless /sys/firmware/uv/prot_virt_guest is 1.\n"
@@ -42,13 +45,18 @@ constexpr const char* kSealUsage =
     "                         (repeatable; PEM public key or certificate, RSA >= 2048 bits) the\n"
     "                         agent accepts only contracts whose envWorkloadSignature is made\n"
     "                         with one of these keys; unsigned contracts are refused too\n"
-    "  --tarball-copy PATH    where the agent keeps the root.tar.gz it measured, for the initrd to\n"
-    "                         unpack the real root from (/run/se-attest/root.tar.gz in the initrd)\n"
+    "  --tarball-copy PATH    (absolute) where the agent keeps the root.tar.gz it measured, for the\n"
+    "                         initrd to unpack the real root from (default\n"
+    "                         " + std::string(kDefaultTarballCopy) + ")\n"
+    "The initrd (units/se-attest-root) reads both paths from agent.yaml: any value boots.\n"
     "Mounting an image file needs root (a read-only loop device).\n";
+}
 
 }  // namespace
 
 int SealVerb(const std::vector<std::string>& args) {
+  const std::string usage = SealUsage();
+  const char* const kSealUsage = usage.c_str();
   int code = kOk;
   auto parsed = Parse(args,
                       {{"root", true}, {"root-device", true}, {"tarball", true}, {"baseimage", true},

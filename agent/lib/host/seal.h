@@ -24,7 +24,9 @@ struct SealOptions {
   std::string attestation_key;  // PEM private keys to bake in
   std::string contract_key;
   std::string cidata_device = std::string(kDefaultCidataSpec);
-  std::string tarball_copy;  // where the agent keeps the measured root.tar.gz (empty: nowhere)
+  // Where the agent keeps the measured root.tar.gz, for the initrd to unpack the real root from
+  // (units/se-attest-root reads it from agent.yaml). Empty: nowhere (no shipped hook boots that).
+  std::string tarball_copy = std::string(kDefaultTarballCopy);
   bool development = false;  // the agent may run outside Secure Execution (QEMU, tests)
   // PEM public keys or certificates (RSA, at least kMinSigningKeyBits): the only keys a contract's
   // envWorkloadSignature may be made with. Empty: any key, and unsigned contracts too.

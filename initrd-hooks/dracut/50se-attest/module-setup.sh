@@ -1,14 +1,15 @@
 #!/bin/bash
+# shellcheck disable=SC2154  # dracut's variables: $initdir, $systemdsystemunitdir, $dracutsysrootdir
 # dracut module: se-attest-agent in a systemd initrd.
 #
 # Installs the agent, its libraries, the sealed configuration and keys (from the build system's
 # /etc/se-attest, as `se-attest seal` laid them out; SE_ATTEST_SEALED_DIR overrides), the units,
-# and the kernel modules for the disks. Include it explicitly (`dracut -a se-attest` or
-# add_dracutmodules+=" se-attest "): a measured initrd is a decision, not a default.
+# and the kernel modules for the disks (the list in /usr/lib/se-attest/kernel-modules). Include
+# it explicitly (`dracut -a se-attest` or add_dracutmodules+=" se-attest "): a measured initrd is
+# a decision, not a default.
 
 sealed_dir() { echo "${SE_ATTEST_SEALED_DIR:-/etc/se-attest}"; }
 
-# shellcheck disable=SC2154  # dracut's variables: $initdir, $systemdsystemunitdir, $dracutsysrootdir
 check() {
     require_binaries se-attest-agent tar gzip || return 1
     if [[ ! -f "$dracutsysrootdir$(sealed_dir)/agent.yaml" ]]; then
@@ -23,8 +24,15 @@ depends() {
 }
 
 installkernel() {
-    # virtio disks; the filesystems of the root partition and of cidata (ISO9660 or vfat).
-    hostonly='' instmods virtio_blk virtio_scsi sd_mod sr_mod ext4 isofs vfat nls_cp437 nls_ascii nls_iso8859-1 nls_utf8
+    # The disks, the filesystems of the root partition and of cidata (ISO9660 or vfat): the list
+    # the initramfs-tools hook reads too.
+    local modules="$dracutsysrootdir/usr/lib/se-attest/kernel-modules"
+    if [[ ! -f $modules ]]; then
+        derror "se-attest: no $modules: reinstall se-attest"
+        return 1
+    fi
+    # shellcheck disable=SC2046  # one module name a word; '#' starts a comment
+    hostonly='' instmods $(sed 's/#.*//' "$modules")
 }
 
 install() {
