@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "crypto/sha256.h"
-#include "platform/file_io.h"
+#include "platform/hash_path.h"
 
 namespace seattest {
 namespace {

@@ -10,12 +10,15 @@
 #include <utility>
 #include <vector>
 
+#include "file_kinds.h"
 #include "test_support.h"
 
 namespace seattest {
 namespace {
 
 using test::Exists;
+using test::IsFolder;
+using test::IsSymlink;
 using test::FilesUnder;
 using test::ModeOf;
 using test::ReadText;
@@ -98,15 +101,6 @@ TEST(OutputTest, ClearKeepsACidataFolderWithOtherFiles) {
   WriteText(tmp.Sub("cidata/network-config"), "keep");
   ASSERT_TRUE(ClearOutputFolder(tmp.path()).ok());
   EXPECT_EQ(FilesUnder(tmp.path()), std::set<std::string>{"cidata/network-config"});
-}
-
-bool IsSymlink(const std::string& path) {
-  struct stat st {};
-  return lstat(path.c_str(), &st) == 0 && S_ISLNK(st.st_mode);
-}
-bool IsFolder(const std::string& path) {
-  struct stat st {};
-  return lstat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
 }
 
 // A folder outside the output folder holding files named like the agent's, which planted

@@ -1,5 +1,5 @@
 // se-attest-agent: measures the boot from the initrd (SPEC "The boot, in order"). A thin main:
-// options, hardening, then the flow in app/agent.
+// options, hardening, then the flow in boot/ (boot/agent.h RunAgent).
 #include <sys/prctl.h>
 #include <sys/resource.h>
 
@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "boot/agent.h"
+#include "boot/failure.h"
 #include "core/args.h"
 #include "core/config.h"
 
@@ -77,9 +78,10 @@ int Run(const std::vector<std::string>& args) {
   } catch (const std::exception& e) {
     // No library code throws on purpose; this is std::bad_alloc and its kind. Still one line,
     // still a SPEC exit code, still no record (nothing is written before the end).
-    log->Log({seattest::Priority::kErr, seattest::message_id::kOutputFailure,
-              std::string("unexpected failure: ") + e.what(), {{"SE_ATTEST_EXIT", std::to_string(seattest::kExitOutput)}}});
-    return seattest::kExitOutput;
+    const seattest::Failure failure =
+        seattest::Fail(seattest::FailureClass::kUnexpected, std::string("unexpected failure: ") + e.what());
+    log->Log(seattest::FailureEntry(failure));
+    return seattest::ExitCodeOf(failure);
   }
 }
 

@@ -5,7 +5,8 @@
 #include <vector>
 
 #include "host/contract_author.h"
-#include "platform/file_io.h"
+#include "platform/atomic_write.h"
+#include "platform/folders.h"
 #include "verb.h"
 
 namespace seattest {

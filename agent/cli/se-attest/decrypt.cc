@@ -6,7 +6,7 @@
 #include "core/bytes.h"
 #include "crypto/keys.h"
 #include "crypto/token.h"
-#include "platform/file_io.h"
+#include "platform/read_file.h"
 #include "verb.h"
 
 namespace seattest {

@@ -8,7 +8,7 @@
 #include "crypto/chain.h"
 #include "crypto/keys.h"
 #include "crypto/token.h"
-#include "platform/file_io.h"
+#include "platform/read_file.h"
 #include "verb.h"
 
 namespace seattest {

@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "core/hex.h"
-#include "platform/file_io.h"
+#include "platform/hash_path.h"
 #include "verb.h"
 
 namespace seattest {

@@ -5,7 +5,7 @@
 #include <iterator>
 #include <utility>
 
-#include "platform/file_io.h"
+#include "platform/read_file.h"
 
 namespace seattest {
 

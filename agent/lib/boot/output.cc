@@ -8,8 +8,9 @@
 #include <cerrno>
 #include <utility>
 
+#include "platform/atomic_write.h"
 #include "platform/errno_text.h"
-#include "platform/file_io.h"
+#include "platform/folders.h"
 #include "platform/unique_fd.h"
 
 namespace seattest {
@@ -22,7 +23,9 @@ OutputFile MakeOutputFile(OutputItem item, std::string content) {
 const std::vector<std::string>& OutputFileNames() {
   static const std::vector<std::string> kNames = [] {
     std::vector<std::string> names;
-    for (auto e = kOutputLayout.rbegin(); e != kOutputLayout.rend(); ++e) names.emplace_back(e->name);
+    names.reserve(kOutputLayout.size());
+    for (const OutputEntry& e : kOutputLayout) names.emplace_back(e.name);
+    std::reverse(names.begin(), names.end());
     return names;
   }();
   return kNames;

@@ -22,14 +22,16 @@ struct Error {
   int sys_errno = 0;
 };
 
-template <class T>
-class [[nodiscard]] Result {
+// A value or an error of type E. Result<T> (E = Error) is what library code returns; the boot
+// flow uses the same shape with its own error type (boot/failure.h Outcome<T>).
+template <class T, class E>
+class [[nodiscard]] BasicResult {
  public:
   // Implicit by design, so that "return value;" and "return MakeError(...);" both work.
   // cppcheck-suppress noExplicitConstructor ; implicit by design
-  Result(T value) : v_(std::move(value)) {}  // NOLINT(google-explicit-constructor,hicpp-explicit-conversions)
+  BasicResult(T value) : v_(std::move(value)) {}  // NOLINT(google-explicit-constructor,hicpp-explicit-conversions)
   // cppcheck-suppress noExplicitConstructor ; implicit by design
-  Result(Error error) : v_(std::move(error)) {}  // NOLINT(google-explicit-constructor,hicpp-explicit-conversions)
+  BasicResult(E error) : v_(std::move(error)) {}  // NOLINT(google-explicit-constructor,hicpp-explicit-conversions)
 
   bool ok() const { return std::holds_alternative<T>(v_); }
   explicit operator bool() const { return ok(); }
@@ -40,28 +42,30 @@ class [[nodiscard]] Result {
   const T& operator*() const& { return value(); }
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
-  const Error& error() const { return std::get<Error>(v_); }
+  const E& error() const { return std::get<E>(v_); }
 
  private:
-  std::variant<T, Error> v_;
+  std::variant<T, E> v_;
 };
 
-template <>
-class [[nodiscard]] Result<void> {
+template <class E>
+class [[nodiscard]] BasicResult<void, E> {
  public:
-  Result() = default;
+  BasicResult() = default;
   // cppcheck-suppress noExplicitConstructor ; implicit by design, as above
-  Result(Error error) : error_(std::move(error)), ok_(false) {}  // NOLINT(google-explicit-constructor,hicpp-explicit-conversions)
+  BasicResult(E error) : error_(std::move(error)), ok_(false) {}  // NOLINT(google-explicit-constructor,hicpp-explicit-conversions)
 
   bool ok() const { return ok_; }
   explicit operator bool() const { return ok_; }
-  const Error& error() const { return error_; }
+  const E& error() const { return error_; }
 
  private:
-  Error error_;
+  E error_;
   bool ok_ = true;
 };
 
+template <class T>
+using Result = BasicResult<T, Error>;
 using Status = Result<void>;
 
 inline Error MakeError(std::string message) {

@@ -19,7 +19,7 @@
 #include "crypto/contract_signature.h"
 #include "crypto/keys.h"
 #include "crypto/token.h"
-#include "platform/file_io.h"
+#include "platform/read_file.h"
 
 namespace seattest {
 namespace {

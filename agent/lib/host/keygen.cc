@@ -2,7 +2,8 @@
 
 #include "crypto/certs.h"
 #include "crypto/keys.h"
-#include "platform/file_io.h"
+#include "platform/atomic_write.h"
+#include "platform/folders.h"
 
 namespace seattest {
 

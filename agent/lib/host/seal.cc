@@ -13,7 +13,10 @@
 #include "crypto/sha256.h"
 #include "core/extents.h"
 #include "platform/extent_map.h"
-#include "platform/file_io.h"
+#include "platform/atomic_write.h"
+#include "platform/folders.h"
+#include "platform/hash_path.h"
+#include "platform/read_file.h"
 
 namespace seattest {
 namespace {

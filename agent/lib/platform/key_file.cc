@@ -1,7 +1,7 @@
 #include "platform/key_file.h"
 
 #include "crypto/keys.h"
-#include "platform/file_io.h"
+#include "platform/read_file.h"
 
 namespace seattest {
 

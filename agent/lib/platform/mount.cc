@@ -15,7 +15,7 @@
 
 #include "core/filesystems.h"
 #include "platform/errno_text.h"
-#include "platform/file_io.h"
+#include "platform/folders.h"
 #include "platform/loop.h"
 
 namespace seattest {

@@ -1,0 +1,92 @@
+#include "boot/root_check.h"
+
+#include <cstdint>
+#include <utility>
+
+#include "boot/device_wait.h"
+#include "core/extents.h"
+#include "core/hex.h"
+#include "crypto/sha256.h"
+#include "platform/atomic_write.h"
+
+namespace seattest {
+
+Outcome<std::string> ResolveRoot(BlockDevices& devices, const DeviceSpec& spec, int wait_seconds) {
+  auto device = ResolveDevice(devices, spec, wait_seconds);
+  if (!device) return Fail(FailureClass::kRootPartition, "root partition: " + device.error().message, spec.ToString());
+  return std::move(*device);
+}
+
+RootReader::RootReader(const AgentConfig& config, std::string device, int copy_fd, Logger& log)
+    : config_(config),
+      copy_fd_(copy_fd),
+      log_(log),
+      read_{std::move(device), MakeError("not hashed"), std::nullopt, false},
+      task_([this] {
+        read_.digest = Hash();
+        // The verdict is CheckRootDigest's; this only ends the work of the main thread, now in vain.
+        failed_ = !read_.digest || !DigestsEqual(read_.digest->digest, config_.root_sha256);
+      }) {}
+
+const RootRead& RootReader::Wait() {
+  task_.Join();
+  return read_;
+}
+
+// On the root thread: reads, hashes and copies only, and reports progress (thread-safe).
+Result<StreamDigest> RootReader::Hash() {
+  SEA_ASSIGN_OR_RETURN(Sha256 tar_sha, Sha256::Create());
+  ExtentPicker picker(config_.root_tarball_extents, [this, &tar_sha](const std::uint8_t* data, std::size_t size) -> Status {
+    tar_sha.Update(data, size);
+    if (copy_fd_ < 0) return {};
+    Status written = WriteAll(copy_fd_, data, size, "root.tarball_copy");
+    if (!written) read_.copy_failed = true;  // our own output failed, not the root partition
+    return written;
+  });
+  HashOptions how;
+  how.expected_size = config_.root_size;
+  how.on_chunk = [&picker](std::uint64_t offset, const std::uint8_t* data, std::size_t size) {
+    return picker.Feed(offset, data, size);
+  };
+  how.progress = ProgressTo(log_, "root partition " + read_.device);
+  auto digest = HashPath(read_.device, how);
+  if (digest && picker.done()) read_.tarball_sha256 = tar_sha.Finish();
+  return digest;
+}
+
+Outcome<StepLine> CheckRootDigest(const RootRead& read, const AgentConfig& config) {
+  const Result<StreamDigest>& digest = read.digest;
+  if (!digest && read.copy_failed) return Fail(FailureClass::kOutput, digest.error().message, config.root_tarball_copy);
+  if (!digest) return Fail(FailureClass::kRootPartition, "root partition: " + digest.error().message, read.device);
+  const std::string expected = ToHex(config.root_sha256);
+  const std::string found = ToHex(digest->digest);
+  if (!DigestsEqual(digest->digest, config.root_sha256)) {
+    return Fail(FailureClass::kRootPartition,
+                "root partition " + read.device + " (" + config.root_device.ToString() +
+                    ") differs from the build: expected sha256 " + expected + ", found " + found,
+                read.device, expected, found);
+  }
+  return InfoLine(message_id::kMeasured,
+                  "root partition " + read.device + " verified: " + found + " (" + std::to_string(digest->size) + " bytes)",
+                  {{"SE_ATTEST_ITEM", read.device}, {"SE_ATTEST_EXPECTED", expected}, {"SE_ATTEST_ACTUAL", found}});
+}
+
+Outcome<StepLine> CheckRootTarball(const RootRead& read, const AgentConfig& config) {
+  const std::string name(kNameRootTarball);
+  const std::string where = config.root_tarball + " in " + read.device;
+  if (!read.tarball_sha256) {
+    return Fail(FailureClass::kRootTarball, name + " (" + where + "): not all of its extents were read", name);
+  }
+  const std::string expected = ToHex(config.root_tarball_sha256);
+  const std::string found = ToHex(*read.tarball_sha256);
+  if (!DigestsEqual(*read.tarball_sha256, config.root_tarball_sha256)) {
+    return Fail(FailureClass::kRootTarball,
+                name + " (" + where + ") differs from the build: expected sha256 " + expected + ", found " + found,
+                name, expected, found);
+  }
+  return MeasuredLine(kNameRootTarball, *read.tarball_sha256,
+                      where + " (" + std::to_string(config.root_tarball_size) + " bytes at " +
+                          std::to_string(config.root_tarball_extents.size()) + " extents)");
+}
+
+}  // namespace seattest

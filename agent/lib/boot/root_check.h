@@ -1,0 +1,64 @@
+// Boot steps 5 and 6: the root partition, read whole once on a thread of its own (hashed, and
+// root.tar.gz picked out of it at the extents seal recorded, hashed and copied; it is never
+// mounted), then the verdicts on it and on root.tar.gz, on the main thread.
+#pragma once
+
+#include <atomic>
+#include <optional>
+#include <string>
+
+#include "boot/background_task.h"
+#include "boot/failure.h"
+#include "boot/step_log.h"
+#include "core/config.h"
+#include "platform/block_devices.h"
+#include "platform/hash_path.h"
+
+namespace seattest {
+
+// The root partition's device, waited for up to `wait_seconds`.
+Outcome<std::string> ResolveRoot(BlockDevices& devices, const DeviceSpec& spec, int wait_seconds);
+
+// What reading the root partition found; judged by CheckRootDigest and CheckRootTarball.
+struct RootRead {
+  std::string device;
+  Result<StreamDigest> digest = MakeError("not hashed");
+  std::optional<Sha256Digest> tarball_sha256;  // set when every extent of root.tar.gz was read
+  bool copy_failed = false;  // writing root.tar.gz's copy failed: our own output, not the root
+};
+
+// Reads the root partition `device` on a thread of its own from its construction on (a reader
+// thread feeds it: platform/hash_path.h), writing root.tar.gz's bytes to `copy_fd` (-1: no copy);
+// reports progress to `log`. A device of another size than sealed is not read at all.
+class RootReader {
+ public:
+  RootReader(const AgentConfig& config, std::string device, int copy_fd, Logger& log);
+  RootReader(const RootReader&) = delete;
+  RootReader& operator=(const RootReader&) = delete;
+  ~RootReader() = default;  // waits for the thread (task_ goes first)
+  // Set as soon as the root partition is known to have failed: whatever the main thread still
+  // does for the boot (waiting for cidata, hashing it) is then in vain.
+  const std::atomic<bool>& failed() const { return failed_; }
+  // Waits until the partition is read.
+  const RootRead& Wait();
+
+ private:
+  Result<StreamDigest> Hash();
+
+  const AgentConfig& config_;
+  const int copy_fd_;
+  Logger& log_;
+  RootRead read_;  // written by the root thread, read after it ended
+  std::atomic<bool> failed_{false};
+  BackgroundTask task_;  // last: started once all of the above is, joined before it goes
+};
+
+// The root partition's digest compared with the build's (constant time): its "verified" line.
+Outcome<StepLine> CheckRootDigest(const RootRead& read, const AgentConfig& config);
+
+// root.tar.gz as picked out of the verified partition: its "measured" line. It cannot differ from
+// the build unless the configuration contradicts itself (its extents and its digest), but it is
+// compared anyway: the record states what was read, not what was expected.
+Outcome<StepLine> CheckRootTarball(const RootRead& read, const AgentConfig& config);
+
+}  // namespace seattest
