@@ -192,6 +192,20 @@ TEST_F(VerifyTest, EncryptedFolderVerifies) {
   ExpectStatus(r, "file:attestationPublicKey", CheckStatus::kPass);
 }
 
+// The folder's files are reported in one order, whatever order the agent writes them in: cidata's
+// three files, attestationPublicKey, user-data.decrypted (the report is read by scripts).
+TEST_F(VerifyTest, FolderFilesAreReportedInTheirOrder) {
+  MakeFolder(true);
+  const VerifyReport r = Verify(options_);
+  std::vector<std::string> files;
+  for (const Check& c : r.checks) {
+    if (c.id.rfind("file:", 0) == 0 && c.id != "file:se-version") files.push_back(c.id);
+  }
+  EXPECT_EQ(files, (std::vector<std::string>{"file:cidata/meta-data", "file:cidata/user-data", "file:cidata/vendor-data",
+                                             "file:attestationPublicKey", "file:user-data.decrypted"}))
+      << RenderReportText(r);
+}
+
 // One byte changed anywhere an instance or a host could change it: the verdict fails and the
 // failed check is the one named.
 struct Tamper {

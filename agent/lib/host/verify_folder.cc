@@ -22,11 +22,16 @@ namespace {
 
 constexpr std::string_view kVersionFile = OutputName(OutputItem::kVersion);
 
-// Files of the folder that the record can list, each checked against its line: those the agent
-// writes a line for, and user-data.decrypted (HPCR 23.x records list it).
-bool CheckedAgainstRecord(const OutputEntry& e) {
-  return e.record_line || e.item == OutputItem::kDecryptedContract;
-}
+// Files of the folder that the record can list, each checked against its line, in the report's
+// order: those the agent writes a line for (core/output_layout.h), and user-data.decrypted (HPCR
+// 23.x records list it) last.
+constexpr OutputItem kCheckedAgainstRecord[] = {OutputItem::kMetaData, OutputItem::kUserData, OutputItem::kVendorData,
+                                                OutputItem::kAttestationPublicKey, OutputItem::kDecryptedContract};
+static_assert([] {
+  std::size_t with_line = 0;
+  for (const OutputEntry& e : kOutputLayout) with_line += e.record_line ? 1 : 0;
+  return with_line + 1 == std::size(kCheckedAgainstRecord);
+}(), "kCheckedAgainstRecord: every file with a record line of kOutputLayout, and user-data.decrypted");
 
 }  // namespace
 
@@ -73,9 +78,8 @@ void Verifier::CheckFolderFiles() {
     return;
   }
   if (!lint_) return;
-  for (const OutputEntry& entry : kOutputLayout) {
-    if (!CheckedAgainstRecord(entry)) continue;
-    const std::string_view name = entry.name;
+  for (const OutputItem item : kCheckedAgainstRecord) {
+    const std::string_view name = OutputName(item);
     const std::string path = InFolder(name);
     const bool listed = Line(name) != nullptr, present = Exists(path);
     if (!listed && !present && name == kDecryptedContractFile && Exists(InFolder(kNameUserData))) {

@@ -131,7 +131,8 @@ class LibblkidDevices final : public BlockDevices {
     if (spec.kind == DeviceSpec::Kind::kPath) {
       struct stat st {};
       if (stat(spec.value.c_str(), &st) != 0) {
-        Error e = PathError(spec.value, ErrnoText(errno), errno);
+        const int err = errno;
+        Error e = PathError(spec.value, ErrnoText(err), err);
         return e.sys_errno == ENOENT ? NotFoundError(std::move(e)) : e;
       }
       return spec.value;

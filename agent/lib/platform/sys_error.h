@@ -11,12 +11,16 @@
 namespace seattest {
 
 inline Error SysError(const std::string& what) {
-  Error e = MakeError(what + ": " + ErrnoText(errno));
-  e.sys_errno = errno;
+  const int err = errno;
+  Error e = MakeError(what + ": " + ErrnoText(err));
+  e.sys_errno = err;
   return e;
 }
 
 // "<path>: <errno's text>", as a PathError.
-inline Error SysPathError(const std::string& path) { return PathError(path, ErrnoText(errno), errno); }
+inline Error SysPathError(const std::string& path) {
+  const int err = errno;
+  return PathError(path, ErrnoText(err), err);
+}
 
 }  // namespace seattest
