@@ -21,7 +21,7 @@ root=$PWD
 
 cmake -S . -B "$LINT" -DCMAKE_EXPORT_COMPILE_COMMANDS=ON -DSE_ATTEST_FUZZ=OFF >/dev/null
 # One database for the run: the fuzz targets added (they build only with Clang, SE_ATTEST_FUZZ;
-# they are linted with the library's flags), then, with FILE arguments, only those sources.
+# they are linted with the unit tests' flags), then, with FILE arguments, only those sources.
 DB=$LINT
 [ $# -eq 0 ] || DB=$LINT/subset
 mkdir -p "$DB"
@@ -29,7 +29,9 @@ files=$(python3 - "$LINT/compile_commands.json" "$DB/compile_commands.json" "$ro
 import json, os, pathlib, sys
 db_path, out_path, root, named = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2]), sys.argv[3], sys.argv[4:]
 db = [e for e in json.loads(db_path.read_text()) if "/tests/fuzz/" not in e["file"]]
-lib = next(e for e in db if e["file"].endswith("/agent/lib/core/hex.cc"))
+# The flags of a source that sees every layer's headers (the unit tests link them all; a library's
+# own sources see only their layer and those below, cmake/layers.cmake).
+lib = next(e for e in db if e["file"].endswith("/tests/unit/hex_test.cc"))
 key = f'-DSE_ATTEST_FUZZ_CONTRACT_KEY=\\"{root}/tests/fixtures/keys/contract.key\\"'
 for src in sorted(pathlib.Path(root, "tests/fuzz").glob("*.cc")):
     command = lib["command"].replace(f" -c {lib['file']}", f" {key} -c {src}")
