@@ -1,4 +1,4 @@
-// The agent's whole boot flow (app/agent.h RunAgent) without root: block devices are regular
+// The agent's whole boot flow (boot/agent.h RunAgent) without root: block devices are regular
 // files, "mounts" are prepared folders, and the log is captured.
 #include "boot/agent.h"
 

@@ -1,4 +1,4 @@
-// `se-attest contract` (app/contract_author.h): contracts built from workload and env files, read
+// `se-attest contract` (host/contract_author.h): contracts built from workload and env files, read
 // back with the agent's parser and the test contract key; and what it refuses.
 #include "host/contract_author.h"
 

@@ -1,4 +1,4 @@
-// `se-attest verify` (app/verify.h) on folders made here the way the agent makes them, signed with
+// `se-attest verify` (host/verify.h) on folders made here the way the agent makes them, signed with
 // the committed test keys under a CA hierarchy made here; every tamper named by its check; the
 // interop vectors.
 #include "host/verify.h"
