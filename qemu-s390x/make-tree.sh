@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # make-tree.sh DIR: an s390x Debian 12 tree with the kernel, systemd, udev, dracut and
-# initramfs-tools, and the libraries se-attest-agent links (as its package would depend on them),
-# made with mmdebstrap from this machine's own apt sources. Maintainer scripts
-# run under qemu-user (binfmt_misc), so this takes minutes: the tree is kept and reused while
-# its stamp (the package list and this script) matches. As root.
+# initramfs-tools, cryptsetup and dmsetup (the real root on a LUKS2 disk), and the libraries
+# se-attest-agent links (as its package would depend on them), made with mmdebstrap from this
+# machine's own apt sources. Maintainer scripts run under qemu-user (binfmt_misc), so this takes
+# minutes: the tree is kept and reused while its stamp (the package list and this script)
+# matches. As root.
 set -euo pipefail
 
 dir=${1:?usage: make-tree.sh DIR}
 here=$(cd "$(dirname "$0")" && pwd)
-PACKAGES=systemd,udev,dracut-core,initramfs-tools,linux-image-s390x,util-linux,e2fsprogs,kmod,tar,gzip,busybox-static,libssl3,libyaml-cpp0.7,libblkid1,libsystemd0
+PACKAGES=systemd,udev,dracut-core,initramfs-tools,linux-image-s390x,util-linux,e2fsprogs,kmod,tar,gzip,busybox-static,libssl3,libyaml-cpp0.7,libblkid1,libsystemd0,cryptsetup-bin,dmsetup
 stamp_want=$(printf '%s\n' "$PACKAGES" | cat - "$0" | sha256sum | cut -c1-64)
 if [ -f "$dir.stamp" ] && [ "$(cat "$dir.stamp")" = "$stamp_want" ] && [ -d "$dir/boot" ]; then
   echo "make-tree: reusing $dir"

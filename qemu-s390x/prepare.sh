@@ -3,10 +3,14 @@
 #   - se-attest built for s390x (cross build, sysroot) and natively (for keygen and seal);
 #   - an s390x Debian tree (cached, see make-tree.sh) with the agent installed into it as a
 #     builder would (`cmake --install` with the prefix /usr);
-#   - keys, the demo root (busybox + an init that reports /var/hyperprotect) as root.tar.gz in an
-#     ext4 root partition on a GPT disk, sealed with `se-attest seal` into the tree's
-#     /etc/se-attest;
-#   - a dracut initrd (systemd) and an initramfs-tools initrd (busybox), made inside the tree.
+#   - keys, the demo root (busybox + an init that reports /var/hyperprotect, and 4 KiB of random
+#     bytes at /etc/se-attest-marker, kept as WORK/root-marker.bin) as root.tar.gz in an ext4 root
+#     partition on a GPT disk (partition 1, PARTLABEL=se-root), with an empty 64 MiB partition 2
+#     (PARTLABEL=se-rootfs) for the encrypted real root; sealed with `se-attest seal` into the
+#     tree's /etc/se-attest, and again with `--root-disk PARTLABEL=se-rootfs` into
+#     /etc/se-attest-encrypted (WORK/sealed-encrypted);
+#   - a dracut initrd (systemd) and an initramfs-tools initrd (busybox), made inside the tree, and
+#     the same two of the encrypted configuration (initrd-*-encrypted.img).
 # As root. SE_ATTEST_CACHE (default build/cache) keeps the Debian tree across runs.
 # SE_ATTEST_ROOT_SIZE (unset: 32M) makes the root partition that big (mkfs.ext4 sizes: 64M, 512M)
 # and fills the space root.tar.gz leaves free with one file of random bytes, so that every byte
@@ -75,6 +79,9 @@ mkdir -p demo-root/{bin,sbin,dev,proc,sys,run,tmp,var,etc}
 cp tree/bin/busybox demo-root/bin/busybox
 install -m 0755 "$repo/qemu-s390x/demo-root-init" demo-root/sbin/init
 echo "se-attest demo root" >demo-root/etc/motd
+# Plaintext that the encrypted scenarios look for on the raw disk (it must not be there).
+head -c 4096 /dev/urandom >root-marker.bin
+install -m 0644 root-marker.bin demo-root/etc/se-attest-marker
 # systemd switches only into a root that looks like an OS tree.
 printf 'NAME="se-attest demo root"\nID=se-attest-demo\n' >demo-root/etc/os-release
 if [ -z "${SE_ATTEST_ROOT_SIZE:-}" ]; then
@@ -92,10 +99,11 @@ else
   dumpe2fs -h root-part.img 2>/dev/null | grep -E '^(Block count|Free blocks|Block size):'
   [ "$(dumpe2fs -h root-part.img 2>/dev/null | awk -F: '/^Free blocks/ { print $2 + 0 }')" -lt $((free_blocks / 16)) ]
 fi
-make_gpt_disk disk.img root-part.img se-root
+# Partition 2 (zeros) becomes the real root of the encrypted image: a new LUKS2 at every boot.
+make_gpt_disk disk.img root-part.img se-root 64 se-rootfs
 
 # Where the agent keeps root.tar.gz and writes the record: seal's defaults, which the initrd reads
-# back from agent.yaml (units/se-attest-root).
+# back from agent.yaml (se-attest-root).
 step "seal (the demo has no base image of its own: its baseimage is the kernel it boots)"
 "$se_attest" seal --root root-part.img --root-device PARTLABEL=se-root --tarball /boot/root.tar.gz \
   --baseimage kernel \
@@ -112,6 +120,15 @@ cp -a sealed/etc/se-attest/. tree/etc/se-attest/
   --out sealed-production >/dev/null
 mkdir -p tree/etc/se-attest-production
 cp -a sealed-production/etc/se-attest/. tree/etc/se-attest-production/
+# The development image whose real root is partition 2, encrypted with a key born in the guest
+# (LUKS2, made anew at every boot) instead of a tmpfs.
+"$se_attest" seal --root root-part.img --root-device PARTLABEL=se-root --tarball /boot/root.tar.gz \
+  --baseimage kernel \
+  --image-version "1.0.0-qemu" --commit-id "$(cat commit-id)" \
+  --attestation-key keys/attestation.key --contract-key keys/contract.key --development \
+  --root-disk PARTLABEL=se-rootfs --out sealed-encrypted >/dev/null
+mkdir -p tree/etc/se-attest-encrypted
+cp -a sealed-encrypted/etc/se-attest/. tree/etc/se-attest-encrypted/
 
 step "initrds, made inside the tree (s390x programs under qemu-user)"
 mount --bind /dev tree/dev
@@ -130,9 +147,22 @@ chroot tree mkinitramfs -o /boot/initrd-initramfs-tools.img "$kver"
 chroot tree env SE_ATTEST_SEALED_DIR=/etc/se-attest-production \
   mkinitramfs -o /boot/initrd-initramfs-tools-production.img "$kver"
 echo "mkinitramfs (development and production): $(($(date +%s) - t1)) s"
+# The encrypted configuration: SE_ATTEST_SEALED_DIR selects the sealed folder for both generators
+# (its agent.yaml has root_disk: the hooks add cryptsetup, mkfs.ext4 and dm-crypt).
+t1=$(date +%s)
+chroot tree env SE_ATTEST_SEALED_DIR=/etc/se-attest-encrypted dracut --quiet --no-hostonly --no-hostonly-cmdline --force \
+  -m "systemd systemd-initrd systemd-journald systemd-udevd udev-rules dracut-systemd base se-attest" \
+  /boot/initrd-dracut-encrypted.img "$kver"
+echo "dracut (encrypted): $(($(date +%s) - t1)) s"
+t1=$(date +%s)
+chroot tree env SE_ATTEST_SEALED_DIR=/etc/se-attest-encrypted \
+  mkinitramfs -o /boot/initrd-initramfs-tools-encrypted.img "$kver"
+echo "mkinitramfs (encrypted): $(($(date +%s) - t1)) s"
 cleanup
 cp tree/boot/initrd-dracut.img initrd-dracut.img
 cp tree/boot/initrd-initramfs-tools.img initrd-initramfs-tools.img
 cp tree/boot/initrd-initramfs-tools-production.img initrd-initramfs-tools-production.img
+cp tree/boot/initrd-dracut-encrypted.img initrd-dracut-encrypted.img
+cp tree/boot/initrd-initramfs-tools-encrypted.img initrd-initramfs-tools-encrypted.img
 ls -l kernel initrd-*.img disk.img
 echo "prepare: $(($(date +%s) - t0)) s"

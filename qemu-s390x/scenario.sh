@@ -7,33 +7,41 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
 
-# name: initrd cidata contract tamper extra-cmdline expectation
+# name: initrd cidata contract tamper disk extra-cmdline expectation
 SCENARIOS="
-good-plain         dracut           iso        plain    no  -                                   record-plain
-good-pem           dracut           iso        pem      no  -                                   record-enc
-good-token         dracut           iso        token    no  -                                   record-enc
-cidata-vfat-upper  dracut           vfat-upper pem      no  -                                   record-enc
-tampered-root      dracut           iso        plain    yes -                                   integrity
-tampered-rd-shell  dracut           iso        plain    yes rd.shell,rd.break                   integrity
-tampered-emergency dracut           iso        plain    yes systemd.unit=emergency.target       integrity
-rd-emergency       dracut           iso        plain    no  rd.systemd.unit=emergency.target    no-shell
-rd-rescue          dracut           iso        plain    no  rd.systemd.unit=rescue.target       no-shell
-rd-break-pivot     dracut           iso        plain    no  rd.break=pre-pivot                  no-shell
-bad-token          dracut           iso        badtoken no  -                                   contract
-no-cidata          dracut           none       -        no  -                                   no-cidata
-two-cidata         dracut           two-iso    plain    no  -                                   ambiguous
-itools-good-pem    initramfs-tools  iso        pem      no  -                                   record-enc
-itools-tampered    initramfs-tools  iso        plain    yes -                                   integrity
-itools-bad-token   initramfs-tools  iso        badtoken no  -                                   contract
-itools-production  initramfs-tools-production iso pem  no  -                                   not-se
-eio-root           dracut           iso        plain    eio systemd.log_target=console          eio
-itools-eio-root    initramfs-tools  iso        plain    eio -                                   eio
-hostile-cidata-iso dracut           links      plain    no  systemd.log_target=console          hostile
-hostile-cidata-key dracut           key-link   plain    no  systemd.log_target=console          hostile
-hostile-cidata-dev dracut           dev-node   plain    no  systemd.log_target=console          hostile
-good-journal       dracut+journal   iso        pem      no  -                                   record-enc
-other-fs-root      dracut           iso        plain    otherfs -                               integrity
-huge-cidata-wrong-root dracut       huge-iso   plain    yes -                                   integrity
+good-plain             dracut                     iso        plain    no      -     -                                record-plain
+good-pem               dracut                     iso        pem      no      -     -                                record-enc
+good-token             dracut                     iso        token    no      -     -                                record-enc
+cidata-vfat-upper      dracut                     vfat-upper pem      no      -     -                                record-enc
+tampered-root          dracut                     iso        plain    yes     -     -                                integrity
+tampered-rd-shell      dracut                     iso        plain    yes     -     rd.shell,rd.break                integrity
+tampered-emergency     dracut                     iso        plain    yes     -     systemd.unit=emergency.target    integrity
+rd-emergency           dracut                     iso        plain    no      -     rd.systemd.unit=emergency.target no-shell
+rd-rescue              dracut                     iso        plain    no      -     rd.systemd.unit=rescue.target    no-shell
+rd-break-pivot         dracut                     iso        plain    no      -     rd.break=pre-pivot               no-shell
+bad-token              dracut                     iso        badtoken no      -     -                                contract
+no-cidata              dracut                     none       -        no      -     -                                no-cidata
+two-cidata             dracut                     two-iso    plain    no      -     -                                ambiguous
+itools-good-pem        initramfs-tools            iso        pem      no      -     -                                record-enc
+itools-tampered        initramfs-tools            iso        plain    yes     -     -                                integrity
+itools-bad-token       initramfs-tools            iso        badtoken no      -     -                                contract
+itools-production      initramfs-tools-production iso        pem      no      -     -                                not-se
+eio-root               dracut                     iso        plain    eio     -     systemd.log_target=console       eio
+itools-eio-root        initramfs-tools            iso        plain    eio     -     -                                eio
+hostile-cidata-iso     dracut                     links      plain    no      -     systemd.log_target=console       hostile
+hostile-cidata-key     dracut                     key-link   plain    no      -     systemd.log_target=console       hostile
+hostile-cidata-dev     dracut                     dev-node   plain    no      -     systemd.log_target=console       hostile
+good-journal           dracut+journal             iso        pem      no      -     -                                record-enc
+other-fs-root          dracut                     iso        plain    otherfs -     -                                integrity
+huge-cidata-wrong-root dracut                     huge-iso   plain    yes     -     -                                integrity
+enc-good               dracut-encrypted           iso        pem      no      -     -                                record-enc
+itools-enc-good        initramfs-tools-encrypted  iso        pem      no      -     -                                record-enc
+enc-twice              dracut-encrypted           iso        pem      no      twice -                                record-enc
+enc-show-key           dracut-encrypted+showkey   iso        pem      no      -     -                                record-enc
+enc-no-disk            dracut-encrypted           iso        plain    no      p1    systemd.log_target=console       root-disk-missing
+enc-small-disk         dracut-encrypted           iso        plain    no      small systemd.log_target=console       root-disk-small
+itools-enc-small-disk  initramfs-tools-encrypted  iso        plain    no      small -                                root-disk-small
+enc-tampered-root      dracut-encrypted           iso        plain    yes     -     -                                integrity
 "
 # tamper: yes = one byte of the root partition flipped; eio = QEMU's blkdebug fails every read of
 #   one sector in the middle of the root partition with EIO (the disk is intact); otherfs = the
@@ -45,13 +53,21 @@ huge-cidata-wrong-root dracut       huge-iso   plain    yes -                   
 #   device node) that the agent must refuse without following or opening them.
 # initrd dracut+journal: the dracut initrd with a test-only unit appended (a second cpio) that
 #   sends the initrd's journal over the console before the switch to the real root.
+# initrd *-encrypted: the image sealed with --root-disk PARTLABEL=se-rootfs (prepare.sh): the real
+#   root is partition 2, a new LUKS2 made at every boot with a key born in the guest.
+#   dracut-encrypted+showkey: that initrd with the journal unit and a second test-only unit that
+#   prints `dmsetup table --showkeys se-attest-rootfs` (the volume key) once between markers.
+# disk: - = the prepared disk.img (partition 1 the root partition, partition 2 (se-rootfs) 64 MiB
+#   of zeros); p1 = partition 1 only (same bytes); small = partition 2 of 17 MiB of random bytes
+#   (less than the unpacked root + the 16 MiB LUKS2 header); twice = disk.img booted twice, the
+#   second boot on what the first left (the record checks are on the second boot).
 if [ "${1:-}" = --list ]; then
   echo "$SCENARIOS" | awk 'NF { print $1 }'
   exit 0
 fi
 work=$(cd "${1:?usage: scenario.sh WORK NAME | --list}" && pwd)
 name=${2:?usage: scenario.sh WORK NAME}
-read -r _ initrd cidata contract tamper extra expect < <(echo "$SCENARIOS" | awk -v n="$name" '$1 == n')
+read -r _ initrd cidata contract tamper disk extra expect < <(echo "$SCENARIOS" | awk -v n="$name" '$1 == n')
 [ -n "${expect:-}" ] || { echo "scenario.sh: no scenario '$name' (see --list)" >&2; exit 2; }
 
 dir=$work/scenarios/$name
@@ -78,15 +94,26 @@ if ! { ID_STARTED=$(id_of kStarted) && ID_MEASURED=$(id_of kMeasured) &&
   ID_INTEGRITY=$(id_of kIntegrityFailure) && ID_INVALID_CONTRACT=$(id_of kInvalidContract); }; then
   die "a MESSAGE_ID is missing from agent/lib/platform/log.h (message_id::k...)"
 fi
+case $initrd in
+*encrypted*)
+  # se-attest-root's entries (the real root on a LUKS2 disk), in the same header.
+  if ! { ID_ROOT_DISK_MISSING=$(id_of kRootDiskMissing) && ID_ROOT_DISK_TOO_SMALL=$(id_of kRootDiskTooSmall) &&
+    ID_ROOT_DISK_FORMAT=$(id_of kRootDiskFormat) && ID_ROOT_DISK_OPEN=$(id_of kRootDiskOpen) &&
+    ID_ROOT_DISK_MKFS=$(id_of kRootDiskMkfs) && ID_REAL_ROOT_UNPACK=$(id_of kRealRootUnpack) &&
+    ID_ROOT_DISK_READY=$(id_of kRootDiskReady) && ID_REAL_ROOT_READY=$(id_of kRealRootReady); }; then
+    die "a MESSAGE_ID of se-attest-root is missing from agent/lib/platform/log.h (message_id::kRootDisk...)"
+  fi ;;
+esac
 TAIL_ERE=' \[(MESSAGE_ID=[0-9a-f]{32}( [A-Z0-9_]+(=[^] ]*)?)*)\]$'
-# console_entries: the agent's warnings and failures on the console, one a line, each copy once
-# (off systemd a failure shows twice: the kernel log's copy and stderr's): " FIELDS <tab>MESSAGE",
+# console_entries [PROGRAM]: the warnings and failures of PROGRAM (default se-attest-agent; also
+# se-attest-root, which writes the same tails) on the console, one a line, each copy once (off
+# systemd a failure shows twice: the kernel log's copy and stderr's): " FIELDS <tab>MESSAGE",
 # FIELDS the tail's NAME=value words with a space either side of each. Nothing else on the line
 # is read: the tail is the last thing on it, and a message cannot forge one (log_test.cc).
 console_entries() {
-  local line rest
-  grep -F 'se-attest-agent: ' console.log | while IFS= read -r line; do
-    rest=${line#*se-attest-agent: }
+  local line rest program=${1:-se-attest-agent}
+  grep -F "$program: " console.log | while IFS= read -r line; do
+    rest=${line#*"$program: "}
     [[ $rest =~ ^(.*)$TAIL_ERE ]] && printf ' %s \t%s\n' "${BASH_REMATCH[2]}" "${BASH_REMATCH[1]}"
   done | sort -u
 }
@@ -112,18 +139,22 @@ agent_entry() {
   echo "no entry with: $*"
   return 1
 }
-# agent_failure MESSAGE_ID EXIT SPEC...: the agent put exactly one failure on the console (an entry
-# with SE_ATTEST_EXIT, all its copies alike), with that MESSAGE_ID, exit code and every SPEC. Its
-# copies go to failures.txt for failure_message.
-agent_failure() {
-  local id=$1 code=$2
-  shift 2
-  console_entries | grep -F ' SE_ATTEST_EXIT=' >failures.txt
+# program_failure PROGRAM MESSAGE_ID EXIT SPEC...: PROGRAM put exactly one failure on the console
+# (an entry with SE_ATTEST_EXIT, all its copies alike), with that MESSAGE_ID, exit code and every
+# SPEC. Its copies go to failures.txt for failure_message. agent_failure: the agent's,
+# root_failure: se-attest-root's.
+program_failure() {
+  local program=$1 id=$2 code=$3
+  shift 3
+  console_entries "$program" | grep -F ' SE_ATTEST_EXIT=' >failures.txt
   cat failures.txt
-  [ "$(cut -f1 failures.txt | sort -u | wc -l)" = 1 ] || { echo "not exactly one failure of the agent on the console"; return 1; }
+  [ "$(cut -f1 failures.txt | sort -u | wc -l)" = 1 ] || { echo "not exactly one failure of $program on the console"; return 1; }
   has_fields "$(head -1 failures.txt | cut -f1)" "MESSAGE_ID=$id" "SE_ATTEST_EXIT=$code" "$@"
 }
+agent_failure() { program_failure se-attest-agent "$@"; }
+root_failure() { program_failure se-attest-root "$@"; }
 no_agent_failure() { ! console_entries | grep -F ' SE_ATTEST_EXIT='; }
+no_root_failure() { ! console_entries se-attest-root | grep -F ' SE_ATTEST_EXIT='; }
 # failure_message GREP_OPTION PATTERN: every copy of the failure's message (failures.txt) matches
 # `grep GREP_OPTION -- PATTERN`: for values the message names that no field holds (a byte offset,
 # errno's text). An empty PATTERN fails (a value that could not be had would match anything).
@@ -135,11 +166,11 @@ failure_message() {
   [ "$(grep -c "$1" -- "$2" failure-messages.txt)" = "$(wc -l <failure-messages.txt)" ] || { echo "not all: grep $1 -- '$2'"; return 1; }
 }
 console_has() { [ -n "$1" ] && grep -qF -- "$1" console.log; }  # console_has TEXT (not empty)
-# journal_entries: the agent's entries in journal.txt (journalctl -o verbose) in the form of
-# console_entries' FIELDS: MESSAGE_ID, PRIORITY and the SE_ATTEST_ fields, values escaped as a
-# tail writes them.
+# journal_entries [PROGRAM]: the entries of PROGRAM (default the agent) in journal.txt
+# (journalctl -o verbose) in the form of console_entries' FIELDS: MESSAGE_ID, PRIORITY and the
+# SE_ATTEST_ fields, values escaped as a tail writes them.
 journal_entries() {
-  LC_ALL=C awk '
+  LC_ALL=C awk -v program="${1:-se-attest-agent}" '
     BEGIN { for (i = 1; i < 256; i++) ord[sprintf("%c", i)] = i }
     function esc(v,   o, i, c, n) {
       o = ""
@@ -153,14 +184,14 @@ journal_entries() {
     /^[^ \t]/ { flush(); next }
     {
       sub(/^[ \t]+/, ""); eq = index($0, "="); name = substr($0, 1, eq - 1); value = substr($0, eq + 1)
-      if (name == "SYSLOG_IDENTIFIER" && value == "se-attest-agent") agent = 1
+      if (name == "SYSLOG_IDENTIFIER" && value == program) agent = 1
       if (name == "MESSAGE_ID" || name == "PRIORITY" || name ~ /^SE_ATTEST_/) fields = fields " " name "=" esc(value)
     }
     END { flush() }' journal.txt
 }
 journal_has() {  # journal_has SPEC...: some entry of the agent in journal-entries.txt has every SPEC
   local fields
-  while IFS= read -r fields; do has_fields "$fields" "$@" >/dev/null && return 0; done <journal-entries.txt
+  while IFS= read -r fields; do has_fields "$fields" "$@" >/dev/null && return 0; done <"${JOURNAL_ENTRIES:-journal-entries.txt}"
   echo "no journal entry with: $*"
   return 1
 }
@@ -209,7 +240,25 @@ links | key-link | dev-node)
   [ "$cidata" != dev-node ] || { rm -f files/user-data && : >files/user-data.was-a-device-node; } ;;
 esac
 
-cp "$work/disk.img" disk.img
+# part2 OUT: partition 2 of disk.img (the real root of the encrypted image), as a file.
+part2() {
+  local start size
+  read -r start size < <(gpt_partition disk.img 2) &&
+    dd if=disk.img of="$1" bs=1M iflag=skip_bytes,count_bytes skip="$start" count="$size" status=none
+}
+case $disk in
+- | twice) cp "$work/disk.img" disk.img ;;
+p1) make_gpt_disk disk.img "$work/root-part.img" se-root ;;
+small)
+  make_gpt_disk disk.img "$work/root-part.img" se-root 17 se-rootfs &&
+    read -r p2_start p2_size < <(gpt_partition disk.img 2) &&
+    head -c "$p2_size" /dev/urandom | dd of=disk.img bs=1M oflag=seek_bytes seek="$p2_start" conv=notrunc status=none ;;
+esac
+[ -s disk.img ] || die "no disk.img for disk '$disk'"
+if [ "$disk" != p1 ]; then
+  if ! part2 part2-before.img; then die "partition 2 of disk.img"; fi
+  sha256sum <part2-before.img | cut -c1-64 >part2-before.sha256
+fi
 if [ "$tamper" = yes ]; then
   # One byte in the middle of the root partition (which starts at sector 2048) flipped.
   part_size=$(stat -c %s "$work/root-part.img")
@@ -243,8 +292,10 @@ fi
 [ ! -e cidata2.img ] || add_virtio_disk cidata2.img readonly=on
 
 # --- the initrd ----------------------------------------------------------------------------
-initrd_img=$work/initrd-${initrd%+journal}.img
-if [ "$initrd" = dracut+journal ]; then
+initrd_img=$work/initrd-${initrd%+*}.img
+journal_unit=no
+case $initrd in *+journal | *+showkey) journal_unit=yes ;; esac
+if [ "$journal_unit" = yes ]; then
   # A second, uncompressed cpio appended to the initrd (the kernel unpacks both, the second over
   # the first): a test-only unit, wanted by initrd.target after se-attest-root.service, prints
   # the whole journal of the initrd (journalctl -o verbose --all, gzip, base64, with its SHA-256)
@@ -277,6 +328,39 @@ echo "-----END SE-ATTEST JOURNAL-----"
 rm -f /run/se-attest-test-journal.gz
 EOF
   printf '/etc/systemd/system/se-attest-test-journal.service' >journal-rd/link
+  if [ "${initrd%+showkey}" != "$initrd" ]; then
+    # dracut-encrypted+showkey: a second test-only unit, after se-attest-root.service (the real
+    # root's dm-crypt device is open) and before the journal's, prints the device's table with
+    # its volume key (`dmsetup table --showkeys`: se-attest-root opens it with
+    # --disable-keyring, so the table holds the key) once, between markers, to the console only
+    # (not to the journal). The tree's dmsetup and the libraries it needs come along in a folder
+    # of their own.
+    cat >journal-rd/showkey-unit <<'EOF'
+[Unit]
+Description=se-attest test harness: the real root's dm-crypt table, with its key, to the console
+DefaultDependencies=no
+After=se-attest-root-disk.service se-attest-root.service
+Before=initrd.target se-attest-test-journal.service
+
+[Service]
+Type=oneshot
+ExecStart=/usr/bin/bash /usr/lib/se-attest-test/showkey
+StandardOutput=tty
+StandardError=tty
+TTYPath=/dev/console
+EOF
+    cat >journal-rd/showkey <<'EOF'
+echo "-----BEGIN SE-ATTEST DM TABLE-----"
+LD_LIBRARY_PATH=/usr/lib/se-attest-test/lib /usr/lib/se-attest-test/dmsetup table --showkeys se-attest-rootfs
+echo "-----END SE-ATTEST DM TABLE-----"
+EOF
+    printf '/etc/systemd/system/se-attest-test-showkey.service' >journal-rd/showkey-link
+    elf_needed_closure "$work/tree" usr/sbin/dmsetup >journal-rd/dmsetup-libs || die "dmsetup's libraries in the tree"
+    # Copies, as files (a library's name is often a symbolic link; the chroot's links are
+    # relative, so cp -L resolves them inside the tree).
+    mkdir -p journal-rd/lib
+    while IFS= read -r lib; do cp -L "$work/tree/$lib" journal-rd/lib/; done <journal-rd/dmsetup-libs
+  fi
   {
     cat "$initrd_img"
     cpio_pad "$(stat -c %s "$initrd_img")"  # the kernel finds a cpio only at a 4-byte boundary
@@ -285,6 +369,14 @@ EOF
     cpio_entry usr/lib/se-attest-test/journal-to-console 100644 journal-rd/script
     cpio_entry etc/systemd/system/se-attest-test-journal.service 100644 journal-rd/unit
     cpio_entry etc/systemd/system/initrd.target.wants/se-attest-test-journal.service 120777 journal-rd/link
+    if [ -e journal-rd/showkey ]; then
+      cpio_entry usr/lib/se-attest-test/lib 40755
+      cpio_entry usr/lib/se-attest-test/dmsetup 100755 "$work/tree/usr/sbin/dmsetup"
+      for lib in journal-rd/lib/*; do cpio_entry "usr/lib/se-attest-test/lib/${lib##*/}" 100755 "$lib"; done
+      cpio_entry usr/lib/se-attest-test/showkey 100644 journal-rd/showkey
+      cpio_entry etc/systemd/system/se-attest-test-showkey.service 100644 journal-rd/showkey-unit
+      cpio_entry etc/systemd/system/initrd.target.wants/se-attest-test-showkey.service 120777 journal-rd/showkey-link
+    fi
     cpio_entry TRAILER!!! 0
   } >initrd.img
   initrd_img=$dir/initrd.img
@@ -294,6 +386,15 @@ fi
 cmdline="console=ttysclp0 panic=-1 loglevel=4"
 [ "${initrd#initramfs-tools}" != "$initrd" ] && cmdline="$cmdline root=PARTLABEL=se-root"
 [ "$extra" = - ] || cmdline="$cmdline ${extra//,/ }"
+if [ "$disk" = twice ]; then
+  # The first of two boots of the same disks: its console and partition 2 as it left them in
+  # boot1/, the second boot's where every scenario keeps them.
+  boot_s390x 600 "$work/kernel" "$initrd_img" "$cmdline"
+  rc1=$?
+  echo "# $name: first boot in $BOOT_SECONDS s (qemu exit $rc1); console: $dir/boot1/console.log"
+  mkdir -p boot1 && mv console.raw console.log qemu.err boot1/ && echo "$BOOT_SECONDS" >boot1/boot-seconds
+  part2 boot1/part2.img
+fi
 boot_s390x 600 "$work/kernel" "$initrd_img" "$cmdline"
 rc=$?
 echo "# $name: booted $initrd with '$cmdline' in $BOOT_SECONDS s (qemu exit $rc); console: $dir/console.log"
@@ -315,7 +416,8 @@ esac
 # No private key that was sealed into the initrd may ever reach the console: every base64 line of
 # their PEM bodies (64 characters; the short last line is left out, it could occur by chance in
 # the base64 blocks on the console) is looked for, in every scenario.
-for k in "$work"/sealed/etc/se-attest/*.key "$work"/sealed-production/etc/se-attest/*.key; do
+for k in "$work"/sealed/etc/se-attest/*.key "$work"/sealed-production/etc/se-attest/*.key \
+  "$work"/sealed-encrypted/etc/se-attest/*.key; do
   grep -v '^-----' "$k" | awk 'length($0) == 64'
 done | sort -u >key-lines.txt
 check "$name: the secret check has the sealed keys' lines to look for (RSA-4096 keys, 49 each)" \
@@ -350,6 +452,134 @@ TARBALL_FILE=$work/root-part.img.rootfs/boot/root.tar.gz
 ATTESTATION_PUB=$work/attestation.pub
 EXPECT_DECRYPTED='archive: H4sIAAAAqemu'
 EXPECT_DEVELOPMENT=1  # every image that writes a record here is sealed with --development
+REFERENCE=$work/sealed/reference.yaml
+case $initrd in *encrypted*) REFERENCE=$work/sealed-encrypted/reference.yaml ;; esac
+
+# --- the encrypted real root (initrd *-encrypted) -----------------------------------------
+# find_bytes [--expect-found] NEEDLE FILE_OR_FOLDER[@START+LENGTH]...: looks for NEEDLE (a file of
+# bytes, or hex:HEX) in each file (a folder: every file in it; @START+LENGTH: those bytes only),
+# as 64-byte slices of it (every 64th offset; a shorter needle whole), each as raw bytes and as
+# lower- and upper-case hex. Prints what it found where; exit 0 when nothing was found (with
+# --expect-found: when every slice was found, in some form, in some file).
+find_bytes() {
+  python3 - "$@" <<'EOF'
+import os, sys
+args = sys.argv[1:]
+expect_found = args[:1] == ["--expect-found"]
+if expect_found: args = args[1:]
+needle_spec, places = args[0], args[1:]
+needle = bytes.fromhex(needle_spec[4:]) if needle_spec.startswith("hex:") else open(needle_spec, "rb").read()
+assert len(needle) >= 32, "needle too short"
+slices = [needle] if len(needle) < 128 else [needle[i:i + 64] for i in range(0, len(needle) - 63, 64)]
+def regions():
+    for place in places:
+        path, _, rng = place.partition("@")
+        files = [os.path.join(d, f) for d, _, fs in os.walk(path) for f in fs] if os.path.isdir(path) else [path]
+        for f in sorted(files):
+            if os.path.islink(f) or not os.path.isfile(f): continue
+            with open(f, "rb") as h:
+                if rng:
+                    start, length = (int(x) for x in rng.split("+"))
+                    h.seek(start); yield "%s@%d+%d" % (f, start, length), h.read(length)
+                else:
+                    yield f, h.read()
+found = set(); hits = 0
+for where, data in regions():
+    for i, sl in enumerate(slices):
+        for form, pat in (("raw", sl), ("hex", sl.hex().encode()), ("HEX", sl.hex().upper().encode())):
+            at = data.find(pat)
+            if at >= 0:
+                hits += 1; found.add(i)
+                if hits <= 5: print("%s: slice %d of %d as %s at byte %d" % (where, i, len(slices), form, at))
+print("%d hits; %d of %d slices found" % (hits, len(found), len(slices)))
+sys.exit(0 if (len(found) == len(slices) if expect_found else hits == 0) else 1)
+EOF
+}
+# initrd_names INITRD [TEXT]: the names in an initrd (newc cpio archives, one after another, each
+# plain or compressed with gzip, zstd or xz), one a line: no cpio tool needed. With TEXT: only the
+# files whose content holds TEXT.
+initrd_names() {
+  python3 - "$@" <<'EOF'
+import lzma, subprocess, sys, zlib
+def walk(data):
+    i = 0
+    while i < len(data):
+        if data[i:i + 6] in (b"070701", b"070702"):
+            namesize = int(data[i + 94:i + 102], 16); filesize = int(data[i + 54:i + 62], 16)
+            name = data[i + 110:i + 110 + namesize - 1].decode(errors="replace")
+            i = (i + 110 + namesize + 3) & ~3
+            content = data[i:i + filesize]
+            i = (i + filesize + 3) & ~3
+            if name != "TRAILER!!!" and (text is None or text in content): print(name)
+        elif data[i] == 0:
+            i += 1
+        elif data[i:i + 2] == b"\x1f\x8b":
+            d = zlib.decompressobj(31); walk(d.decompress(data[i:])); i = len(data) - len(d.unused_data)
+        elif data[i:i + 4] == b"\x28\xb5\x2f\xfd":
+            walk(subprocess.run(["zstd", "-dcq"], input=data[i:], capture_output=True).stdout); return
+        elif data[i:i + 6] == b"\xfd7zXZ\x00":
+            walk(lzma.LZMADecompressor().decompress(data[i:])); return
+        else:
+            sys.exit("initrd_names: unknown data at byte %d" % i)
+text = sys.argv[2].encode() if len(sys.argv) > 2 else None
+walk(open(sys.argv[1], "rb").read())
+EOF
+}
+# runtime_marker CONSOLE OUT: the demo root's run-time marker (hex between its markers) as bytes.
+runtime_marker() {
+  sed -n '/-----BEGIN SE-ATTEST RUNTIME MARKER-----/,/-----END SE-ATTEST RUNTIME MARKER-----/p' "$1" |
+    grep -E '^[0-9a-f]+$' | tr -d '\n' | xxd -r -p >"$2" && [ "$(stat -c %s "$2")" = 4096 ]
+}
+# luks_dump PART OUT: cryptsetup luksDump of a partition image (a file: no device-mapper needed).
+luks_dump() { cryptsetup luksDump "$1" >"$2" 2>&1; local rc=$?; cat "$2"; return "$rc"; }
+# luks2_header_checks LABEL CONSOLE PART: what the host sees of the real root after the boot.
+luks2_header_checks() {
+  local label=$1 console=$2 part=$3 dump=${3%.img}.luksdump.txt
+  luks2_version() { luks_dump "$part" "$dump" && grep -qE '^Version:[[:space:]]+2$' "$dump"; }
+  check "$name: $label: partition 2 holds a LUKS2 header (cryptsetup luksDump: Version: 2)" luks2_version
+  check "$name: $label: its data segment is aes-xts-plain64" \
+    grep -qE '^[[:space:]]+cipher:[[:space:]]+aes-xts-plain64$' "$dump"
+  no_keyslots() {  # nothing between "Keyslots:" and "Tokens:" (the volume key is kept nowhere)
+    awk '/^Keyslots:/ { k = 1; next } /^Tokens:/ { k = 0 } k && NF' "$dump" | tee keyslots.txt
+    grep -q '^Keyslots:' "$dump" && grep -q '^Tokens:' "$dump" && [ ! -s keyslots.txt ]
+  }
+  check "$name: $label: no keyslot is left in the header (the key is stored nowhere)" no_keyslots
+  dm_uuid_is_luks_uuid() {
+    local uuid
+    uuid=$(cryptsetup luksUUID "$part") || return 1
+    echo "LUKS UUID $uuid"
+    grep -qx "se-attest demo root: / is on dm-[0-9]*: dm name se-attest-rootfs, dm uuid CRYPT-LUKS2-${uuid//-/}-se-attest-rootfs" "$console"
+  }
+  check "$name: $label: the guest's dm uuid is CRYPT-LUKS2-<the UUID of the header on partition 2>-se-attest-rootfs" \
+    dm_uuid_is_luks_uuid
+}
+# encrypted_root_checks LABEL CONSOLE PART: the guest's side (the console) of a good boot of the
+# encrypted image, then the host's (the header and no plaintext on partition 2).
+encrypted_root_checks() {
+  local label=$1 console=$2 part=$3
+  check "$name: $label: the demo root's init says / is /dev/mapper/se-attest-rootfs ext4" \
+    grep -qx 'se-attest demo root: / is /dev/mapper/se-attest-rootfs ext4' "$console"
+  check "$name: $label: / is on a dm-crypt device named se-attest-rootfs, dm uuid CRYPT-LUKS2-..." \
+    grep -qE '^se-attest demo root: / is on dm-[0-9]+: dm name se-attest-rootfs, dm uuid CRYPT-LUKS2-[0-9a-f]{32}-se-attest-rootfs$' "$console"
+  # se-attest-root's own lines of success (also in the journal, checked where it comes back:
+  # enc-show-key).
+  check "$name: $label: se-attest-root made a new LUKS2 on partition 2 and opened it as /dev/mapper/se-attest-rootfs" \
+    grep -qE 'se-attest-root: root disk /dev/vd[a-z]2( \([^)]*\))?: new LUKS2.* opened as /dev/mapper/se-attest-rootfs' "$console"
+  check "$name: $label: se-attest-root made the real root, the record at /var/hyperprotect (read-only)" \
+    grep -qE 'se-attest-root: real root .*; record at /var/hyperprotect \(read-only\)' "$console"
+  check "$name: $label: the root was fresh (no run-time marker of an earlier boot on it)" \
+    grep -qx 'se-attest demo root: no run-time marker before this boot (a fresh root)' "$console"
+  check "$name: $label: no failure of se-attest-root" bash -c "! grep -E 'se-attest-root: .*SE_ATTEST_EXIT=' '$console'"
+  check "$name: $label: the run-time marker (4 KiB written on the real root) came back over the console" \
+    runtime_marker "$console" "${part%.img}.runtime-marker.bin"
+  luks2_header_checks "$label" "$console" "$part"
+  check "$name: $label: the search finds the run-time marker where it is (as hex on the console): a positive control" \
+    find_bytes --expect-found "${part%.img}.runtime-marker.bin" "$console"
+  check "$name: $label: no 64-byte slice of the run-time marker on partition 2 (raw or hex)" \
+    find_bytes "${part%.img}.runtime-marker.bin" "$part"
+  check "$name: $label: no 64-byte slice of the root's marker file (/etc/se-attest-marker) on partition 2" \
+    find_bytes "$work/root-marker.bin" "$part"
+}
 
 case $expect in
 record-plain | record-enc)
@@ -358,7 +588,7 @@ record-plain | record-enc)
   check "$name: no failure of the agent on the console (no entry with SE_ATTEST_EXIT)" no_agent_failure
   check "$name: the output folder came back over the console" extract_record_folder
   audit=(--cert "$work/keys/attestation.crt" --chain "$work/keys/intermediate-ca.crt" --ca "$work/keys/root-ca.crt"
-         --reference "$work/sealed/reference.yaml" --expect-cidata files --machine "$EXPECT_MACHINE"
+         --reference "$REFERENCE" --expect-cidata files --machine "$EXPECT_MACHINE"
          --allow-development)
   if [ "$expect" = record-plain ]; then
     check "$name: a plain record, no .enc" test -s out/se-checksums.txt -a ! -e out/se-checksums.txt.enc
@@ -451,6 +681,41 @@ eio)
     check "$name: the agent exited 2 (integrity failure)" grep -q "se-attest-agent failed (exit 2)" console.log
   fi
   ;;
+root-disk-missing | root-disk-small)
+  no_record
+  check "$name: no failure of the agent (it measured everything; se-attest-root ran after it)" no_agent_failure
+  if [ "$expect" = root-disk-missing ]; then
+    check "$name: se-attest-root's one failure: the root disk is missing (kRootDiskMissing, exit 5), the disk's spec" \
+      root_failure "$ID_ROOT_DISK_MISSING" 5 'SE_ATTEST_ITEM~[^ ]*se-rootfs[^ ]*'
+    # Like the agent's for cidata: a bounded wait (the unit's --wait) for a disk that is missing.
+    root_wait_s=$(sed -n 's/^ExecStart=.* --wait \([0-9]\+\)\b.*/\1/p' "$repo/units/encrypted-root/se-attest-root.service")
+    root_waited() { failure_message -wF "$root_wait_s" && awk -v b="$BOOT_SECONDS" -v w="$root_wait_s" 'BEGIN { exit !(w > 0 && b >= w) }'; }
+    check "$name: the failure came after the bounded wait (--wait ${root_wait_s:-?} of the unit): named in it, and the boot took that long" \
+      root_waited
+  else
+    part2_bytes=$(stat -c %s part2-before.img)
+    unpacked=$(gzip -dc "$TARBALL_FILE" | tar -xO | wc -c)
+    check "$name: se-attest-root's one failure: the root disk is too small (kRootDiskTooSmall, exit 5), its size ($part2_bytes) as ACTUAL" \
+      root_failure "$ID_ROOT_DISK_TOO_SMALL" 5 'SE_ATTEST_ITEM~[^ ]*(vd[a-z]2|se-rootfs)[^ ]*' "SE_ATTEST_ACTUAL=$part2_bytes"
+    needed_enough() {
+      local needed
+      needed=$(head -1 failures.txt | cut -f1 | sed -n 's/.* SE_ATTEST_EXPECTED=\([0-9]*\) .*/\1/p')
+      echo "EXPECTED=$needed; the root's files: $unpacked bytes, + 16 MiB = $((unpacked + 16 * 1048576)); the partition: $part2_bytes"
+      [ -n "$needed" ] && [ "$needed" -ge $((unpacked + 16 * 1048576)) ] && [ "$needed" -gt "$part2_bytes" ]
+    }
+    check "$name: EXPECTED (bytes needed) is at least the root's files + the 16 MiB LUKS2 header, and more than the partition" \
+      needed_enough
+  fi
+  if [ "$initrd" = dracut-encrypted ]; then
+    check "$name: se-attest-root exited 5 and its unit failed" \
+      grep -qE "se-attest-root(-disk)?.service: Main process exited, code=exited, status=5/" console.log
+    check "$name: systemd powered off (FailureAction=poweroff-force)" grep -qx 'Powering off.' console.log
+  else
+    check "$name: se-attest-root exited 5 and the local-bottom script powered off (se_attest_poweroff)" \
+      grep -q "se-attest-root failed (exit 5)" console.log
+  fi
+  check "$name: no LUKS2 device was opened" bash -c "! grep -q 'opened as /dev/mapper/' console.log"
+  ;;
 hostile)
   no_record
   # The refusal's cause is in the message alone (no field says "a symbolic link"): it is checked
@@ -473,13 +738,64 @@ hostile)
   ;;
 esac
 
+# The encrypted real root, seen by the guest (the console) and by the host (the disk afterwards).
+if [ "${initrd#*encrypted}" != "$initrd" ]; then
+  gzip -dc "$TARBALL_FILE" >root.tar
+  check "$name: the search finds the root's marker file in the plaintext root.tar: a positive control" \
+    find_bytes --expect-found "$work/root-marker.bin" root.tar
+  rm -f root.tar
+  [ "$disk" = p1 ] || part2 part2-after.img
+  case $expect in
+  record-enc)
+    if [ "$disk" = twice ]; then
+      check "$name: the first boot powered itself off" test "$rc1" = 0
+      encrypted_root_checks "first boot" boot1/console.log boot1/part2.img
+      check "$name: first boot: the record came back over the console" grep -q 'BEGIN SE-ATTEST HYPERPROTECT' boot1/console.log
+    fi
+    label=boot
+    [ "$disk" != twice ] || label="second boot"
+    encrypted_root_checks "$label" console.log part2-after.img
+    if [ "$disk" = twice ]; then
+      uuids_differ() {
+        local u1 u2
+        u1=$(cryptsetup luksUUID boot1/part2.img) && u2=$(cryptsetup luksUUID part2-after.img) || return 1
+        echo "first boot $u1, second boot $u2"
+        [ "$u1" != "$u2" ]
+      }
+      check "$name: the second boot formatted anew: a LUKS2 with another UUID" uuids_differ
+      check "$name: the two boots' run-time markers differ" \
+        bash -c "! cmp -s boot1/part2.runtime-marker.bin part2-after.runtime-marker.bin"
+      check "$name: no 64-byte slice of the first boot's run-time marker on partition 2 after the second boot" \
+        find_bytes boot1/part2.runtime-marker.bin part2-after.img
+    fi
+    read -r p1_start p1_size < <(gpt_partition disk.img 1)
+    outside_p1=("disk.img@0+$p1_start" "disk.img@$((p1_start + p1_size))+$(($(stat -c %s disk.img) - p1_start - p1_size))")
+    check "$name: neither marker anywhere on the disk outside partition 1 (which holds root.tar.gz)" \
+      bash -c "$(declare -f find_bytes); find_bytes '$work/root-marker.bin' ${outside_p1[*]} && find_bytes part2-after.runtime-marker.bin ${outside_p1[*]}"
+    ;;
+  *)
+    if [ "$expect" = integrity ]; then
+      root_ids=("$ID_ROOT_DISK_MISSING" "$ID_ROOT_DISK_TOO_SMALL" "$ID_ROOT_DISK_FORMAT" "$ID_ROOT_DISK_OPEN"
+                "$ID_ROOT_DISK_MKFS" "$ID_REAL_ROOT_UNPACK")
+      check "$name: se-attest-root never ran after the agent's failure: no entry of it on the console" \
+        bash -c "! grep -E 'se-attest-root: |MESSAGE_ID=($(IFS='|'; echo "${root_ids[*]}"))' console.log"
+    fi
+    if [ "$disk" != p1 ]; then
+      check "$name: partition 2 is unchanged by the boot (SHA-256 before and after)" \
+        test "$(sha256sum <part2-after.img | cut -c1-64)" = "$(cat part2-before.sha256)"
+      check "$name: no LUKS header on partition 2" bash -c "! cryptsetup isLuks part2-after.img"
+    fi
+    ;;
+  esac
+fi
+
 # The secret check again, on what came back decoded: the record folder, and the journal.
 if [ -d out ]; then
   returned=(out)
   [ ! -d dec ] || returned+=(dec)
   check "$name: no line of the sealed private keys in the record folder" no_key_material "${returned[@]}"
 fi
-if [ "$initrd" = dracut+journal ]; then
+if [ "$journal_unit" = yes ]; then
   extract_journal() {
     sed -n '/-----BEGIN SE-ATTEST JOURNAL-----/,/-----END SE-ATTEST JOURNAL-----/p' console.log |
       grep -E '^[A-Za-z0-9+/=]+$' | base64 -d >journal.gz &&
@@ -508,5 +824,77 @@ if [ "$initrd" = dracut+journal ]; then
   check "$name: the agent's warning is in the journal once (its stderr copy goes to the console only)" \
     journal_warning_once
   check "$name: no line of the sealed private keys in the initrd's journal" no_key_material journal.txt
+  if [ "${initrd#*encrypted}" != "$initrd" ]; then
+    journal_entries se-attest-root >journal-root-entries.txt
+    journal_root_good() {
+      cat journal-root-entries.txt
+      JOURNAL_ENTRIES=journal-root-entries.txt journal_has "MESSAGE_ID=$ID_ROOT_DISK_READY" PRIORITY=6 'SE_ATTEST_ITEM~/dev/vd[a-z]2' &&
+        JOURNAL_ENTRIES=journal-root-entries.txt journal_has "MESSAGE_ID=$ID_REAL_ROOT_READY" PRIORITY=6 &&
+        ! grep -F ' SE_ATTEST_EXIT=' journal-root-entries.txt
+    }
+    check "$name: the journal has se-attest-root's entries: the root disk ready (partition 2), the real root ready; no failure" \
+      journal_root_good
+  fi
+fi
+if [ "${initrd%+showkey}" != "$initrd" ]; then
+  # The volume key of the real root, as the guest's dm-crypt table shows it: it must be nowhere
+  # but on that one console line (the test-only unit's).
+  dm_table() {
+    sed -n '/-----BEGIN SE-ATTEST DM TABLE-----/,/-----END SE-ATTEST DM TABLE-----/p' console.log |
+      grep -E '^0 [0-9]+ crypt ' >dm-table.txt
+    cat dm-table.txt
+    [ "$(wc -l <dm-table.txt)" = 1 ] && awk '$4 == "aes-xts-plain64" && length($5) == 128 && $5 ~ /^[0-9a-f]+$/ { ok = 1 } END { exit !ok }' dm-table.txt
+  }
+  check "$name: the test unit printed the dm-crypt table: aes-xts-plain64 with a 512-bit key (128 hex)" dm_table
+  key=$(awk '{ print $5 }' dm-table.txt 2>/dev/null)
+  [[ $key =~ ^[0-9a-f]{128}$ ]] || key=no-key-was-shown
+  check "$name: the key is on one console line only (hex, any case): the table's" \
+    test "$(grep -ciF -- "$key" console.log)" = 1
+  check "$name: the key is not in the initrd's journal (hex, any case)" bash -c "! grep -qiF -- '$key' journal.txt"
+  check "$name: the key is not in the record folder nor the decrypted record (raw or hex)" \
+    find_bytes "hex:$key" out dec
+  check "$name: the key is not on partition 2 after the boot (raw or hex)" find_bytes "hex:$key" part2-after.img
+  check "$name: the key is nowhere on the disk (raw or hex)" find_bytes "hex:$key" disk.img
+  # A positive control of every "not on partition 2" above: with the key, the host decrypts the
+  # data segment (aes-xts-plain64, as the table says: offset, sector size, IV) and finds the ext4
+  # and both markers in the plaintext.
+  decrypt_part2() {
+    python3 - part2-after.img dm-table.txt part2-plain.img <<'EOF'
+import struct, sys
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+part, table, out = sys.argv[1:]
+f = open(table).read().split()
+length, key, iv_offset, offset = int(f[1]), bytes.fromhex(f[4]), int(f[5]), int(f[7])
+opts = f[9:9 + int(f[8])] if len(f) > 8 else []
+ss = next((int(o.split(":")[1]) for o in opts if o.startswith("sector_size:")), 512)
+large = "iv_large_sectors" in opts
+with open(part, "rb") as h:
+    h.seek(offset * 512); data = h.read(length * 512)
+plain = bytearray()
+for i in range(0, len(data), ss):
+    iv = iv_offset + (i // ss if large else i // 512)
+    d = Cipher(algorithms.AES(key), modes.XTS(struct.pack("<QQ", iv, 0))).decryptor()
+    plain += d.update(data[i:i + ss]) + d.finalize()
+open(out, "wb").write(plain)
+print("decrypted %d bytes from sector %d, sector size %d" % (len(plain), offset, ss))
+sys.exit(0 if plain[1080:1082] == b"\x53\xef" else "no ext4 superblock in the plaintext")
+EOF
+  }
+  check "$name: with the shown key, the host decrypts partition 2: an ext4 (a positive control)" decrypt_part2
+  check "$name: ... whose plaintext holds the run-time marker and the root's marker file" \
+    bash -c "$(declare -f find_bytes); find_bytes --expect-found part2-after.runtime-marker.bin part2-plain.img &&
+             find_bytes --expect-found '$work/root-marker.bin' part2-plain.img"
+  rm -f part2-plain.img
+  check "$name: the appended initrd has the test unit (it is what printed the key)" \
+    bash -c "$(declare -f initrd_names); initrd_names initrd.img | grep -qx etc/systemd/system/se-attest-test-showkey.service"
+  sealed_initrd_clean() {
+    initrd_names "$work/initrd-dracut-encrypted.img" >sealed-initrd-names.txt || return 1
+    echo "$(wc -l <sealed-initrd-names.txt) names in initrd-dracut-encrypted.img"
+    grep -q 'se-attest-root' sealed-initrd-names.txt && ! grep -E 'se-attest-test|showkey' sealed-initrd-names.txt
+  }
+  check "$name: the sealed encrypted initrd has no test unit, nothing of se-attest-test (cpio listing)" sealed_initrd_clean
+  check "$name: no unit and no script in it (any *.service, *.sh, or file under a scripts/ or se-attest folder) names --showkeys" \
+    bash -c "$(declare -f initrd_names); initrd_names '$work/initrd-dracut-encrypted.img' --showkeys | tee showkeys-files.txt &&
+             ! grep -E '\\.service\$|\\.sh\$|/scripts/|se-attest' showkeys-files.txt"
 fi
 finish

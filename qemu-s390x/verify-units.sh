@@ -5,7 +5,8 @@
 set -uo pipefail
 work=$(cd "${1:?usage: verify-units.sh WORK}" && pwd)
 units=(/usr/lib/se-attest/units/se-attest-agent.service /usr/lib/se-attest/units/se-attest-root.service
-       /usr/lib/se-attest/units/se-attest-no-shell.service /usr/lib/se-attest/units/sysroot.mount)
+       /usr/lib/se-attest/units/se-attest-no-shell.service /usr/lib/se-attest/units/sysroot.mount
+       /usr/lib/se-attest/units/encrypted-root/se-attest-root.service)
 out=$(chroot "$work/tree" systemd-analyze verify --man=no "${units[@]}" 2>&1)
 rc=$?
 [ -z "$out" ] || printf '%s\n' "$out"

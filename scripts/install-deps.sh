@@ -12,15 +12,16 @@ declare -A SETS=(
   [base]="cmake g++ make pkg-config
           libssl-dev libblkid-dev libyaml-cpp-dev libsystemd-dev
           libgtest-dev libgmock-dev libbenchmark-dev
-          openssl e2fsprogs fdisk util-linux coreutils dmsetup
+          openssl e2fsprogs fdisk util-linux coreutils dmsetup cryptsetup-bin
           python3 python3-jsonschema python3-yaml
           valgrind"
   # The s390x cross build, and its unit tests under qemu-user (qemu-s390x/make-sysroot.sh,
   # test-s390x.sh).
   [cross]="mmdebstrap arch-test qemu-user-static g++-s390x-linux-gnu file"
   # The QEMU harness (qemu-s390x/host-setup.sh): the cross build, the s390x Debian tree, its
-  # boots, the cidata images (ISO9660, vfat).
-  [qemu]="cross qemu-system-misc genisoimage dosfstools mtools kmod"
+  # boots, the cidata images (ISO9660, vfat), luksDump of the encrypted root partition, and the
+  # scenarios' byte searches and AES-XTS decryption (python3).
+  [qemu]="cross qemu-system-misc genisoimage dosfstools mtools kmod cryptsetup-bin python3 python3-cryptography"
 )
 
 # expand NAME...: the packages of each NAME, a SET's (recursively) or a package's own.

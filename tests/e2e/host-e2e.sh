@@ -391,7 +391,7 @@ check "garbage attestation key: exit 1" test "$rc" = 1
 mv attestation.key.saved sealed/etc/se-attest/attestation.key
 detach_loop "$CIDATA"
 
-# 6b. The initrd's units/se-attest-root reads where the kept root.tar.gz and the record are from
+# 6b. The initrd's se-attest-root reads where the kept root.tar.gz and the record are from
 #     agent.yaml, as seal wrote them: values other than the defaults boot too, and a relative
 #     output_dir is relative to agent.yaml's folder, as for the agent. Without --tarball-copy seal
 #     keeps the copy at the default, so that an image sealed without it boots with the hooks.
@@ -413,9 +413,9 @@ check "agent sealed with those paths: exit 0, the record in sealed-paths/etc/se-
   bash -c "[ $rc = 0 ] && [ -s sealed-paths/etc/se-attest/record/se-signature.bin ] && cmp kept/root.tar.gz $TARBALL_FILE"
 [ "$rc" = 0 ] || sed 's/^/#   /' agent.err
 detach_loop "$CIDATA"
-SE_ATTEST_ROOT=$HERE/../../units/se-attest-root
+SE_ATTEST_ROOT=$(dirname "$AGENT")/se-attest-root
 mkdir -p newroot && mount -t tmpfs -o mode=0755 tmpfs newroot
-sh "$SE_ATTEST_ROOT" --config "$PATHS_CONFIG" newroot >se-attest-root.log 2>&1
+"$SE_ATTEST_ROOT" --config "$PATHS_CONFIG" newroot >se-attest-root.log 2>&1
 rc=$?
 check "se-attest-root: the real root unpacked from the kept copy (then removed), the record read-only at var/hyperprotect" \
   bash -c "[ $rc = 0 ] && cmp newroot/etc/motd tree/etc/motd && cmp newroot/bin/payload tree/bin/payload &&
@@ -424,7 +424,7 @@ check "se-attest-root: the real root unpacked from the kept copy (then removed),
 [ "$rc" = 0 ] || sed 's/^/#   /' se-attest-root.log
 umount -R newroot
 grep -v '^  tarball_copy: ' "$PATHS_CONFIG" >sealed-paths/etc/se-attest/no-copy.yaml
-sh "$SE_ATTEST_ROOT" --config sealed-paths/etc/se-attest/no-copy.yaml newroot >se-attest-root.log 2>&1
+"$SE_ATTEST_ROOT" --config sealed-paths/etc/se-attest/no-copy.yaml newroot >se-attest-root.log 2>&1
 check "se-attest-root, agent.yaml without root.tarball_copy: exit 1, one line naming it, nothing unpacked" \
   bash -c "[ $? = 1 ] && [ \$(wc -l <se-attest-root.log) = 1 ] && grep -q 'has no root.tarball_copy' se-attest-root.log &&
            [ -z \"\$(ls -A newroot)\" ]"

@@ -9,7 +9,7 @@
 # the root partition image with root.tar.gz and the base image for seal, a GPT disk holding that
 # partition under the PARTLABEL of --root-device, workload.yaml for encrypt, a cidata device with a
 # contract (the token encrypt printed, attestationPublicKey of the auditor's key), the auditor's
-# key. Between the agent and decrypt, the boot's own units/se-attest-root makes the real root from
+# key. Between the agent and decrypt, the boot's own se-attest-root makes the real root from
 # what the agent kept and binds the record at /var/hyperprotect, reading both paths from the
 # agent.yaml that seal wrote: the image sealed as the README shows boots with the shipped hooks.
 # The auditor then copies /var/hyperprotect and the public files named by verify into a folder of
@@ -29,7 +29,6 @@ SE_ATTEST=$(realpath "$1")
 AGENT=$(realpath "$2")
 HERE=$(cd "$(dirname "$0")" && pwd)
 README=$HERE/../../README.md
-UNITS=$HERE/../../units
 if [ "$(id -u)" = 0 ] && [ -z "${SE_ATTEST_README_NAMESPACE:-}" ]; then
   exec env SE_ATTEST_README_NAMESPACE=1 unshare --mount --propagation private bash "$0" "$@"
 fi
@@ -186,7 +185,7 @@ KEPT=$(sed -n 's/^  tarball_copy: //p' "$CONFIG")
 check "README agent: exit 0, only the encrypted record in $RECORD, root.tar.gz kept at $KEPT" \
   bash -c "[ $rc = 0 ] && [ -s $RECORD/se-checksums.txt.enc ] && [ ! -e $RECORD/se-checksums.txt ] && cmp $KEPT $TARBALL_FILE"
 { mkdir -p /run/se-attest/sysroot && mount -t tmpfs -o mode=0755 tmpfs /run/se-attest/sysroot; } || die "tmpfs sysroot"
-sh "$UNITS/se-attest-root" --config "$CONFIG" /run/se-attest/sysroot >"$WORK/se-attest-root.log" 2>&1
+"$(dirname "$AGENT")/se-attest-root" --config "$CONFIG" /run/se-attest/sysroot >"$WORK/se-attest-root.log" 2>&1
 rc=$?
 check "se-attest-root with the agent.yaml the README seals: the real root from the kept root.tar.gz, the record read-only" \
   bash -c "[ $rc = 0 ] && cmp /run/se-attest/sysroot/etc/motd tree/etc/motd && cmp /run/se-attest/sysroot/bin/payload tree/bin/payload &&

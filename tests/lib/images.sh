@@ -9,15 +9,34 @@ make_root_partition() {
     mkfs.ext4 -q -F -L se-root -d "$out.rootfs" "$out" "$size" >/dev/null
 }
 
-# make_gpt_disk OUT.img PART.img PARTLABEL: a GPT disk whose partition 1 (from sector 2048,
-# exactly PART.img's size) holds PART.img's bytes.
+# make_gpt_disk OUT.img PART.img PARTLABEL [SIZE2 PARTLABEL2]: a GPT disk whose partition 1 (from
+# sector 2048, exactly PART.img's size) holds PART.img's bytes; with SIZE2 (MiB), a partition 2
+# of that size named PARTLABEL2 right after partition 1 (from the next 1 MiB boundary), all zeros
+# (sparse). Partition 1's offset and bytes do not depend on partition 2.
 make_gpt_disk() {
-  local out=$1 part=$2 name=$3
+  local out=$1 part=$2 name=$3 size2=${4:-} name2=${5:-}
   local sectors=$(($(stat -c %s "$part") / 512))
+  local start2=$((((2048 + sectors + 2047) / 2048) * 2048)) sectors2=$((${size2:-0} * 2048))
+  local table
+  table=$(printf 'label: gpt\nstart=2048, size=%d, name=%s\n' "$sectors" "$name")
+  if [ -n "$size2" ]; then
+    table=$(printf '%s\nstart=%d, size=%d, name=%s\n' "$table" "$start2" "$sectors2" "$name2")
+  else
+    start2=$((2048 + sectors))
+  fi
   rm -f "$out"
-  truncate -s $(((2048 + sectors + 2048) * 512)) "$out" &&
-    printf 'label: gpt\nstart=2048, size=%d, name=%s\n' "$sectors" "$name" | sfdisk -q "$out" &&
+  truncate -s $(((start2 + sectors2 + 2048) * 512)) "$out" &&
+    printf '%s\n' "$table" | sfdisk -q "$out" &&
     dd if="$part" of="$out" bs=512 seek=2048 conv=notrunc status=none
+}
+# gpt_partition DISK.img N: "START_BYTE SIZE_BYTES" of partition N (sfdisk's table).
+gpt_partition() {
+  sfdisk -J "$1" | python3 -c '
+import json, sys
+t = json.load(sys.stdin)["partitiontable"]
+p = [p for p in t["partitions"] if p["node"].endswith(str(sys.argv[1]))][0]
+ss = t.get("sectorsize", 512)
+print(p["start"] * ss, p["size"] * ss)' "$2"
 }
 
 # make_cidata_ext4 OUT.img LABEL DIR [SIZE]: cloud-init NoCloud files of DIR on an ext4 labelled
@@ -108,6 +127,29 @@ cpio_entry() {
     $((CPIO_INO++)) $((8#$2)) 0 0 1 0 "$size" 0 0 0 0 $((${#1} + 1)) 0 "$1"
   cpio_pad $((110 + ${#1} + 1))
   [ -z "${3:-}" ] || { cat "$3" && cpio_pad "$size"; }
+}
+
+# elf_needed_closure TREE PATH: the shared libraries PATH (inside TREE) needs, recursively, as
+# paths inside TREE (found in its lib folders), one a line; the C library and the dynamic loader,
+# which every initrd has, left out. readelf reads any architecture's ELF.
+elf_needed_closure() {
+  local tree=$1 todo=("$2") seen=" " f lib d found
+  while [ "${#todo[@]}" -gt 0 ]; do
+    f=${todo[0]}
+    todo=("${todo[@]:1}")
+    for lib in $(readelf -d "$tree/$f" | sed -n 's/.*(NEEDED).*\[\(.*\)\]$/\1/p'); do
+      case $lib in libc.so.* | ld*.so.*) continue ;; esac
+      [[ $seen == *" $lib "* ]] && continue
+      seen="$seen$lib "
+      found=
+      for d in usr/lib/s390x-linux-gnu lib/s390x-linux-gnu usr/lib lib; do
+        [ -e "$tree/$d/$lib" ] && { found=$d/$lib; break; }
+      done
+      [ -n "$found" ] || { echo "elf_needed_closure: $lib (of $f) not in $tree" >&2; return 1; }
+      echo "$found"
+      todo+=("$found")
+    done
+  done
 }
 
 # QEMU s390x guests (qemu-s390x/scenario.sh, bench-boot.sh).

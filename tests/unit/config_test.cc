@@ -196,6 +196,45 @@ TEST(ConfigTest, NonScalarValueIsAnError) {
   EXPECT_NE(c.error().message.find("image_version"), std::string::npos) << c.error().message;
 }
 
+TEST(ConfigTest, RootDiskIsOptionalAndRoundTrips) {
+  auto none = ParseFixture("good.yaml");
+  ASSERT_TRUE(none.ok()) << none.error().message;
+  EXPECT_FALSE(none->root_disk.has_value());  // the real root is a tmpfs
+  EXPECT_EQ(RenderAgentConfig(*none).find("root_disk"), std::string::npos);
+  auto disk = ParseAgentConfig(Fixture("config/good.yaml") + "root_disk: PARTLABEL=se-rootfs\n", "a.yaml");
+  ASSERT_TRUE(disk.ok()) << disk.error().message;
+  ASSERT_TRUE(disk->root_disk.has_value());
+  EXPECT_EQ(disk->root_disk->ToString(), "PARTLABEL=se-rootfs");
+  const std::string text = RenderAgentConfig(*disk);
+  // At column 0: the dracut module and the initramfs-tools hook look for it there.
+  EXPECT_NE(text.find("\nroot_disk: PARTLABEL=se-rootfs\n"), std::string::npos) << text;
+  auto back = ParseAgentConfig(text, "a.yaml");
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(back->root_disk->ToString(), "PARTLABEL=se-rootfs");
+}
+
+TEST(ConfigTest, RootDiskIsNeverTheVerifiedPartitionOrCidata) {
+  for (const std::string spec : {"PARTLABEL=root", "/dev/vdb"}) {
+    auto c = ParseAgentConfig(Fixture("config/good.yaml") + "root_disk: " + spec + "\n", "a.yaml");
+    ASSERT_FALSE(c.ok()) << spec;
+    EXPECT_NE(c.error().message.find("root_disk: " + spec + " is"), std::string::npos) << c.error().message;
+  }
+  EXPECT_FALSE(ParseAgentConfig(Fixture("config/good.yaml") + "root_disk: NAME=x\n", "a.yaml").ok());
+}
+
+// luksFormat writes a new LUKS label and UUID at every boot: a disk found by LABEL= or UUID= is
+// found once. The partition table's entry (or a path) stays.
+TEST(ConfigTest, RootDiskByWhatTheFormatKeeps) {
+  for (const std::string spec : {"LABEL=se-rootfs", "UUID=0b6f0d3c-1d2e-4f5a-9b8c-7d6e5f4a3b2c"}) {
+    auto c = ParseAgentConfig(Fixture("config/good.yaml") + "root_disk: " + spec + "\n", "a.yaml");
+    ASSERT_FALSE(c.ok()) << spec;
+    EXPECT_NE(c.error().message.find("PARTLABEL=, PARTUUID= or a path"), std::string::npos) << c.error().message;
+  }
+  for (const std::string spec : {"PARTUUID=0b6f0d3c-1d2e-4f5a-9b8c-7d6e5f4a3b2c", "/dev/vda2"}) {
+    EXPECT_TRUE(ParseAgentConfig(Fixture("config/good.yaml") + "root_disk: " + spec + "\n", "a.yaml").ok()) << spec;
+  }
+}
+
 TEST(ResolvePathTest, RelativeToBaseAbsoluteKept) {
   EXPECT_EQ(ResolvePath("/etc/se-attest", "keys/attestation.key"), "/etc/se-attest/keys/attestation.key");
   EXPECT_EQ(ResolvePath("/etc/se-attest/", "attestation.key"), "/etc/se-attest/attestation.key");

@@ -37,6 +37,35 @@ TEST(ReferenceTest, DevelopmentAndSigningKeys) {
   EXPECT_EQ(ToHex(ref->contract_signing_keys[1]), std::string(64, 'b'));
 }
 
+TEST(ReferenceTest, RealRootAsSealed) {
+  auto tmpfs = ParseReference(kGood + "real_root:\n  kind: tmpfs\n", "r.yaml");
+  ASSERT_TRUE(tmpfs.ok()) << tmpfs.error().message;
+  ASSERT_TRUE(tmpfs->real_root.has_value());
+  EXPECT_EQ(tmpfs->real_root->kind, kRealRootTmpfs);
+  EXPECT_EQ(tmpfs->real_root->disk, "");
+  auto disk = ParseReference(kGood + "real_root:\n  kind: luks2-disk\n  disk: PARTLABEL=se-rootfs\n", "r.yaml");
+  ASSERT_TRUE(disk.ok()) << disk.error().message;
+  EXPECT_EQ(disk->real_root->kind, kRealRootLuks2Disk);
+  EXPECT_EQ(disk->real_root->disk, "PARTLABEL=se-rootfs");
+  EXPECT_FALSE(ParseReference(kGood, "r.yaml")->real_root.has_value());  // sealed before it was written
+  struct Case {
+    std::string text, message;
+  };
+  for (const Case& c : {
+           Case{"real_root:\n  kind: disk\n", "reference r.yaml: real_root.kind: expected tmpfs or luks2-disk (line 16)"},
+           Case{"real_root:\n  kind: luks2-disk\n",
+                "reference r.yaml: real_root.disk: given exactly when real_root.kind is luks2-disk (line 16)"},
+           Case{"real_root:\n  kind: tmpfs\n  disk: /dev/vda2\n",
+                "reference r.yaml: real_root.disk: given exactly when real_root.kind is luks2-disk (line 16)"},
+           Case{"real_root:\n  disk: /dev/vda2\n", "reference r.yaml: real_root.kind: missing (line 16)"},
+           Case{"real_root:\n  kind: tmpfs\n  key: kept\n", "reference r.yaml: real_root.key: unknown key (line 17)"},
+       }) {
+    auto ref = ParseReference(kGood + c.text, "r.yaml");
+    ASSERT_FALSE(ref.ok()) << c.text;
+    EXPECT_EQ(ref.error().message, c.message);
+  }
+}
+
 TEST(ReferenceTest, BadInputNamesFileKeyAndLine) {
   struct Case {
     std::string text, message;

@@ -4,6 +4,8 @@
 #include "host/verify.h"
 
 #include <gtest/gtest.h>
+
+#include <algorithm>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
@@ -402,6 +404,29 @@ TEST_F(VerifyTest, ReferenceMismatchNamesBothSides) {
   EXPECT_EQ(c->actual, Hex(kBaseimage));
   EXPECT_NE(c->expected_source.find("reference.yaml"), std::string::npos);
   ExpectStatus(r, "reference:image-version", CheckStatus::kFail);
+}
+
+// Where the image makes its real root is the build's word, not the record's: shown, unsigned,
+// and never what the verdict rests on.
+TEST_F(VerifyTest, RealRootFromTheReferenceIsShownNotVerified) {
+  MakeFolder(false);
+  const std::string reference = ReadText(tmp_.Sub("reference.yaml"));
+  const VerifyReport before = Verify(options_);  // a reference sealed before real_root was written
+  EXPECT_TRUE(std::none_of(before.checks.begin(), before.checks.end(),
+                           [](const Check& c) { return c.id == "reference:real-root"; }));
+  WriteText(tmp_.Sub("reference.yaml"), reference + "real_root:\n  kind: luks2-disk\n  disk: PARTLABEL=se-rootfs\n");
+  VerifyReport r = Verify(options_);
+  EXPECT_EQ(r.exit_code(), kVerifyExitVerified) << RenderReportText(r);
+  const Check* c = Find(r, "reference:real-root");
+  ASSERT_NE(c, nullptr);
+  EXPECT_EQ(c->coverage, Coverage::kUnsigned);
+  EXPECT_FALSE(c->required);
+  EXPECT_NE(c->detail.find("PARTLABEL=se-rootfs, formatted anew at every boot"), std::string::npos) << c->detail;
+  WriteText(tmp_.Sub("reference.yaml"), reference + "real_root:\n  kind: tmpfs\n");
+  r = Verify(options_);
+  EXPECT_EQ(r.exit_code(), kVerifyExitVerified) << RenderReportText(r);
+  ASSERT_NE(Find(r, "reference:real-root"), nullptr);
+  EXPECT_NE(Find(r, "reference:real-root")->detail.find("a tmpfs"), std::string::npos);
 }
 
 TEST_F(VerifyTest, ExpectationsOfTheAuditor) {

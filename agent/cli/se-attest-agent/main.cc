@@ -1,16 +1,14 @@
 // se-attest-agent: measures the boot from the initrd (SPEC "The boot, in order"). A thin main:
 // options, hardening, then the flow in boot/ (boot/agent.h RunAgent).
-#include <sys/prctl.h>
-#include <sys/resource.h>
-
 #include <cstdio>
-#include <cstdlib>
 #include <exception>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "boot/agent.h"
 #include "boot/failure.h"
+#include "boot/process.h"
 #include "core/args.h"
 #include "core/config.h"
 
@@ -32,10 +30,8 @@ constexpr const char* kUsage =
     "be signed, encrypted or written\n";
 
 int Run(const std::vector<std::string>& args) {
-  // Keys and passwords are in this process's memory: no core dump, no ptrace by others.
-  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-  rlimit no_core{0, 0};
-  setrlimit(RLIMIT_CORE, &no_core);
+  // Keys and passwords are in this process's memory.
+  seattest::KeepSecretsInProcess();
 
   auto parsed = seattest::ParseArgs(args, {{"config", true}, {"output", true}, {"sysinfo", true},
                                            {"wait", true}, {"help", false}, {"version", false}});
@@ -60,13 +56,13 @@ int Run(const std::vector<std::string>& args) {
   options.output_dir = parsed->Get("output");
   options.sysinfo_path = parsed->Get("sysinfo").value_or(std::string(seattest::kDefaultSysinfoPath));
   if (auto wait = parsed->Get("wait")) {
-    char* end = nullptr;
-    long seconds = std::strtol(wait->c_str(), &end, 10);
-    if (wait->empty() || *end != '\0' || seconds < 0 || seconds > 3600) {
-      (void)std::fprintf(stderr, "se-attest-agent: --wait: expected seconds from 0 to 3600, got '%s'\n", wait->c_str());
+    const std::optional<int> seconds = seattest::ParseWaitSeconds(*wait);
+    if (!seconds) {
+      (void)std::fprintf(stderr, "se-attest-agent: --wait: expected seconds from 0 to %d, got '%s'\n",
+                         seattest::kMaxWaitSeconds, wait->c_str());
       return seattest::kExitUsage;
     }
-    options.wait_seconds = static_cast<int>(seconds);
+    options.wait_seconds = *seconds;
   }
 
   auto devices = seattest::MakeLibblkidDevices();

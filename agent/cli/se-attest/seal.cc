@@ -20,7 +20,8 @@ std::string SealUsage() {
     "                      (--baseimage FILE | --baseimage-sha256 HEX) --image-version V\n"
     "                      --commit-id ID --attestation-key KEY --contract-key KEY\n"
     "                      [--cidata-device SPEC] [--output-dir DIR] [--tarball-copy PATH]\n"
-    "                      [--development] [--contract-signing-key PUBLIC_KEY]...\n"
+    "                      [--root-disk SPEC] [--development]\n"
+    "                      [--contract-signing-key PUBLIC_KEY]...\n"
     "                      --out DIR\n"
     "\n"
     "Hashes the root partition (IMAGE_OR_DEVICE) and root.tar.gz inside its filesystem, and\n"
@@ -33,6 +34,11 @@ std::string SealUsage() {
     "  --root-device SPEC     how the agent finds the root partition at boot: LABEL=, PARTLABEL=,\n"
     "                         UUID=, PARTUUID= or a path\n"
     "  --cidata-device SPEC   the cloud-init device (default LABEL=cidata)\n"
+    "  --root-disk SPEC       the disk or partition that becomes the real root: at every boot,\n"
+    "                         after the agent succeeded, the initrd formats it anew (LUKS2,\n"
+    "                         aes-xts-plain64, a 512-bit key made in the guest and never kept)\n"
+    "                         and unpacks the measured root.tar.gz into it; whatever it held is\n"
+    "                         lost. Without it the real root is a tmpfs\n"
     "  --output-dir DIR       where the agent writes its record at boot (default\n"
     "                         ") + std::string(kDefaultOutputDir) + "); the initrd binds it read-only at\n"
     "                         /var/hyperprotect in the real root\n"
@@ -48,7 +54,7 @@ std::string SealUsage() {
     "  --tarball-copy PATH    (absolute) where the agent keeps the root.tar.gz it measured, for the\n"
     "                         initrd to unpack the real root from (default\n"
     "                         " + std::string(kDefaultTarballCopy) + ")\n"
-    "The initrd (units/se-attest-root) reads both paths from agent.yaml: any value boots.\n"
+    "The initrd (se-attest-root) reads both paths from agent.yaml: any value boots.\n"
     "Mounting an image file needs root (a read-only loop device).\n";
 }
 
@@ -62,7 +68,7 @@ int SealVerb(const std::vector<std::string>& args) {
                       {{"root", true}, {"root-device", true}, {"tarball", true}, {"baseimage", true},
                        {"baseimage-sha256", true}, {"image-version", true}, {"commit-id", true},
                        {"attestation-key", true}, {"contract-key", true}, {"cidata-device", true},
-                       {"output-dir", true}, {"tarball-copy", true}, {"development", false}, {"out", true},
+                       {"output-dir", true}, {"tarball-copy", true}, {"root-disk", true}, {"development", false}, {"out", true},
                        {"contract-signing-key", true, true}},
                       kSealUsage, &code);
   if (!parsed) return code;
@@ -81,6 +87,7 @@ int SealVerb(const std::vector<std::string>& args) {
   if (auto v = parsed->Get("cidata-device")) o.cidata_device = *v;
   if (auto v = parsed->Get("output-dir")) o.output_dir = *v;
   if (auto v = parsed->Get("tarball-copy")) o.tarball_copy = *v;
+  if (auto v = parsed->Get("root-disk")) o.root_disk = *v;
   o.development = parsed->Has("development");
   o.contract_signing_keys = parsed->GetAll("contract-signing-key");
   if (o.baseimage_file.has_value() == o.baseimage_sha256.has_value()) {

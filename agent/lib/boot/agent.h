@@ -20,6 +20,8 @@ enum AgentExit : int {
   kExitIntegrity = 2,
   kExitContract = 3,
   kExitOutput = 4,
+  // se-attest-root (boot/real_root.h), after the agent: the real root could not be made.
+  kExitRealRoot = 5,
 };
 
 struct AgentOptions {

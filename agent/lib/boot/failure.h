@@ -28,6 +28,13 @@ enum class FailureClass {
   kRecord,           // rendering, signing or encrypting the record
   kOutput,           // clearing or writing the output folder, the copy of root.tar.gz
   kUnexpected,       // an exception (std::bad_alloc and its kind): no library code throws on purpose
+  // se-attest-root, after the agent (boot/real_root.h): one class, one MESSAGE_ID a step.
+  kRootDiskMissing,   // the root disk: no device carries the spec (or more than one)
+  kRootDiskTooSmall,  // the root disk, or the filesystem made on it: no room for the unpacked root
+  kRootDiskFormat,    // the key, luksFormat, or erasing the keyslots
+  kRootDiskOpen,      // cryptsetup open
+  kRootDiskMkfs,      // mkfs.ext4 on the opened device
+  kRealRootUnpack,    // the kept root.tar.gz unpacked into the real root, the record bound in it
 };
 
 struct FailureRow {
@@ -36,7 +43,7 @@ struct FailureRow {
   std::string_view message_id;
 };
 
-inline constexpr std::array<FailureRow, 11> kFailureTable{{
+inline constexpr std::array<FailureRow, 17> kFailureTable{{
     {FailureClass::kConfiguration, kExitUsage, message_id::kUsageError},
     {FailureClass::kKeys, kExitUsage, message_id::kUsageError},
     {FailureClass::kMachine, kExitUsage, message_id::kUsageError},
@@ -48,6 +55,12 @@ inline constexpr std::array<FailureRow, 11> kFailureTable{{
     {FailureClass::kRecord, kExitOutput, message_id::kOutputFailure},
     {FailureClass::kOutput, kExitOutput, message_id::kOutputFailure},
     {FailureClass::kUnexpected, kExitOutput, message_id::kOutputFailure},
+    {FailureClass::kRootDiskMissing, kExitRealRoot, message_id::kRootDiskMissing},
+    {FailureClass::kRootDiskTooSmall, kExitRealRoot, message_id::kRootDiskTooSmall},
+    {FailureClass::kRootDiskFormat, kExitRealRoot, message_id::kRootDiskFormat},
+    {FailureClass::kRootDiskOpen, kExitRealRoot, message_id::kRootDiskOpen},
+    {FailureClass::kRootDiskMkfs, kExitRealRoot, message_id::kRootDiskMkfs},
+    {FailureClass::kRealRootUnpack, kExitRealRoot, message_id::kRealRootUnpack},
 }};
 
 constexpr bool FailureTableInOrder() {

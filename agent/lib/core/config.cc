@@ -112,7 +112,7 @@ Result<AgentConfig> ParseTree(const YAML::Node& root) {
   MapReader top(root, "");
   SEA_RETURN_IF_ERROR(top.CheckKeys({"image_version", "commit_id", "output_dir", "baseimage_sha256",
                                      "root", "cidata", "attestation_key", "contract_key",
-                                     "require_secure_execution", "contract_signing_keys_sha256"}));
+                                     "require_secure_execution", "contract_signing_keys_sha256", "root_disk"}));
   AgentConfig c;
   SEA_ASSIGN_OR_RETURN(c.image_version, top.String("image_version"));
   SEA_ASSIGN_OR_RETURN(c.commit_id, top.String("commit_id"));
@@ -140,12 +140,26 @@ Result<AgentConfig> ParseTree(const YAML::Node& root) {
   if (!c.root_tarball_copy.empty() && c.root_tarball_copy.front() != '/') {
     return MakeError("root.tarball_copy: must be an absolute path");
   }
+  if (top.Has("root_disk")) {
+    SEA_ASSIGN_OR_RETURN(c.root_disk, top.Device("root_disk"));
+  }
   if (top.Has("cidata")) {
     MapReader cidata = top.Child("cidata");
     SEA_RETURN_IF_ERROR(cidata.CheckKeys({"device"}));
     SEA_ASSIGN_OR_RETURN(c.cidata_device, cidata.Device("device", kDefaultCidataSpec));
   } else {
     c.cidata_device = *ParseDeviceSpec(kDefaultCidataSpec);
+  }
+  // Formatted at every boot: found by what the format keeps (the partition table's entry, or a
+  // path), never the partition the agent verifies, nor the contract's device.
+  if (c.root_disk) {
+    const std::string disk = c.root_disk->ToString();
+    if (c.root_disk->kind == DeviceSpec::Kind::kLabel || c.root_disk->kind == DeviceSpec::Kind::kUuid) {
+      return MakeError("root_disk: " + disk + ": the format at every boot gives the disk a new filesystem label and "
+                       "UUID, so the next boot would not find it: name it by PARTLABEL=, PARTUUID= or a path");
+    }
+    if (disk == c.root_device.ToString()) return MakeError("root_disk: " + disk + " is root.device, the verified root partition");
+    if (disk == c.cidata_device.ToString()) return MakeError("root_disk: " + disk + " is cidata.device");
   }
   for (const std::string* line : {&c.image_version, &c.commit_id}) {
     if (line->find_first_of("\r\n") != std::string::npos) {
@@ -196,6 +210,7 @@ std::string RenderAgentConfig(const AgentConfig& c) {
   out << YAML::Key << "cidata" << YAML::Value << YAML::BeginMap;
   out << YAML::Key << "device" << YAML::Value << c.cidata_device.ToString();
   out << YAML::EndMap;
+  if (c.root_disk) out << YAML::Key << "root_disk" << YAML::Value << c.root_disk->ToString();
   out << YAML::Key << "attestation_key" << YAML::Value << c.attestation_key;
   out << YAML::Key << "contract_key" << YAML::Value << c.contract_key;
   out << YAML::Key << "require_secure_execution" << YAML::Value << (c.require_secure_execution ? "true" : "false");

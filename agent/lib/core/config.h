@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,6 +33,10 @@ struct AgentConfig {
   // unpack the real root from, without reading the disk again). Empty: not kept.
   std::string root_tarball_copy;
   DeviceSpec cidata_device;
+  // Optional (`seal --root-disk`): the disk that becomes the real root, encrypted anew at every
+  // boot under a key made in the guest (se-attest-root). Absent: the real root is a
+  // tmpfs. The agent itself never touches it.
+  std::optional<DeviceSpec> root_disk;
   std::string attestation_key;  // as written, see output_dir
   std::string contract_key;
   // The agent refuses to run unless the ultravisor says this is a Secure Execution guest. Absent

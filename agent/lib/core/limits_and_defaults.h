@@ -19,8 +19,21 @@ inline constexpr std::string_view kRunDir = "/run/se-attest";
 inline constexpr std::string_view kDefaultOutputDir = "/run/se-attest/hyperprotect";
 inline constexpr std::string_view kDefaultTarballCopy = "/run/se-attest/root.tar.gz";
 inline constexpr std::string_view kDefaultCidataSpec = "LABEL=cidata";
+// Where the real root shows the output folder (read-only), relative to the real root.
+inline constexpr std::string_view kRecordMountPoint = "var/hyperprotect";
+// The encrypted root disk (seal --root-disk), opened as /dev/mapper/<kRootDiskMapping> by
+// se-attest-root.
+inline constexpr std::string_view kRootDiskMapping = "se-attest-rootfs";
 
 // --- Keys ---------------------------------------------------------------------------------------
+// The root disk's volume key: 512 bits, aes-xts-plain64 with two AES-256 keys (cryptsetup makes it
+// from the kernel's CSPRNG). Its one keyslot's passphrase, made by se-attest-root from the same
+// source and erased with the keyslot once the disk is open, is as long.
+inline constexpr int kRootDiskKeyBits = 512;
+inline constexpr std::size_t kRootDiskPassphraseBytes = kRootDiskKeyBits / 8;
+// What LUKS2 keeps before the data (cryptsetup's default data offset: the header, its copy and
+// the keyslot area).
+inline constexpr std::uint64_t kLuks2HeaderBytes = 16u << 20;
 inline constexpr int kAttestationKeyBits = 4096;  // exactly: the record's signature is RSA-4096
 // The least RSA size of every other key: the contract key, contract signing keys, and every key
 // a token or the record is encrypted for.

@@ -50,9 +50,30 @@ Result<ReferenceRootPartition> RootPartitionAt(const YAML::Node& node) {
   return root;
 }
 
+Result<ReferenceRealRoot> RealRootAt(const YAML::Node& node) {
+  SEA_RETURN_IF_ERROR(CheckMapKeys(node, "real_root.", {"kind", "disk"}));
+  ReferenceRealRoot real;
+  const YAML::Node kind = node["kind"];
+  if (!kind) return MakeError("real_root.kind: missing" + LineOf(node));
+  SEA_ASSIGN_OR_RETURN(real.kind, TextAt(kind, "real_root.kind"));
+  if (real.kind != kRealRootTmpfs && real.kind != kRealRootLuks2Disk) {
+    return MakeError("real_root.kind: expected " + std::string(kRealRootTmpfs) + " or " +
+                     std::string(kRealRootLuks2Disk) + LineOf(kind));
+  }
+  const YAML::Node disk = node["disk"];
+  if ((real.kind == kRealRootLuks2Disk) != static_cast<bool>(disk)) {
+    return MakeError("real_root.disk: given exactly when real_root.kind is " + std::string(kRealRootLuks2Disk) +
+                     LineOf(node));
+  }
+  if (disk) {
+    SEA_ASSIGN_OR_RETURN(real.disk, TextAt(disk, "real_root.disk"));
+  }
+  return real;
+}
+
 Result<Reference> ParseTree(const YAML::Node& root) {
   SEA_RETURN_IF_ERROR(CheckMapKeys(root, "",
-                                   {"image_version", "commit_id", "measurements", "root_partition",
+                                   {"image_version", "commit_id", "measurements", "root_partition", "real_root",
                                     "attestation_public_key_sha256", "image_kind", "contract_signing_keys_sha256"}));
   Reference ref;
   for (auto [key, field] : {std::pair{"image_version", &ref.image_version}, {"commit_id", &ref.commit_id}}) {
@@ -99,6 +120,9 @@ Result<Reference> ParseTree(const YAML::Node& root) {
   }
   if (const YAML::Node r = root["root_partition"]) {
     SEA_ASSIGN_OR_RETURN(ref.root_partition, RootPartitionAt(r));
+  }
+  if (const YAML::Node r = root["real_root"]) {
+    SEA_ASSIGN_OR_RETURN(ref.real_root, RealRootAt(r));
   }
   return ref;
 }

@@ -32,6 +32,15 @@ struct ReferenceRootPartition {
   std::string tarball;
 };
 
+// What the boot makes the real root on (seal --root-disk), for the auditor's information: the
+// record has no line for it.
+inline constexpr std::string_view kRealRootTmpfs = "tmpfs";
+inline constexpr std::string_view kRealRootLuks2Disk = "luks2-disk";
+struct ReferenceRealRoot {
+  std::string kind;  // kRealRootTmpfs or kRealRootLuks2Disk
+  std::string disk;  // the device spec (luks2-disk only)
+};
+
 struct Reference {
   std::string image_version;
   std::string commit_id;
@@ -42,6 +51,7 @@ struct Reference {
   // envWorkloadSignature from (`seal --contract-signing-key`); empty: any signed or unsigned one.
   std::vector<Sha256Digest> contract_signing_keys;
   std::optional<ReferenceRootPartition> root_partition;
+  std::optional<ReferenceRealRoot> real_root;
 };
 
 // Errors name the file (`source`), the key and its line. At most kMaxYamlNodes nodes.

@@ -2,14 +2,10 @@
 
 #include <optional>
 
+#include "core/trim.h"
+
 namespace seattest {
 namespace {
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-  return s;
-}
 
 bool IsPrintableWord(std::string_view s) {
   for (char c : s) {
@@ -31,7 +27,7 @@ Result<MachineId> ParseSysinfo(std::string_view text, std::string_view source) {
     std::size_t colon = line.find(':');
     if (colon == std::string_view::npos) continue;
     std::string_view key = line.substr(0, colon);
-    std::string_view value = Trim(line.substr(colon + 1));
+    std::string_view value = TrimBlanks(line.substr(colon + 1));
     // The first occurrence wins: the machine's section comes before the LPAR and VM sections.
     if (key == "Type" && !type) type = value;
     if (key == "Plant" && !plant) plant = value;

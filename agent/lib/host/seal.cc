@@ -77,6 +77,15 @@ std::string ReferenceText(const AgentConfig& c, std::uint64_t root_size,
   out << YAML::Key << "size" << YAML::Value << root_size;
   out << YAML::Key << "tarball" << YAML::Value << c.root_tarball;
   out << YAML::EndMap;
+  // What the boot makes the real root on: visible to the auditor, though no record line says it.
+  out << YAML::Key << "real_root" << YAML::Value << YAML::BeginMap;
+  if (c.root_disk) {
+    out << YAML::Key << "kind" << YAML::Value << std::string(kRealRootLuks2Disk);
+    out << YAML::Key << "disk" << YAML::Value << c.root_disk->ToString();
+  } else {
+    out << YAML::Key << "kind" << YAML::Value << std::string(kRealRootTmpfs);
+  }
+  out << YAML::EndMap;
   out << YAML::Key << "attestation_public_key_sha256" << YAML::Value << ToHex(attestation_fingerprint);
   // The keys envWorkloadSignature must be made with ([]: any key, unsigned contracts too).
   out << YAML::Key << "contract_signing_keys_sha256" << YAML::Value;
@@ -111,6 +120,11 @@ Result<SealResult> Seal(const SealOptions& o, BlockDevices& devices, Mounter& mo
   }
   SEA_ASSIGN_OR_RETURN(c.root_device, ParseDeviceSpec(o.root_device));
   SEA_ASSIGN_OR_RETURN(c.cidata_device, ParseDeviceSpec(o.cidata_device));
+  if (!o.root_disk.empty()) {
+    auto disk = ParseDeviceSpec(o.root_disk);
+    if (!disk) return MakeError("--root-disk: " + disk.error().message);
+    c.root_disk = *disk;
+  }
 
   auto attestation = ReadPrivateKeyFile(o.attestation_key, kMinRsaKeyBits, kAttestationKeyBits);
   if (!attestation) return WithContext("attestation key", attestation.error());

@@ -27,6 +27,9 @@ struct SealOptions {
   // Where the agent keeps the measured root.tar.gz, for the initrd to unpack the real root from
   // (units/se-attest-root reads it from agent.yaml). Empty: nowhere (no shipped hook boots that).
   std::string tarball_copy = std::string(kDefaultTarballCopy);
+  // The disk that becomes the real root, encrypted anew at every boot (agent.yaml's root_disk).
+  // Empty: the real root is a tmpfs.
+  std::string root_disk;
   bool development = false;  // the agent may run outside Secure Execution (QEMU, tests)
   // PEM public keys or certificates (RSA, at least kMinSigningKeyBits): the only keys a contract's
   // envWorkloadSignature may be made with. Empty: any key, and unsigned contracts too.

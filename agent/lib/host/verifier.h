@@ -108,6 +108,7 @@ class Verifier {
   void CheckReferenceImage(const std::string& src);
   void CheckReferenceCommitId(const std::string& src);
   void CheckReferenceContractSigningKeys();
+  void CheckReferenceRealRoot();
   void CheckReferenceAttestationKey(const std::string& src);
 
   // --- verify_expectations.cc: what the auditor expects ---------------------------------------

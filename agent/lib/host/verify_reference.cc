@@ -27,6 +27,7 @@ void Verifier::CheckReference() {
   CheckReferenceImage(src);
   CheckReferenceCommitId(src);
   CheckReferenceContractSigningKeys();
+  CheckReferenceRealRoot();
   CheckReferenceAttestationKey(src);
 }
 
@@ -84,6 +85,20 @@ void Verifier::CheckReferenceContractSigningKeys() {
                .coverage = Coverage::kUnsigned,
                .detail = "the reference says the image was sealed to accept only contracts whose "
                          "envWorkloadSignature is made by " + keys + "; the record does not show it"});
+}
+
+// What the image makes its real root on (seal --root-disk), shown when the reference says.
+void Verifier::CheckReferenceRealRoot() {
+  if (!reference_->real_root) return;
+  const ReferenceRealRoot& real = *reference_->real_root;
+  // agent.yaml says it, inside the image; no record line covers it.
+  report_.Add({.id = "reference:real-root", .title = "real root (reference)", .coverage = Coverage::kUnsigned,
+               .detail = real.kind == kRealRootLuks2Disk
+                             ? "the reference says the image makes its real root on " + Printable(real.disk) +
+                                   ", formatted anew at every boot (LUKS2, aes-xts-plain64, a key made in the "
+                                   "guest and never kept); the record does not show it"
+                             : "the reference says the image's real root is a tmpfs (in the guest's memory); the "
+                               "record does not show it"});
 }
 
 // The attestation key sealed into the image against the key of the certificate that signed.

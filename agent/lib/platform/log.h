@@ -21,6 +21,15 @@ inline constexpr std::string_view kUsageError = "9e1c3a5b7d2f4e6a8b0c1d3e5f7a9b9
 inline constexpr std::string_view kIntegrityFailure = "c4a6e8f0b2d44c1e9a3b5d7f9e1c3aa5";
 inline constexpr std::string_view kInvalidContract = "5d7f9b1e3a6c4d8e8f0a2c4e6b8d0fb6";
 inline constexpr std::string_view kOutputFailure = "e2f4a6c8b0d34e5f9a1b3c5d7e9f1bc7";
+// se-attest-root: the real root (docs/boot.md), one MESSAGE_ID a step.
+inline constexpr std::string_view kRootDiskMissing = "ce6bd374b10d431dcd9dedf7370028ea";
+inline constexpr std::string_view kRootDiskTooSmall = "0cdfcacd24c54e2198a7c1fa512f1fc0";
+inline constexpr std::string_view kRootDiskFormat = "4b3e4aeb9e064a9aa42c03e9662648b2";
+inline constexpr std::string_view kRootDiskOpen = "461db7325c8b450497c53fd40fec58f1";
+inline constexpr std::string_view kRootDiskMkfs = "f760d9d959b1442be4f737c32582b915";
+inline constexpr std::string_view kRootDiskReady = "d0eda8fc17f44a458ff0fd8587de8999";
+inline constexpr std::string_view kRealRootUnpack = "31a925521a0f4f23272ca8dafc39b8a8";
+inline constexpr std::string_view kRealRootReady = "3e9680ee75404a0a7642048e8f6b7890";
 }  // namespace message_id
 
 enum class Priority { kErr = 3, kWarning = 4, kNotice = 5, kInfo = 6 };

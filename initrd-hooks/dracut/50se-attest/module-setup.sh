@@ -9,12 +9,17 @@
 # a decision, not a default.
 
 sealed_dir() { echo "${SE_ATTEST_SEALED_DIR:-/etc/se-attest}"; }
+# Sealed with --root-disk: seal writes root_disk as a top-level key of agent.yaml, at column 0.
+encrypted_root() { grep -q '^root_disk:' "$dracutsysrootdir$(sealed_dir)/agent.yaml"; }
 
 check() {
-    require_binaries se-attest-agent tar gzip || return 1
+    require_binaries se-attest-agent /usr/lib/se-attest/se-attest-root tar gzip || return 1
     if [[ ! -f "$dracutsysrootdir$(sealed_dir)/agent.yaml" ]]; then
         derror "se-attest: no $(sealed_dir)/agent.yaml: run 'se-attest seal' first"
         return 1
+    fi
+    if encrypted_root; then
+        require_binaries cryptsetup mke2fs || return 1
     fi
     return 255
 }
@@ -39,7 +44,7 @@ install() {
     local sealed
     sealed=$(sealed_dir)
     inst_multiple se-attest-agent tar gzip mount umount udevadm modprobe
-    inst_script /usr/lib/se-attest/se-attest-root /usr/lib/se-attest/se-attest-root
+    inst_binary /usr/lib/se-attest/se-attest-root /usr/lib/se-attest/se-attest-root
 
     # The configuration and the keys: 0600, as sealed.
     inst_simple "$sealed/agent.yaml" /etc/se-attest/agent.yaml
@@ -51,12 +56,26 @@ install() {
 
     local units=/usr/lib/se-attest/units
     inst_simple "$units/se-attest-agent.service" "$systemdsystemunitdir/se-attest-agent.service"
-    inst_simple "$units/se-attest-root.service" "$systemdsystemunitdir/se-attest-root.service"
-    # In /etc, so it wins over a sysroot.mount generated from a root= on the command line.
-    inst_simple "$units/sysroot.mount" /etc/systemd/system/sysroot.mount
     $SYSTEMCTL -q --root "$initdir" add-wants initrd.target se-attest-agent.service
-    $SYSTEMCTL -q --root "$initdir" add-requires initrd-root-fs.target se-attest-root.service
-    $SYSTEMCTL -q --root "$initdir" add-requires initrd-root-fs.target sysroot.mount
+    if encrypted_root; then
+        # The real root on the root disk, encrypted anew at every boot: se-attest-root formats,
+        # opens and mounts it at /sysroot itself (cryptsetup and mke2fs; the dm-crypt modules
+        # are in the kernel-modules list). No sysroot.mount.
+        inst_multiple cryptsetup mke2fs
+        # From the second boot on the disk carries a LUKS2 header: dracut's crypt module, when a
+        # builder's initrd has it, must not ask for its passphrase (there is none: se-attest-root
+        # formats it anew).
+        mkdir -p "$initdir/etc/cmdline.d"
+        echo "rd.luks=0" >"$initdir/etc/cmdline.d/50se-attest.conf"
+        inst_simple "$units/encrypted-root/se-attest-root.service" "$systemdsystemunitdir/se-attest-root.service"
+        $SYSTEMCTL -q --root "$initdir" add-requires initrd-root-fs.target se-attest-root.service
+    else
+        inst_simple "$units/se-attest-root.service" "$systemdsystemunitdir/se-attest-root.service"
+        # In /etc, so it wins over a sysroot.mount generated from a root= on the command line.
+        inst_simple "$units/sysroot.mount" /etc/systemd/system/sysroot.mount
+        $SYSTEMCTL -q --root "$initdir" add-requires initrd-root-fs.target se-attest-root.service
+        $SYSTEMCTL -q --root "$initdir" add-requires initrd-root-fs.target sysroot.mount
+    fi
 
     # No shell, whatever the command line says (rd.shell, rd.break, systemd.unit=emergency.target).
     # Whole units in /etc, not drop-ins: without dracut's dracut-systemd module there is no
