@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <optional>
 #include <string_view>
 #include <utility>
 
@@ -95,9 +96,11 @@ Outcome<Paths> KeptPaths(const Configuration& config) {
   return Paths{ResolvePath(config.dir, config.agent.root_tarball_copy), config.output_dir};
 }
 
-// The root disk, made anew and mounted at `root` (see real_root.h); its device.
+// The root disk, made anew and mounted at `root` (see real_root.h); its device. `unpacked` gets
+// the unpacked root.tar.gz's size it measured, for MakeRoot's own check (one decompression).
 Outcome<std::string> MakeDisk(const Configuration& config, const Paths& paths, const RealRootOptions& options,
-                              const std::string& root, RealRootPlatform& p, StepLines& lines) {
+                              const std::string& root, RealRootPlatform& p, StepLines& lines,
+                              std::optional<std::uint64_t>& unpacked_out) {
   const std::string spec = config.agent.root_disk->ToString();
 
   auto found = ResolveDevice(p.devices, *config.agent.root_disk, options.wait_seconds);
@@ -108,6 +111,7 @@ Outcome<std::string> MakeDisk(const Configuration& config, const Paths& paths, c
   // Nothing is written to the disk unless the root fits: the LUKS2 header, then the unpacked tar
   // stream (the filesystem's own room is checked once it is made, by MakeRealRoot).
   SEA_ASSIGN_OR_RETURN(std::uint64_t unpacked, UnpackedSize(p.tools, paths.tarball));
+  unpacked_out = unpacked;
   auto size = p.tools.DeviceSize(disk);
   if (!size) return Fail(FailureClass::kRootDiskMissing, "root disk " + size.error().message, disk);
   const std::uint64_t needed = kLuks2HeaderBytes + unpacked;
@@ -167,6 +171,7 @@ Outcome<std::string> MakeRoot(const RealRootOptions& options, const std::string&
   SEA_ASSIGN_OR_RETURN(Paths paths, KeptPaths(config));
   auto mounted = p.tools.MountAt(root);
   if (!mounted) return Fail(FailureClass::kRealRootUnpack, "real root " + mounted.error().message, root);
+  std::optional<std::uint64_t> unpacked_size;  // measured once: by MakeDisk, or below
   if (config.agent.root_disk) {
     // Something else mounted it (a sysroot.mount from a root= on the kernel command line): the
     // real root is the encrypted disk or nothing.
@@ -176,7 +181,7 @@ Outcome<std::string> MakeRoot(const RealRootOptions& options, const std::string&
                   "there itself (is there a root= on the kernel command line?)",
                   root);
     }
-    SEA_RETURN_IF_ERROR(MakeDisk(config, paths, options, root, p, lines));
+    SEA_RETURN_IF_ERROR(MakeDisk(config, paths, options, root, p, lines, unpacked_size));
   } else if (*mounted == MountState::kOther) {
     // A tmpfs the initrd mounted (sysroot.mount) is taken; anything else is no real root of ours.
     return Fail(FailureClass::kRealRootUnpack,
@@ -188,7 +193,10 @@ Outcome<std::string> MakeRoot(const RealRootOptions& options, const std::string&
       return Fail(FailureClass::kRealRootUnpack, "real root: " + tmpfs.error().message, root);
     }
   }
-  SEA_ASSIGN_OR_RETURN(std::uint64_t unpacked, UnpackedSize(p.tools, paths.tarball));
+  if (!unpacked_size) {
+    SEA_ASSIGN_OR_RETURN(unpacked_size, UnpackedSize(p.tools, paths.tarball));
+  }
+  const std::uint64_t unpacked = *unpacked_size;
   auto free_bytes = p.tools.FreeBytes(root);
   if (!free_bytes) return Fail(FailureClass::kRealRootUnpack, "real root " + free_bytes.error().message, root);
   if (*free_bytes < unpacked) {
