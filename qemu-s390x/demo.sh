@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# The main job: build the sealed demo image (prepare.sh), boot it under qemu-system-s390x with a
-# contract that asks for an encrypted record, and print what came back: the agent's log from the
-# console, and the record, decrypted with the sources' decrypt script, signature checked with
-# openssl, every line checked with sha256sum, and the `se-attest verify` report. Then the same
+# The main job: build the sealed demo image (prepare.sh; record profile hpcr-2026, with the root's
+# SBOM), boot it under qemu-system-s390x with a contract that asks for an encrypted record, and
+# print what came back: the agent's log from the console, and the record, decrypted with the
+# sources' decrypt script, signature checked with openssl, every line checked (hash lines with
+# sha256sum, contract:* lines recomputed from user-data.decrypted, the valid-until lines with
+# openssl, the image age from the build time), certificate_expiry_date.json, the sbom, and the
+# `se-attest verify` report. Then the same
 # image sealed with --root-disk: its real root is a new LUKS2 (key born in the guest) on the
 # disk's partition 2; the console lines naming the dm-crypt root, and the header the host sees
 # afterwards. As root on Debian 12; BUILD_DIR (default build).
@@ -21,31 +24,64 @@ dir=$work/scenarios/good-pem
 printf '\n==== the console (the agent and the real root)\n'
 grep -E 'se-attest|Secure Execution|/var/hyperprotect|^-r|^d' "$dir/console.log" | grep -v '^[A-Za-z0-9+/=]*$' | cut -c1-200
 
-printf '\n==== the record, decrypted with the sources'"'"' decrypt script\n'
+printf '\n==== the record (profile hpcr-2026), decrypted with the sources'"'"' decrypt script\n'
 printf 'signature (openssl dgst -sha256 -verify): '
 openssl dgst -sha256 -verify "$work/attestation.pub" -signature "$dir/out/se-signature.bin" "$dir/dec/se-checksums.txt" || rc=1
+# Each line against what the host has: a file's sha256sum, a certificate's notAfter (openssl),
+# the image age from the build time (reference.yaml) to the boot, a contract:* line recomputed
+# from user-data.decrypted (tests/lib/checks.sh, contract_lines: the rule of docs/formats.md).
+CHECK_TMP=$dir
+# shellcheck source=../tests/lib/checks.sh
+. tests/lib/checks.sh
 declare -A source=(
+  [certificate_expiry_date.json]=$dir/out/certificate_expiry_date.json
   [baseimage]=$work/kernel
   [root.tar.gz]=$work/root-part.img.rootfs/boot/root.tar.gz
+  [sbom]=$work/root-part.img.rootfs/boot/sbom.spdx.json
   [/dev/disk/by-label/cidata]=$dir/cidata.img
   [cidata/meta-data]=$dir/files/meta-data
   [cidata/user-data]=$dir/files/user-data
   [cidata/vendor-data]=$dir/files/vendor-data
   [attestationPublicKey]=$dir/out/attestationPublicKey
 )
+contract_lines "$dir/out/user-data.decrypted" >"$dir/contract-lines.txt" || rc=1
+build_time=$(cat "$work/build-time")
+booted_to=$(stat -c %Y "$dir/console.log")
+boot_s=$(cat "$dir/boot-seconds")
+booted_from=$((booted_to - ${boot_s%.*} - 60))  # the boot began before it ended
+same() {  # same LINE EXPECTED_LINE HOW: the line with "= HOW", or "DIFFERS from HOW" (rc=1)
+  if [ "$1" = "$2" ]; then printf '%s  = %s\n' "$1" "$3"; else printf '%s  DIFFERS from %s\n' "$1" "$3"; rc=1; fi
+}
+valid_until() { echo "$1 Certificate valid until: $(cert_date "$2" '+%b %d %H:%M:%S %Y') UTC"; }
 while IFS= read -r line; do
-  if [[ $line =~ ^([0-9a-f]{64})\ (.+)$ ]]; then
-    f=${source[${BASH_REMATCH[2]}]}
-    if [ "$(sha256sum "$f" | cut -c1-64)" = "${BASH_REMATCH[1]}" ]; then
-      printf '%s  = sha256sum %s\n' "$line" "${f#"$work"/}"
+  if [[ $line =~ ^([0-9a-f]{64})\ (contract:.+)$ ]]; then
+    same "$line" "$(grep -F " ${BASH_REMATCH[2]}" "$dir/contract-lines.txt")" \
+      "SHA-256 of section ${BASH_REMATCH[2]#contract:} in user-data.decrypted (docs/formats.md)"
+  elif [[ $line =~ ^([0-9a-f]{64})\ (.+)$ ]]; then
+    f=${source[${BASH_REMATCH[2]}]:-/nonexistent}
+    same "$line" "$(sha256sum "$f" | cut -c1-64) ${BASH_REMATCH[2]}" "sha256sum ${f#"$work"/}"
+  elif [[ $line =~ ^Image\ age:\ ([0-9]+)\ days\ since\ creation\.$ ]]; then
+    # Whole days from the build time to the guest's clock at boot (the host's, under QEMU).
+    n=${BASH_REMATCH[1]}
+    if [ "$n" -ge $(((booted_from - build_time) / 86400)) ] && [ "$n" -le $(((booted_to - build_time) / 86400)) ]; then
+      same "$line" "$line" "whole days from the build time $(date -u -d "@$build_time" +%Y-%m-%dT%H:%M:%SZ) to the boot"
     else
-      printf '%s  DIFFERS from sha256sum %s\n' "$line" "${f#"$work"/}"
-      rc=1
+      same "$line" "?" "whole days from the build time $(date -u -d "@$build_time" +%Y-%m-%dT%H:%M:%SZ) to the boot"
     fi
+  elif [[ $line == "Encryption Certificate valid until: "* ]]; then
+    same "$line" "$(valid_until Encryption "$work/keys/contract.crt")" "notAfter of keys/contract.crt (openssl x509 -enddate)"
+  elif [[ $line == "Attestation Certificate valid until: "* ]]; then
+    same "$line" "$(valid_until Attestation "$work/keys/attestation.crt")" "notAfter of keys/attestation.crt (openssl x509 -enddate)"
   else
     printf '%s\n' "$line"
   fi
 done <"$dir/dec/se-checksums.txt"
+grep -q '^Image age: ' "$dir/dec/se-checksums.txt" || { echo "(not an hpcr-2026 record: no Image age line)"; rc=1; }
+printf '\n==== certificate_expiry_date.json (in the folder, hashed by the record)\n'
+cat "$dir/out/certificate_expiry_date.json" || rc=1
+printf '\n==== sbom (in the folder: the SPDX document sealed beside root.tar.gz, hashed by the record)\n'
+head -c 400 "$dir/out/sbom" || rc=1
+printf '\n...\n'
 
 printf '\n==== the auditor'"'"'s verdict: se-attest verify (certificate chain, signature, every line, reference values)\n'
 cat "$dir/verify.txt" || rc=1

@@ -5,10 +5,15 @@
 #     builder would (`cmake --install` with the prefix /usr);
 #   - keys, the demo root (busybox + an init that reports /var/hyperprotect, and 4 KiB of random
 #     bytes at /etc/se-attest-marker, kept as WORK/root-marker.bin) as root.tar.gz in an ext4 root
-#     partition on a GPT disk (partition 1, PARTLABEL=se-root), with an empty 64 MiB partition 2
-#     (PARTLABEL=se-rootfs) for the encrypted real root; sealed with `se-attest seal` into the
-#     tree's /etc/se-attest, and again with `--root-disk PARTLABEL=se-rootfs` into
-#     /etc/se-attest-encrypted (WORK/sealed-encrypted);
+#     partition on a GPT disk (partition 1, PARTLABEL=se-root), with the root's SBOM (SPDX JSON)
+#     beside it at /boot/sbom.spdx.json, and an empty 64 MiB partition 2 (PARTLABEL=se-rootfs)
+#     for the encrypted real root; sealed with `se-attest seal` (record profile hpcr-2026, the
+#     default: the keys' certificates, --sbom, the build time from SOURCE_DATE_EPOCH = the
+#     commit's time, kept in WORK/build-time) into the tree's /etc/se-attest, and again with
+#     `--root-disk PARTLABEL=se-rootfs` into /etc/se-attest-encrypted (WORK/sealed-encrypted);
+#     and once with `--record-profile hpcr-2023` into WORK/sealed-hpcr-2023 only: it gets no
+#     initrd of its own (minutes under qemu-user), the scenario that boots it lays that seal's
+#     agent.yaml over the dracut initrd (scenario.sh, initrd dracut+hpcr-2023);
 #   - a dracut initrd (systemd) and an initramfs-tools initrd (busybox), made inside the tree, and
 #     the same two of the encrypted configuration (initrd-*-encrypted.img).
 # As root. SE_ATTEST_CACHE (default build/cache) keeps the Debian tree across runs.
@@ -84,10 +89,43 @@ head -c 4096 /dev/urandom >root-marker.bin
 install -m 0644 root-marker.bin demo-root/etc/se-attest-marker
 # systemd switches only into a root that looks like an OS tree.
 printf 'NAME="se-attest demo root"\nID=se-attest-demo\n' >demo-root/etc/os-release
-if [ -z "${SE_ATTEST_ROOT_SIZE:-}" ]; then
-  make_root_partition demo-root root-part.img 32M
-else
-  make_root_partition demo-root root-part.img "$SE_ATTEST_ROOT_SIZE"
+make_root_partition demo-root root-part.img "${SE_ATTEST_ROOT_SIZE:-32M}"
+# The root's SBOM (SPDX 2.3 JSON), which a builder puts beside root.tar.gz in the root partition
+# and seals with --sbom: the agent measures it at boot and copies it into the record folder. Also
+# in root-part.img.rootfs/, the host's copy of what the partition holds (the scenarios' reference).
+git -C "$repo" log -1 --format=%ct >build-time 2>/dev/null || date +%s >build-time
+busybox_version=$(awk '/^Package: busybox-static$/ { p = 1 } p && /^Version:/ { print $2; exit }' tree/var/lib/dpkg/status)
+sbom=root-part.img.rootfs/boot/sbom.spdx.json
+cat >"$sbom" <<SBOM
+{
+  "spdxVersion": "SPDX-2.3",
+  "dataLicense": "CC0-1.0",
+  "SPDXID": "SPDXRef-DOCUMENT",
+  "name": "se-attest demo root",
+  "documentNamespace": "https://se-attest.invalid/spdx/demo-root/$(cat commit-id)",
+  "creationInfo": {
+    "created": "$(date -u -d "@$(cat build-time)" +%Y-%m-%dT%H:%M:%SZ)",
+    "creators": ["Tool: se-attest qemu-s390x/prepare.sh"]
+  },
+  "packages": [
+    {
+      "name": "busybox-static",
+      "SPDXID": "SPDXRef-Package-busybox-static",
+      "versionInfo": "${busybox_version:-NOASSERTION}",
+      "downloadLocation": "NOASSERTION",
+      "filesAnalyzed": false,
+      "checksums": [{ "algorithm": "SHA256", "checksumValue": "$(sha256sum demo-root/bin/busybox | cut -c1-64)" }]
+    }
+  ],
+  "relationships": [
+    { "spdxElementId": "SPDXRef-DOCUMENT", "relationshipType": "DESCRIBES", "relatedSpdxElement": "SPDXRef-Package-busybox-static" }
+  ]
+}
+SBOM
+python3 -m json.tool "$sbom" >/dev/null
+debugfs -w -R "write $sbom boot/sbom.spdx.json" root-part.img >/dev/null 2>&1
+[ "$(debugfs -R "cat boot/sbom.spdx.json" root-part.img 2>/dev/null | sha256sum)" = "$(sha256sum <"$sbom")" ]
+if [ -n "${SE_ATTEST_ROOT_SIZE:-}" ]; then
   # Nearly every free block (debugfs allocates past the reserved ones; room left for the
   # file's extent tree) in /filler.bin, outside root.tar.gz.
   read -r free_blocks block_size < <(dumpe2fs -h root-part.img 2>/dev/null |
@@ -105,30 +143,39 @@ make_gpt_disk disk.img root-part.img se-root 64 se-rootfs
 # Where the agent keeps root.tar.gz and writes the record: seal's defaults, which the initrd reads
 # back from agent.yaml (se-attest-root).
 step "seal (the demo has no base image of its own: its baseimage is the kernel it boots)"
-"$se_attest" seal --root root-part.img --root-device PARTLABEL=se-root --tarball /boot/root.tar.gz \
-  --baseimage kernel \
-  --image-version "1.0.0-qemu" --commit-id "$(cat commit-id)" \
-  --attestation-key keys/attestation.key --contract-key keys/contract.key --development --out sealed
+# seal_demo OUT KEYS PROFILE [OPTION...]: the demo image sealed with the key set KEYS in record
+# profile PROFILE: hpcr-2026 (the default) with KEYS' certificates (their notAfter is in every
+# record), the root's SBOM and the build time from SOURCE_DATE_EPOCH (the commit's time, as a
+# reproducible build has it); hpcr-2023 (the seed's layout) with none of them.
+seal_demo() {
+  local out=$1 keys=$2 profile=$3 extra
+  shift 3
+  if [ "$profile" = hpcr-2026 ]; then
+    extra=(--attestation-cert "$keys/attestation.crt" --contract-cert "$keys/contract.crt" --sbom /boot/sbom.spdx.json)
+  else
+    extra=(--record-profile "$profile")
+  fi
+  SOURCE_DATE_EPOCH=$(cat build-time) "$se_attest" seal --root root-part.img --root-device PARTLABEL=se-root \
+    --tarball /boot/root.tar.gz --baseimage kernel --image-version "1.0.0-qemu" --commit-id "$(cat commit-id)" \
+    --attestation-key "$keys/attestation.key" --contract-key "$keys/contract.key" "${extra[@]}" "$@" --out "$out"
+}
+seal_demo sealed keys hpcr-2026 --development
 mkdir -p tree/etc/se-attest
 cp -a sealed/etc/se-attest/. tree/etc/se-attest/
 # The same image sealed for production (no --development): it must not boot outside Secure
 # Execution. Only an initramfs-tools initrd is made of it (the quicker one).
-"$se_attest" seal --root root-part.img --root-device PARTLABEL=se-root --tarball /boot/root.tar.gz \
-  --baseimage kernel \
-  --image-version "1.0.0-qemu" --commit-id "$(cat commit-id)" \
-  --attestation-key keys-production/attestation.key --contract-key keys-production/contract.key \
-  --out sealed-production >/dev/null
+seal_demo sealed-production keys-production hpcr-2026 >/dev/null
 mkdir -p tree/etc/se-attest-production
 cp -a sealed-production/etc/se-attest/. tree/etc/se-attest-production/
 # The development image whose real root is partition 2, encrypted with a key born in the guest
 # (LUKS2, made anew at every boot) instead of a tmpfs.
-"$se_attest" seal --root root-part.img --root-device PARTLABEL=se-root --tarball /boot/root.tar.gz \
-  --baseimage kernel \
-  --image-version "1.0.0-qemu" --commit-id "$(cat commit-id)" \
-  --attestation-key keys/attestation.key --contract-key keys/contract.key --development \
-  --root-disk PARTLABEL=se-rootfs --out sealed-encrypted >/dev/null
+seal_demo sealed-encrypted keys hpcr-2026 --development --root-disk PARTLABEL=se-rootfs >/dev/null
 mkdir -p tree/etc/se-attest-encrypted
 cp -a sealed-encrypted/etc/se-attest/. tree/etc/se-attest-encrypted/
+# The development image in the record profile of HPCR 23.x, with the same keys: the dracut initrd
+# with this agent.yaml laid over its own is this image's initrd (scenario.sh, dracut+hpcr-2023).
+seal_demo sealed-hpcr-2023 keys hpcr-2023 --development >/dev/null
+grep -qx 'record_profile: hpcr-2023' sealed-hpcr-2023/etc/se-attest/agent.yaml
 
 step "initrds, made inside the tree (s390x programs under qemu-user)"
 mount --bind /dev tree/dev

@@ -12,7 +12,7 @@ SCENARIOS="
 good-plain             dracut                     iso        plain    no      -     -                                record-plain
 good-pem               dracut                     iso        pem      no      -     -                                record-enc
 good-token             dracut                     iso        token    no      -     -                                record-enc
-cidata-vfat-upper      dracut                     vfat-upper pem      no      -     -                                record-enc
+cidata-vfat-upper      dracut+hpcr-2023           vfat-upper pem      no      -     -                                record-enc
 tampered-root          dracut                     iso        plain    yes     -     -                                integrity
 tampered-rd-shell      dracut                     iso        plain    yes     -     rd.shell,rd.break                integrity
 tampered-emergency     dracut                     iso        plain    yes     -     systemd.unit=emergency.target    integrity
@@ -53,6 +53,12 @@ enc-tampered-root      dracut-encrypted           iso        plain    yes     - 
 #   device node) that the agent must refuse without following or opening them.
 # initrd dracut+journal: the dracut initrd with a test-only unit appended (a second cpio) that
 #   sends the initrd's journal over the console before the switch to the real root.
+# Record profiles: every image here is sealed in the default profile, hpcr-2026 (prepare.sh: the
+#   certificates, the root's SBOM, the build time), except dracut+hpcr-2023: the image sealed with
+#   --record-profile hpcr-2023 (WORK/sealed-hpcr-2023, the same keys), whose initrd is the dracut
+#   one with that seal's agent.yaml appended over its own (a second cpio: the kernel unpacks it
+#   over the first), which is all that differs between the two seals' initrds; it writes the
+#   record of HPCR 23.x, byte for byte the seed's layout.
 # initrd *-encrypted: the image sealed with --root-disk PARTLABEL=se-rootfs (prepare.sh): the real
 #   root is partition 2, a new LUKS2 made at every boot with a key born in the guest.
 #   dracut-encrypted+showkey: that initrd with the journal unit and a second test-only unit that
@@ -381,11 +387,26 @@ EOF
   } >initrd.img
   initrd_img=$dir/initrd.img
 fi
+EXPECT_PROFILE=hpcr-2026
+if [ "${initrd%+hpcr-2023}" != "$initrd" ]; then
+  # The image sealed with --record-profile hpcr-2023: the dracut initrd with that seal's
+  # agent.yaml (prepare.sh) over its own, in a second cpio (as above).
+  EXPECT_PROFILE=hpcr-2023
+  {
+    cat "$initrd_img"
+    cpio_pad "$(stat -c %s "$initrd_img")"
+    cpio_entry etc/se-attest/agent.yaml 100644 "$work/sealed-hpcr-2023/etc/se-attest/agent.yaml"
+    cpio_entry TRAILER!!! 0
+  } >initrd.img
+  initrd_img=$dir/initrd.img
+fi
 
 # --- the boot ------------------------------------------------------------------------------
 cmdline="console=ttysclp0 panic=-1 loglevel=4"
 [ "${initrd#initramfs-tools}" != "$initrd" ] && cmdline="$cmdline root=PARTLABEL=se-root"
 [ "$extra" = - ] || cmdline="$cmdline ${extra//,/ }"
+# The guest's clock is the host's (QEMU's RTC): the agent reads it between these two (Image age).
+AGE_FROM=$(date +%s)
 if [ "$disk" = twice ]; then
   # The first of two boots of the same disks: its console and partition 2 as it left them in
   # boot1/, the second boot's where every scenario keeps them.
@@ -397,6 +418,7 @@ if [ "$disk" = twice ]; then
 fi
 boot_s390x 600 "$work/kernel" "$initrd_img" "$cmdline"
 rc=$?
+AGE_TO=$(date +%s)
 echo "# $name: booted $initrd with '$cmdline' in $BOOT_SECONDS s (qemu exit $rc); console: $dir/console.log"
 echo "$BOOT_SECONDS" >boot-seconds
 
@@ -453,7 +475,16 @@ ATTESTATION_PUB=$work/attestation.pub
 EXPECT_DECRYPTED='archive: H4sIAAAAqemu'
 EXPECT_DEVELOPMENT=1  # every image that writes a record here is sealed with --development
 REFERENCE=$work/sealed/reference.yaml
-case $initrd in *encrypted*) REFERENCE=$work/sealed-encrypted/reference.yaml ;; esac
+case $initrd in
+*encrypted*) REFERENCE=$work/sealed-encrypted/reference.yaml ;;
+*+hpcr-2023) REFERENCE=$work/sealed-hpcr-2023/reference.yaml ;;
+esac
+# What an hpcr-2026 record is checked against (check_record): the certificates and the SBOM
+# sealed, the build time seal took from SOURCE_DATE_EPOCH (prepare.sh).
+ENCRYPTION_CERT=$work/keys/contract.crt
+ATTESTATION_CERT=$work/keys/attestation.crt
+SBOM_FILE=$work/root-part.img.rootfs/boot/sbom.spdx.json
+BUILD_TIME=$(cat "$work/build-time")
 
 # --- the encrypted real root (initrd *-encrypted) -----------------------------------------
 # find_bytes [--expect-found] NEEDLE FILE_OR_FOLDER[@START+LENGTH]...: looks for NEEDLE (a file of
@@ -590,6 +621,7 @@ record-plain | record-enc)
   audit=(--cert "$work/keys/attestation.crt" --chain "$work/keys/intermediate-ca.crt" --ca "$work/keys/root-ca.crt"
          --reference "$REFERENCE" --expect-cidata files --machine "$EXPECT_MACHINE"
          --allow-development)
+  [ "$EXPECT_PROFILE" != hpcr-2026 ] || audit+=(--contract-cert "$ENCRYPTION_CERT")
   if [ "$expect" = record-plain ]; then
     check "$name: a plain record, no .enc" test -s out/se-checksums.txt -a ! -e out/se-checksums.txt.enc
     check_record "$name" out/se-checksums.txt out cidata.img files -
@@ -604,6 +636,22 @@ record-plain | record-enc)
   "$work/se-attest" verify out "${audit[@]}" >verify.txt 2>&1
   check "$name: se-attest verify: VERIFIED (chain, signature, every line, reference values)" \
     bash -c "[ $? = 0 ] && grep -q '^verdict: VERIFIED' verify.txt"
+  "$work/se-attest" verify out "${audit[@]}" --json >verify.json 2>verify-json.err
+  if [ "$EXPECT_PROFILE" = hpcr-2026 ]; then
+    check "$name: hpcr-2026: reference.yaml says so, with the build time and the SBOM's digest" \
+      bash -c "grep -qx 'record_profile: hpcr-2026' '$REFERENCE' &&
+               grep -qx 'build_time: \"$(date -u -d "@$BUILD_TIME" +%Y-%m-%dT%H:%M:%SZ)\"' '$REFERENCE' &&
+               grep -qx '  sbom: $(sha256sum "$SBOM_FILE" | cut -c1-64)' '$REFERENCE'"
+    check "$name: hpcr-2026: verify --json: the checks of the profile passed (contract:*, header, image age, certificate_expiry_date.json, sbom)" \
+      verify_json verify.json verified "${VERIFY_2026_PASSED[@]}"
+  else
+    check "$name: hpcr-2023: the initrd booted is the dracut one with the hpcr-2023 seal's agent.yaml over its own" \
+      bash -c "$(declare -f initrd_names); initrd_names initrd.img | grep -cx etc/se-attest/agent.yaml | grep -qx 2 &&
+               grep -qx 'record_profile: hpcr-2023' '$work/sealed-hpcr-2023/etc/se-attest/agent.yaml' &&
+               grep -qx 'record_profile: hpcr-2023' '$REFERENCE'"
+    check "$name: hpcr-2023: verify --json: VERIFIED, the profile hpcr-2023, none of the hpcr-2026 checks" \
+      verify_json verify.json verified record-profile=pass reference:record-profile=pass "!$VERIFY_2026_ONLY"
+  fi
   ;;
 integrity)
   no_record

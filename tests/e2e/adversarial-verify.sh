@@ -127,6 +127,10 @@ K_FP=$(key_fp "$K/attestation.key")
 DK_FP=$(key_fp "$DK/attestation.key")
 
 # make_reference FILE FINGERPRINT KIND [VERSION]: reference.yaml as `se-attest seal` writes it.
+# The folders here are in record profile hpcr-2023 (reference.yaml without record_profile, the
+# seed's layout): the attacks are on what both profiles share; those on hpcr-2026's own lines and
+# files (header lines, certificate_expiry_date.json, sbom, contract:*) are host-e2e.sh's, on
+# folders the agent wrote (its section 8).
 make_reference() {
   cat >"$1" <<EOF
 # Expected values for auditors, written by \`se-attest seal\`.

@@ -225,12 +225,15 @@ attach_root_disk() {  # attach_root_disk DISK.img -> DISK, ROOT_DEV (its partiti
 make_gpt_disk disk.img root-part.img "$ROOT_PARTLABEL" || die "GPT disk"
 attach_root_disk disk.img
 
+# In the default record profile, hpcr-2026 (with the key set's certificates): what the host does
+# here to the agent's reads is the same in both profiles.
 seal() {  # seal OUT ROOT_DEVICE_SPEC [more options]
   local out=$1 spec=$2
   shift 2
   "$SE_ATTEST" seal --root root-part.img --root-device "$spec" --cidata-device "LABEL=$CID_LABEL" \
     --tarball /boot/root.tar.gz --baseimage baseimage.qcow2 --image-version 1.0.0-hostile \
     --commit-id "hostile-$RUN_ID" --attestation-key keys/attestation.key --contract-key keys/contract.key \
+    --attestation-cert keys/attestation.crt --contract-cert keys/contract.crt \
     --development --out "$out" "$@" >"$out.log" 2>&1 || die "seal $out: $(cat "$out.log")"
 }
 seal sealed "PARTLABEL=$ROOT_PARTLABEL"

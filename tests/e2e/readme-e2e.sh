@@ -72,6 +72,8 @@ run() {
   [ "$rc" = 0 ] || sed 's/^/#   /' "$WORK/cmd$1.err"
 }
 KEYS=$(word 0 2) KEYS=${KEYS%/}
+ATTESTATION_CERT_NAME=$(option 1 --attestation-cert)
+CONTRACT_CERT_NAME=$(option 1 --contract-cert)
 OUT=$(option 1 --out) OUT=${OUT%/}
 ROOT_IMG=$(option 1 --root)
 BASEIMAGE_FILE=$(option 1 --baseimage)
@@ -79,7 +81,7 @@ ROOT_SPEC=$(option 1 --root-device)
 WORKLOAD=$(word 2 -1)
 AUDITOR_KEY=$(option 4 --key)
 RECORD_DIR=$(word 5 2) RECORD_DIR=${RECORD_DIR%/}
-for v in KEYS OUT ROOT_IMG BASEIMAGE_FILE ROOT_SPEC WORKLOAD AUDITOR_KEY RECORD_DIR; do
+for v in KEYS OUT ROOT_IMG BASEIMAGE_FILE ROOT_SPEC WORKLOAD AUDITOR_KEY RECORD_DIR ATTESTATION_CERT_NAME CONTRACT_CERT_NAME; do
   [ -n "${!v}" ] || die "README.md: its example names no $v any more: teach tests/e2e/readme-e2e.sh"
 done
 case $ROOT_SPEC in PARTLABEL=?*) ;; *) die "README.md: --root-device $ROOT_SPEC: this test makes PARTLABEL= only" ;; esac
@@ -97,6 +99,12 @@ ATTESTATION_PUB=$WORK/attestation.pub
 EXPECT_DECRYPTED='archive: H4sIAAAAAAAA/+yS'
 # shellcheck disable=SC2034
 EXPECT_DEVELOPMENT=0  # sealed as the README does: for production
+# The README seals in the default record profile, hpcr-2026, with the key set's certificates and
+# no SBOM; the build time is seal's clock (read back from reference.yaml below).
+# shellcheck disable=SC2034
+EXPECT_PROFILE=hpcr-2026
+# shellcheck disable=SC2034
+SBOM_FILE=-
 BASEIMAGE_FILE=$WORK/image/$BASEIMAGE_FILE
 
 # --- this machine, as the README's commands expect it -----------------------------------------
@@ -179,7 +187,9 @@ fi
 attach_loop "$CIDATA_IMG" || die "losetup cidata"
 
 # --- the boot: the agent, then the initrd's se-attest-root ------------------------------------
+AGE_FROM=$(date +%s)
 run 3
+AGE_TO=$(date +%s)
 RECORD=$(sed -n 's/^output_dir: //p' "$CONFIG")
 KEPT=$(sed -n 's/^  tarball_copy: //p' "$CONFIG")
 check "README agent: exit 0, only the encrypted record in $RECORD, root.tar.gz kept at $KEPT" \
@@ -203,6 +213,14 @@ check "README decrypt: exit 0" test "$rc" = 0
 if [ -z "$EXPECT_MACHINE" ]; then  # an s390x machine: its own line
   EXPECT_MACHINE=$(sed -n 's/^Machine Type\/Plant\/Serial: //p' "$WORK/se-checksums.txt")
 fi
+# shellcheck disable=SC2034
+ENCRYPTION_CERT=$WORK/image/$CONTRACT_CERT_NAME
+# shellcheck disable=SC2034
+ATTESTATION_CERT=$WORK/image/$ATTESTATION_CERT_NAME
+BUILD_ISO=$(sed -n 's/^build_time: "\([0-9TZ:-]*\)"$/\1/p' "$WORK/image/$OUT/reference.yaml")
+BUILD_TIME=$(date -u -d "${BUILD_ISO:-1970-01-01T00:00:00Z}" +%s)
+check "README seal: reference.yaml says hpcr-2026, and a build time before the agent ran ($BUILD_ISO)" \
+  bash -c "grep -qx 'record_profile: hpcr-2026' '$WORK/image/$OUT/reference.yaml' && [ -n '$BUILD_ISO' ] && [ '$BUILD_TIME' -le '$AGE_FROM' ]"
 check_record readme "$WORK/se-checksums.txt" /var/hyperprotect "$CIDATA_IMG" "$WORK/cidata.d" "$WORK/auditor.pub"
 cp -a /var/hyperprotect "$RECORD_DIR"
 cp "$WORK/image/$OUT/reference.yaml" "$(option 5 --reference)"

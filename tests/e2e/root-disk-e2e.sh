@@ -58,12 +58,15 @@ echo "se-attest root disk e2e $RUN_ID" >tree/etc/motd
 head -c 2000000 /dev/urandom >tree/bin/payload
 make_root_partition tree root-part.img 16M || die "root partition"
 DISK_LABEL=se-rootfs-$RUN_ID
+# In the default record profile, hpcr-2026 (with the key set's certificates); se-attest-root does
+# not read the record.
 seal() {  # seal OUT [OPTION...]
   local out=$1
   shift
   "$SE_ATTEST" seal --root root-part.img --root-device "PARTLABEL=se-root-$RUN_ID" --tarball /boot/root.tar.gz \
     --baseimage-sha256 "$(printf '%064d' 0)" --image-version 1.0.0-e2e --commit-id "e2e-$RUN_ID" \
     --attestation-key keys/attestation.key --contract-key keys/contract.key --development \
+    --attestation-cert keys/attestation.crt --contract-cert keys/contract.crt \
     --tarball-copy "$WORK/kept/root.tar.gz" --output-dir "$WORK/record" --out "$out" "$@" >"$out.log" 2>&1
 }
 seal sealed-disk --root-disk "PARTLABEL=$DISK_LABEL" || die "seal --root-disk: $(cat sealed-disk.log)"

@@ -4,8 +4,10 @@
 #   valgrind-agent.sh SE_ATTEST SE_ATTEST_AGENT SHARED_DIR
 #
 # As root: builds a small sealed image as host-e2e.sh does (a GPT disk whose partition 1 is an
-# ext4 holding boot/root.tar.gz, seal --development, an ext4 cidata device with a contract that
-# has attestationPublicKey, so the encrypt path runs too), attaches them with losetup and runs the
+# ext4 holding boot/root.tar.gz and an SBOM, seal --development in the default record profile
+# hpcr-2026 with --sbom, so the SBOM is read, kept and copied and the contract:* lines made, an
+# ext4 cidata device with a contract that has attestationPublicKey, so the encrypt path runs
+# too), attaches them with losetup and runs the
 # agent, not sanitized, under memcheck. Passes when the agent exits 0, the (encrypted) record is
 # there, and memcheck found no error and no definitely or indirectly lost byte (exit 99 else).
 # Exit 77 (CTest: skipped) when not root, without loop devices or valgrind, or when the agent is
@@ -41,12 +43,15 @@ echo "se-attest valgrind root $RUN_ID" >tree/etc/motd
 head -c 100000 /dev/urandom >tree/bin/payload
 head -c 1000000 /dev/urandom >baseimage.qcow2
 make_root_partition tree root-part.img 8M || die "root partition"
+printf '{"bomFormat": "CycloneDX", "specVersion": "1.5", "version": 1, "components": []}\n' >sbom.cdx.json
+debugfs -w -R "write sbom.cdx.json boot/sbom.cdx.json" root-part.img >/dev/null 2>&1 || die "debugfs write sbom"
 make_gpt_disk disk.img root-part.img "$ROOT_PARTLABEL" || die "GPT disk"
 attach_loop -P disk.img || die "losetup disk"
 ROOT_DEV=$(partition_of "$LOOP_DEV") || die "${LOOP_DEV}p1 did not appear"
 "$SE_ATTEST" seal --root root-part.img --root-device "PARTLABEL=$ROOT_PARTLABEL" \
   --tarball /boot/root.tar.gz --baseimage baseimage.qcow2 --image-version 1.0.0-valgrind \
   --commit-id "valgrind-$RUN_ID" --attestation-key keys/attestation.key --contract-key keys/contract.key \
+  --attestation-cert keys/attestation.crt --contract-cert keys/contract.crt --sbom /boot/sbom.cdx.json \
   --development --out sealed >seal.log 2>&1 || die "seal: $(cat seal.log)"
 
 write_lpar_sysinfo sysinfo
@@ -90,6 +95,8 @@ check "valgrind: no indirectly lost bytes" \
   bash -c "! grep -E 'indirectly lost:' valgrind.log | grep -qvE 'indirectly lost: 0 bytes in 0 blocks'"
 check "valgrind: the encrypted record, its signature and no plaintext record" \
   test -s out/se-checksums.txt.enc -a -s out/se-signature.bin -a ! -e out/se-checksums.txt
+check "valgrind: hpcr-2026's files: certificate_expiry_date.json, and the SBOM copied byte for byte" \
+  bash -c "[ -s out/certificate_expiry_date.json ] && cmp sbom.cdx.json out/sbom"
 check "valgrind: the measured devices are unmounted again" bash -c "! grep -qE '^($ROOT_DEV|$CIDATA) ' /proc/mounts"
 check "valgrind: the record decrypts and verifies (se-attest verify)" \
   "$SE_ATTEST" verify out --allow-development --cert keys/attestation.crt --chain keys/intermediate-ca.crt --ca keys/root-ca.crt \

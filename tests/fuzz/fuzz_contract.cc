@@ -1,4 +1,5 @@
-// libFuzzer target: the contract parser, seattest::ParseContract (cidata/user-data).
+// libFuzzer target: the contract parser, seattest::ParseContract (cidata/user-data), and the
+// contract:* lines' inputs of what it accepts (MeasureContractSections).
 //
 // The first byte picks what the TokenDecryptor handed to the parser does, the rest is user-data:
 //   odd               decryption fails (the error path: the contract key does not fit)
@@ -16,6 +17,7 @@
 
 #include "core/base64.h"
 #include "core/contract.h"
+#include "core/contract_sections.h"
 
 namespace {
 
@@ -57,6 +59,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (sig->signature.empty() || !StartsWithPem(sig->signing_key_pem) || sig->signed_data.empty()) {
       __builtin_trap();
     }
+  }
+  // Every contract the agent accepts has the contract:* lines of an hpcr-2026 record, computed from
+  // the user-data.decrypted it writes, and the attestationPublicKey line is the effective PEM.
+  auto sections = seattest::MeasureContractSections(contract->decrypted_text);
+  if (!sections.ok()) __builtin_trap();
+  for (const seattest::MeasuredSection& s : *sections) {
+    if (s.key == "attestationPublicKey" && s.text != *contract->attestation_public_key_pem) __builtin_trap();
   }
   return 0;
 }

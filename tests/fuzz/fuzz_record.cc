@@ -1,13 +1,19 @@
 // libFuzzer target: the attestation record, se-checksums.txt: seattest::ParseRecord and
-// LintRecord (core/record.h). No exception is caught.
+// LintRecord (core/record.h); the folder's certificate_expiry_date.json and user-data.decrypted as
+// verify reads them. No exception is caught.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
+#include "core/contract_sections.h"
 #include "core/record.h"
+#include "core/record_profile.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
+  // What verify reads from the folder beside the record, as untrusted as the record: errors only.
+  (void)seattest::ParseCertificateExpiryJson(text);
+  (void)seattest::MeasureContractSections(text);
   auto record = seattest::ParseRecord(text);
   const seattest::RecordLint lint = seattest::LintRecord(text);
   if (!record.ok()) {
@@ -22,6 +28,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (!rendered.ok()) return 0;
   auto back = seattest::ParseRecord(*rendered);
   if (!back.ok() || !(*back == *record)) __builtin_trap();
+  (void)seattest::DetectRecordProfile(*record);
   if (*rendered != text) __builtin_trap();
   return 0;
 }

@@ -17,6 +17,8 @@
 #include "boot/output.h"
 #include "core/base64.h"
 #include "core/config.h"
+#include "core/contract_sections.h"
+#include "core/record_profile.h"
 #include "core/hex.h"
 #include "core/record.h"
 #include "crypto/contract_signature.h"
@@ -1008,6 +1010,176 @@ TEST_F(AgentFlowTest, Ext4CidataOnlyInADevelopmentImage) {
   devices_.Add("LABEL=cidata", cidata_image_, "vfat");  // what cloud-init reads
   log_.entries.clear();
   EXPECT_EQ(Run(), kExitOk);
+}
+
+// --- hpcr-2026 (core/record_profile.h) ---------------------------------------------------------
+
+// The same image sealed with the hpcr-2026 profile: the two certificates beside their keys, a
+// build time, and an SBOM in the root partition beside root.tar.gz.
+class AgentFlow2026Test : public AgentFlowTest {
+ protected:
+  static constexpr std::int64_t kBuildTime = 1764547200;  // 2025-12-01T00:00:00Z
+  // The fixture certificates' notAfter (`openssl x509 -enddate`): Oct 30 09:03:36 2126 GMT and
+  // Oct 30 09:03:33 2126 GMT.
+  static constexpr const char* kEncryptionUntil = "Oct 30 09:03:36 2126";
+  static constexpr const char* kAttestationUntil = "Oct 30 09:03:33 2126";
+
+  void SetUp() override {
+    AgentFlowTest::SetUp();
+    sbom_ = "{\"spdxVersion\": \"SPDX-2.3\", \"name\": \"se-attest test image\"}\n";
+    std::string image = ReadText(root_image_);
+    image.replace(65536, sbom_.size(), sbom_);
+    WriteText(root_image_, image);
+    config_.root_sha256 = Sha256Of(image);
+    config_.root_sbom = "/boot/sbom.spdx.json";
+    config_.root_sbom_sha256 = Sha256Of(sbom_);
+    config_.root_sbom_size = sbom_.size();
+    config_.root_sbom_extents = {{65536, sbom_.size()}};
+    config_.record_profile = RecordProfile::kHpcr2026;
+    config_.build_time = kBuildTime;
+    config_.attestation_cert = "attestation.crt";
+    config_.contract_cert = "contract.crt";
+    WriteText(config_dir_ + "/attestation.crt", Fixture("keys/attestation.crt"));
+    WriteText(config_dir_ + "/contract.crt", Fixture("keys/contract.crt"));
+    WriteConfig();
+    options_.now = kBuildTime + std::int64_t{10} * 86400 + 3600;  // ten days and an hour after the build
+  }
+
+  // certificate_expiry_date.json for the fixture certificates, from `openssl x509` facts.
+  static std::string ExpectedExpiryJson() {
+    return "{\n"
+           "  \"encryption_certificate\": {\n"
+           "    \"subject\": \"CN=se-attest test contract key,O=se-attest tests\",\n"
+           "    \"sha256_fingerprint\": \"0106daced21223b409c86b94c4533761c6b5c255542a32488522f847f8d29898\",\n"
+           "    \"not_after\": \"2126-10-30T09:03:36Z\"\n"
+           "  },\n"
+           "  \"attestation_certificate\": {\n"
+           "    \"subject\": \"CN=se-attest test attestation key,O=se-attest tests\",\n"
+           "    \"sha256_fingerprint\": \"30059d7eca88c7c492adcedcc52d2ea804b86db899cc3774fa0b95c529655569\",\n"
+           "    \"not_after\": \"2126-10-30T09:03:33Z\"\n"
+           "  }\n"
+           "}\n";
+  }
+
+  std::string ExpectedHeader(int age_days) const {
+    return std::string(kVersion) + "\nMachine Type/Plant/Serial: 3932/02/860A8\n" + std::string(kDevelopmentHeaderLine) +
+           "\nImage age: " + std::to_string(age_days) + " days since creation.\n" +
+           "Encryption Certificate valid until: " + kEncryptionUntil + " UTC\n" +
+           "Attestation Certificate valid until: " + kAttestationUntil + " UTC\n";
+  }
+
+  std::string sbom_;
+};
+
+TEST_F(AgentFlow2026Test, WritesTheRecordInTodaysLayoutAndTheNewFiles) {
+  ASSERT_EQ(Run(), kExitOk) << (FailureEntry() ? FailureEntry()->message : "");
+  EXPECT_EQ(FilesUnder(out_),
+            (std::set<std::string>{"se-checksums.txt", "se-signature.bin", "se-version", "se-commit-id",
+                                   "cidata/meta-data", "cidata/user-data", "cidata/vendor-data",
+                                   "user-data.decrypted", "certificate_expiry_date.json", "sbom", "README"}));
+  EXPECT_EQ(ReadText(out_ + "/certificate_expiry_date.json"), ExpectedExpiryJson());
+  EXPECT_EQ(ReadText(out_ + "/sbom"), sbom_);
+  // plain.yaml: env and workload as plain YAML: their own lines of user-data.decrypted.
+  auto sections = MeasureContractSections(ReadText(out_ + "/user-data.decrypted"));
+  ASSERT_TRUE(sections.ok()) << sections.error().message;
+  ASSERT_EQ(sections->size(), 2u);
+  const std::string record = ReadText(out_ + "/se-checksums.txt");
+  EXPECT_EQ(record, ExpectedHeader(10) + Hex(ExpectedExpiryJson()) + " certificate_expiry_date.json\n" + Hex(tarball_) +
+                        " root.tar.gz\n" + std::string(kBaseimage) + " baseimage\n" + Hex(sbom_) + " sbom\n" +
+                        Hex(ReadText(cidata_image_)) + " /dev/disk/by-label/cidata\n" + Hex(meta_data_) +
+                        " cidata/meta-data\n" + Hex(user_data_) + " cidata/user-data\n" + Hex(vendor_data_) +
+                        " cidata/vendor-data\n" + Hex((*sections)[0].text) + " contract:workload\n" +
+                        Hex((*sections)[1].text) + " contract:env\n");
+  EXPECT_EQ((*sections)[0].text.rfind("workload:\n", 0), 0u);
+  EXPECT_TRUE(VerifiesWithAttestationCert(record, ReadText(out_ + "/se-signature.bin")));
+  EXPECT_EQ(ReadText(out_ + "/README"), OutputReadme(false, {.certificate_expiry = true, .sbom = true}));
+  for (const std::string& name : FilesUnder(out_)) {
+    EXPECT_EQ(ModeOf(out_ + "/" + name), name == "README" ? 0444 : 0400) << name;
+  }
+}
+
+// The section's own lines of the user-data.decrypted in the folder, cut by hand: from the line
+// that starts with "<key>:" to the next line at column 0.
+std::string SectionLines(const std::string& decrypted, const std::string& key) {
+  const std::size_t start = decrypted.rfind(key + ":", 0) == 0 ? 0 : decrypted.find("\n" + key + ":") + 1;
+  std::size_t end = start;
+  do {
+    end = decrypted.find('\n', end) + 1;
+  } while (end < decrypted.size() && decrypted[end] == ' ');
+  return decrypted.substr(start, end - start);
+}
+
+TEST_F(AgentFlow2026Test, ContractLinesAreTheSha256OfTheirSectionsLines) {
+  SetUserData(Fixture("contract/tokens.yaml"));
+  ASSERT_EQ(Run(), kExitOk) << (FailureEntry() ? FailureEntry()->message : "");
+  EXPECT_FALSE(std::filesystem::exists(out_ + "/se-checksums.txt"));
+  auto key = PrivateKeyFromPem(Fixture("keys/rsa2048.key"), "rsa2048.key");
+  ASSERT_TRUE(key.ok());
+  auto record = DecryptToken(key->get(), ReadText(out_ + "/se-checksums.txt.enc"));
+  ASSERT_TRUE(record.ok()) << record.error().message;
+  const std::string text(record->view());
+  const std::string decrypted = ReadText(out_ + "/user-data.decrypted");
+  const std::string workload = SectionLines(decrypted, "workload");
+  // The plaintext the author encrypted is in its section, as a literal block.
+  EXPECT_EQ(workload.rfind("workload: |\n", 0), 0u) << workload;
+  EXPECT_EQ(YAML::Load(workload)["workload"].Scalar(), Fixture("contract/workload.plain"));
+  const std::string expected_tail = Hex(workload) + " contract:workload\n" + Hex(SectionLines(decrypted, "env")) +
+                                    " contract:env\n" + Hex(SectionLines(decrypted, "envWorkloadSignature")) +
+                                    " contract:envWorkloadSignature\n" + Hex(Fixture("keys/rsa2048.pub")) +
+                                    " contract:attestationPublicKey\n";
+  ASSERT_GE(text.size(), expected_tail.size());
+  EXPECT_EQ(text.substr(text.size() - expected_tail.size()), expected_tail);
+  EXPECT_EQ(text.find(" attestationPublicKey\n"), std::string::npos);  // hpcr-2023's line is gone
+  EXPECT_EQ(ReadText(out_ + "/attestationPublicKey"), Fixture("keys/rsa2048.pub"));
+  EXPECT_TRUE(VerifiesWithAttestationCert(text, ReadText(out_ + "/se-signature.bin")));
+}
+
+TEST_F(AgentFlow2026Test, NoSbomNoLineAndNoFile) {
+  config_.root_sbom.clear();
+  config_.root_sbom_extents.clear();
+  WriteConfig();
+  ASSERT_EQ(Run(), kExitOk) << (FailureEntry() ? FailureEntry()->message : "");
+  EXPECT_FALSE(std::filesystem::exists(out_ + "/sbom"));
+  EXPECT_EQ(ReadText(out_ + "/se-checksums.txt").find(" sbom\n"), std::string::npos);
+}
+
+TEST_F(AgentFlow2026Test, AGuestClockBeforeTheBuildSaysZeroDays) {
+  options_.now = kBuildTime - std::int64_t{400} * 86400;
+  ASSERT_EQ(Run(), kExitOk) << (FailureEntry() ? FailureEntry()->message : "");
+  EXPECT_EQ(ReadText(out_ + "/se-checksums.txt").rfind(ExpectedHeader(0), 0), 0u);
+}
+
+TEST_F(AgentFlow2026Test, SbomDiffersExit2NothingWritten) {
+  // The SBOM's digest in agent.yaml is not the one in the partition (which is as sealed).
+  config_.root_sbom_sha256 = Sha256Of(std::string("another sbom"));
+  WriteConfig();
+  EXPECT_EQ(Run(), kExitIntegrity);
+  ExpectNoOutput();
+  const LogEntry* failure = FailureEntry();
+  ASSERT_NE(failure, nullptr);
+  EXPECT_EQ(failure->message_id, message_id::kIntegrityFailure);
+  EXPECT_EQ(Field(*failure, "SE_ATTEST_ITEM"), "sbom");
+  EXPECT_EQ(Field(*failure, "SE_ATTEST_ACTUAL"), Hex(sbom_));
+}
+
+TEST_F(AgentFlow2026Test, CertificateOfAnotherKeyExit1NoRecord) {
+  WriteText(config_dir_ + "/contract.crt", Fixture("keys/attestation.crt"));
+  EXPECT_EQ(Run(), kExitUsage);
+  ExpectNoOutput();
+  const LogEntry* failure = FailureEntry();
+  ASSERT_NE(failure, nullptr);
+  EXPECT_NE(failure->message.find("certifies another key"), std::string::npos) << failure->message;
+  EXPECT_EQ(Field(*failure, "SE_ATTEST_ITEM"), config_dir_ + "/contract.crt");
+}
+
+TEST_F(AgentFlow2026Test, MissingOrUnreadableCertificateExit1NoRecord) {
+  ASSERT_EQ(std::remove((config_dir_ + "/attestation.crt").c_str()), 0);
+  EXPECT_EQ(Run(), kExitUsage);
+  ExpectNoOutput();
+  WriteText(config_dir_ + "/attestation.crt", "not a certificate\n");
+  log_.entries.clear();
+  EXPECT_EQ(Run(), kExitUsage);
+  ExpectNoOutput();
 }
 
 }  // namespace

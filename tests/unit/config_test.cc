@@ -235,6 +235,87 @@ TEST(ConfigTest, RootDiskByWhatTheFormatKeeps) {
   }
 }
 
+// --- record profiles (core/record_profile.h) ---
+
+const std::string kProfile2026 =
+    "record_profile: hpcr-2026\nbuild_time: \"2025-12-01T00:00:00Z\"\nattestation_cert: attestation.crt\n"
+    "contract_cert: /etc/se-attest/contract.crt\n";
+
+// good.yaml's root mapping with an SBOM inside the 1 MiB partition.
+std::string WithSbom(const std::string& text, const std::string& extents = "65536+100") {
+  std::string out = text;
+  const std::string anchor = "  tarball_extents:";
+  const std::size_t at = out.find(anchor);
+  EXPECT_NE(at, std::string::npos);
+  out.insert(at, "  sbom: /boot/sbom.json\n  sbom_sha256: " + std::string(64, 'a') + "\n  sbom_size: 100\n"
+                 "  sbom_extents: \"" + extents + "\"\n");
+  return out;
+}
+
+TEST(ConfigProfileTest, AbsentMeansHpcr2023AndSealWritesItAlways) {
+  auto c = ParseFixture("good.yaml");
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->record_profile, RecordProfile::kHpcr2023);
+  EXPECT_TRUE(c->root_sbom.empty());
+  EXPECT_NE(RenderAgentConfig(*c).find("\nrecord_profile: hpcr-2023\n"), std::string::npos);
+}
+
+TEST(ConfigProfileTest, Hpcr2026RoundTripsWithItsCertificatesBuildTimeAndSbom) {
+  auto c = ParseAgentConfig(WithSbom(Fixture("config/good.yaml")) + kProfile2026, "a.yaml");
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->record_profile, RecordProfile::kHpcr2026);
+  EXPECT_EQ(c->build_time, 1764547200);
+  EXPECT_EQ(c->attestation_cert, "attestation.crt");
+  EXPECT_EQ(c->contract_cert, "/etc/se-attest/contract.crt");
+  EXPECT_EQ(c->root_sbom, "/boot/sbom.json");
+  EXPECT_EQ(c->root_sbom_size, 100u);
+  EXPECT_EQ(c->root_sbom_extents, (std::vector<Extent>{{65536, 100}}));
+  auto back = ParseAgentConfig(RenderAgentConfig(*c), "a.yaml");
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  ExpectSameConfig(*back, *c);
+  EXPECT_EQ(back->record_profile, c->record_profile);
+  EXPECT_EQ(back->build_time, c->build_time);
+  EXPECT_EQ(back->attestation_cert, c->attestation_cert);
+  EXPECT_EQ(back->contract_cert, c->contract_cert);
+  EXPECT_EQ(back->root_sbom, c->root_sbom);
+  EXPECT_EQ(back->root_sbom_sha256, c->root_sbom_sha256);
+  EXPECT_EQ(back->root_sbom_size, c->root_sbom_size);
+  EXPECT_EQ(back->root_sbom_extents, c->root_sbom_extents);
+}
+
+TEST(ConfigProfileTest, EachRuleHasAnInputThatFailsIt) {
+  const std::string good = Fixture("config/good.yaml");
+  struct Case {
+    std::string text, says;
+  };
+  const std::string without_cert = "record_profile: hpcr-2026\nbuild_time: \"2025-12-01T00:00:00Z\"\n"
+                                   "attestation_cert: attestation.crt\n";
+  for (const Case& c : {
+           Case{good + "record_profile: hpcr-2025\n", "record_profile: unknown record profile"},
+           Case{good + "record_profile: hpcr-2026\n", "build_time: missing"},
+           Case{good + without_cert, "contract_cert: missing"},
+           Case{good + "build_time: \"2025-12-01T00:00:00Z\"\n", "build_time: only with record_profile hpcr-2026"},
+           Case{good + "record_profile: hpcr-2023\ncontract_cert: c.crt\n", "contract_cert: only with record_profile"},
+           Case{WithSbom(good), "root.sbom: only with record_profile hpcr-2026"},
+           Case{good + std::string(kProfile2026).replace(kProfile2026.find("2025-12-01T00"), 13, "2025-12-01 00"),
+                "build_time: expected YYYY-MM-DDTHH:MM:SSZ"},
+           Case{WithSbom(good, "1048500+100") + kProfile2026, "root.sbom_extents"},
+           Case{WithSbom(good).replace(WithSbom(good).find("  sbom_size: 100\n"), 16, "") + kProfile2026,
+                "sbom, sbom_sha256, sbom_size and sbom_extents go together"},
+           Case{WithSbom(good).replace(WithSbom(good).find("/boot/sbom.json"), 15, "/boot/root.tar.gz") + kProfile2026,
+                "the same file as root.tarball"},
+           Case{WithSbom(good).replace(WithSbom(good).find("/boot/sbom.json"), 15, "boot/sbom.json") + kProfile2026,
+                "root.sbom: must be an absolute path"},
+           Case{WithSbom(good).replace(WithSbom(good).find("sbom_size: 100"), 14, "sbom_size: 40000000") + kProfile2026,
+                "more than the agent keeps"},
+       }) {
+    auto parsed = ParseAgentConfig(c.text, "a.yaml");
+    ASSERT_FALSE(parsed.ok()) << c.says;
+    EXPECT_NE(parsed.error().message.find(c.says), std::string::npos) << parsed.error().message;
+    EXPECT_NE(parsed.error().message.find("a.yaml"), std::string::npos) << parsed.error().message;
+  }
+}
+
 TEST(ResolvePathTest, RelativeToBaseAbsoluteKept) {
   EXPECT_EQ(ResolvePath("/etc/se-attest", "keys/attestation.key"), "/etc/se-attest/keys/attestation.key");
   EXPECT_EQ(ResolvePath("/etc/se-attest/", "attestation.key"), "/etc/se-attest/attestation.key");

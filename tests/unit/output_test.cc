@@ -33,7 +33,8 @@ TEST(OutputTest, FileNamesAreTheSpecTable) {
   EXPECT_EQ(names, (std::set<std::string>{"se-checksums.txt", "se-checksums.txt.enc", "se-signature.bin",
                                           "se-version", "se-commit-id", "cidata/meta-data",
                                           "cidata/user-data", "cidata/vendor-data", "user-data.decrypted",
-                                          "attestationPublicKey", "README"}));
+                                          "attestationPublicKey", "certificate_expiry_date.json", "sbom",
+                                          "README"}));
   EXPECT_EQ(OutputFileNames().front(), "se-checksums.txt");  // the record goes first
 }
 
@@ -257,6 +258,10 @@ TEST(OutputTest, ReadmeSaysWhichRecordIsThere) {
     EXPECT_NE(r.find("openssl dgst -sha256 -verify"), std::string::npos);
     EXPECT_EQ(r.back(), '\n');
   }
+  EXPECT_EQ(plain.find("certificate_expiry_date.json"), std::string::npos);
+  const std::string modern = OutputReadme(false, {.certificate_expiry = true, .sbom = true});
+  EXPECT_NE(modern.find("sha256sum cidata/* attestationPublicKey certificate_expiry_date.json sbom"), std::string::npos);
+  EXPECT_NE(modern.find("  sbom "), std::string::npos);
 }
 
 }  // namespace

@@ -66,6 +66,60 @@ TEST(ReferenceTest, RealRootAsSealed) {
   }
 }
 
+const std::string kGood2026 =
+    test::ReadText(std::string(SE_ATTEST_FIXTURES) + "/../fuzz/seeds/reference/reference-2026.yaml");
+
+TEST(ReferenceTest, ProfileAbsentMeansHpcr2023) {
+  auto ref = ParseReference(kGood, "r.yaml");
+  ASSERT_TRUE(ref.ok());
+  EXPECT_EQ(ref->record_profile, RecordProfile::kHpcr2023);
+  EXPECT_FALSE(ref->build_time.has_value());
+  EXPECT_FALSE(ref->certificates.has_value());
+}
+
+TEST(ReferenceTest, Hpcr2026WithBuildTimeCertificatesAndSbom) {
+  auto ref = ParseReference(kGood2026, "r.yaml");
+  ASSERT_TRUE(ref.ok()) << ref.error().message;
+  EXPECT_EQ(ref->record_profile, RecordProfile::kHpcr2026);
+  EXPECT_EQ(ref->build_time, 1764547200);
+  ASSERT_TRUE(ref->certificates.has_value());
+  EXPECT_EQ(ref->certificates->encryption.subject, "CN=se-attest test contract key,O=se-attest tests");
+  EXPECT_EQ(ToHex(ref->certificates->attestation.sha256),
+            "30059d7eca88c7c492adcedcc52d2ea804b86db899cc3774fa0b95c529655569");
+  EXPECT_EQ(ref->certificates->attestation.not_after, *ParseIso8601("2126-10-30T09:03:33Z"));
+  EXPECT_EQ(ToHex(ref->measurements.at("sbom")), "9958cb29efcb0d86a0beab6be3f475ccd6e2d56caa49971ea9fb81c76b3e24f2");
+}
+
+TEST(ReferenceTest, Hpcr2026RulesEachHaveAnInputThatFailsThem) {
+  const auto without = [](std::string text, const std::string& line) {
+    text.erase(text.find(line), line.size());
+    return text;
+  };
+  const auto replaced = [](std::string text, const std::string& from, const std::string& to) {
+    return text.replace(text.find(from), from.size(), to);
+  };
+  struct Case {
+    std::string text, says;
+  };
+  for (const Case& c : {
+           Case{without(kGood2026, "build_time: \"2025-12-01T00:00:00Z\"\n"), "build_time: missing (record_profile hpcr-2026)"},
+           Case{replaced(kGood2026, "record_profile: hpcr-2026", "record_profile: hpcr-2023"), "build_time: only with record_profile hpcr-2026"},
+           Case{replaced(kGood2026, "record_profile: hpcr-2026", "record_profile: hpcr-2024"), "record_profile: unknown record profile"},
+           Case{kGood + "measurements_x: 1\n", "unknown key"},
+           Case{replaced(kGood, "root_partition:", "  sbom: " + std::string(64, 'a') + "\nroot_partition:"),
+                "measurements.sbom: only with record_profile hpcr-2026"},
+           Case{replaced(kGood2026, "2025-12-01T00:00:00Z", "yesterday"), "build_time: expected YYYY-MM-DDTHH:MM:SSZ"},
+           Case{replaced(kGood2026, "  attestation:\n", "  attestatoin:\n"), "certificates.attestatoin: unknown key"},
+           Case{replaced(kGood2026, "    not_after: \"2126-10-30T09:03:36Z\"\n", ""), "certificates.encryption.not_after: missing"},
+           Case{replaced(kGood2026, "0106daced", "0106dacex"), "certificates.encryption.sha256: expected 64 hex digits"},
+           Case{replaced(kGood2026, "\"2126-10-30T09:03:33Z\"", "\"2126-10-30\""), "certificates.attestation.not_after: expected"},
+       }) {
+    auto ref = ParseReference(c.text, "r.yaml");
+    ASSERT_FALSE(ref.ok()) << c.says;
+    EXPECT_NE(ref.error().message.find(c.says), std::string::npos) << ref.error().message;
+  }
+}
+
 TEST(ReferenceTest, BadInputNamesFileKeyAndLine) {
   struct Case {
     std::string text, message;

@@ -1,6 +1,7 @@
 // `se-attest verify` (host/verify.h) on folders made here the way the agent makes them, signed with
 // the committed test keys under a CA hierarchy made here; every tamper named by its check; the
-// interop vectors.
+// interop vectors. Both record profiles: hpcr-2023 (VerifyTest) and hpcr-2026 (Verify2026Test:
+// header lines, contract:* lines, certificate_expiry_date.json, sbom, image age, IBM's layout).
 #include "host/verify.h"
 
 #include <gtest/gtest.h>
@@ -9,15 +10,19 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
+#include <cstring>
 #include <ctime>
 #include <filesystem>
 #include <functional>
 #include <string>
 #include <vector>
 
+#include "core/contract_sections.h"
 #include "core/hex.h"
 #include "core/record.h"
+#include "core/record_profile.h"
 #include "core/verify_report.h"
+#include "crypto/cert_validity.h"
 #include "crypto/certs.h"
 #include "crypto/keys.h"
 #include "crypto/rsa.h"
@@ -632,6 +637,12 @@ TEST(VerifyInteropTest, Hpcr2330FolderDecryptsAndEveryFileLinePasses) {
   EXPECT_EQ(files, 6);  // cidata x3, attestationPublicKey, user-data.decrypted, se-version
 }
 
+// The signed 25.11.0 record (an hpcr-2026 record: it has an Image age line and contract:* lines):
+// its signature verifies, and every line is shown by name, the 25.x ones nobody can check too.
+// Its contract:attestationPublicKey line says it was made to be encrypted for a key: a plaintext
+// of it proves nothing to an auditor who cannot show that key is theirs, so key-binding is the
+// one required check left unmade (INCOMPLETE), as for an hpcr-2023 record with an
+// attestationPublicKey line.
 TEST(VerifyInteropTest, SignedExampleSignaturePasses) {
   VerifyOptions o;
   o.record_path = SharedPath("interop/signed-example/se-checksums.txt");
@@ -640,12 +651,71 @@ TEST(VerifyInteropTest, SignedExampleSignaturePasses) {
   o.cas = o.certs;  // self-signed
   o.at = std::time(nullptr);
   const VerifyReport r = Verify(o);
-  EXPECT_EQ(r.exit_code(), kVerifyExitVerified) << RenderReportText(r);
+  EXPECT_EQ(r.exit_code(), kVerifyExitIncomplete) << RenderReportText(r);
   for (const Check& c : r.checks) {
     if (c.id == "record-syntax") {
       EXPECT_NE(c.detail.find("no final newline"), std::string::npos);
-      EXPECT_NE(c.detail.find("contract:workload"), std::string::npos);
+      EXPECT_NE(c.detail.find("names outside the SPEC: AP(1):secret, uv_firmware.state"), std::string::npos) << c.detail;
     }
+    if (c.id == "signature" || c.id == "chain" || c.id == "certificate-key" || c.id == "record-profile" ||
+        c.id == "header") {
+      EXPECT_EQ(c.status, CheckStatus::kPass) << c.id << ": " << c.detail;
+    }
+    // Nothing fails, and the one required check not made is the key binding.
+    EXPECT_NE(c.status, CheckStatus::kFail) << c.id;
+    if (c.required && c.status != CheckStatus::kPass) {
+      EXPECT_EQ(c.id, "key-binding") << RenderReportText(r);
+    }
+  }
+  // Every line, by name: each header line after the version and each hash line is the title of
+  // a check (or, for the Image age, the header check's detail).
+  const std::string text = ReadText(SharedPath("interop/signed-example/se-checksums.txt"));
+  const RecordLint lint = LintRecord(text);
+  ASSERT_TRUE(lint.problems.empty());
+  auto titled = [&](const std::string& what) {
+    return std::any_of(r.checks.begin(), r.checks.end(), [&](const Check& c) { return c.title == what; });
+  };
+  for (std::size_t i = 2; i < lint.record.header.size(); ++i) {
+    const std::string& line = lint.record.header[i];
+    if (line.rfind("Image age:", 0) == 0) continue;
+    EXPECT_TRUE(titled(line)) << "header line '" << line << "' not shown\n" << RenderReportText(r);
+  }
+  for (const RecordEntry& e : lint.record.entries) {
+    EXPECT_TRUE(titled(e.name)) << "line '" << e.name << "' not shown\n" << RenderReportText(r);
+  }
+  for (const char* id : {"header:Ultravisor CUID", "header:Host HKD", "header:HKD is valid until",
+                         "header:AP device present", "header:Number of configured APs", "line:uv_firmware.state",
+                         "line:AP(1):secret", "line:contract:workload"}) {
+    const auto c = std::find_if(r.checks.begin(), r.checks.end(), [&](const Check& x) { return x.id == id; });
+    ASSERT_NE(c, r.checks.end()) << id << "\n" << RenderReportText(r);
+    EXPECT_EQ(c->status, CheckStatus::kNotChecked) << id;
+    EXPECT_FALSE(c->required) << id;
+    EXPECT_FALSE(c->detail.empty()) << id;
+  }
+  // With the key it was made for named, it would be VERIFIED: nothing else is missing.
+}
+
+// IBM's 26.7.1 example record (no signature, no folder): read as hpcr-2026, every line shown.
+TEST(VerifyInteropTest, Hpcr2671ExampleRecordShowsEveryLine) {
+  VerifyOptions o;
+  o.record_path = SharedPath("interop/hpcr-26.7.1-record-example.txt");
+  o.at = std::time(nullptr);
+  const VerifyReport r = Verify(o);
+  EXPECT_EQ(r.exit_code(), kVerifyExitIncomplete) << RenderReportText(r);
+  const std::string text = ReadText(o.record_path);
+  const RecordLint lint = LintRecord(text);
+  for (const Check& c : r.checks) {
+    EXPECT_NE(c.status, CheckStatus::kFail) << c.id << ": " << c.detail;
+    if (c.id == "header") {
+      EXPECT_EQ(c.status, CheckStatus::kPass);
+      EXPECT_NE(c.detail.find("Encryption Certificate valid until 2027-07-06T06:44:41Z"), std::string::npos) << c.detail;
+      EXPECT_NE(c.detail.find("Attestation Certificate valid until 2027-07-06T12:28:59Z"), std::string::npos) << c.detail;
+      EXPECT_NE(c.detail.find("image age 10 days"), std::string::npos) << c.detail;
+    }
+  }
+  for (const RecordEntry& e : lint.record.entries) {
+    EXPECT_TRUE(std::any_of(r.checks.begin(), r.checks.end(), [&](const Check& c) { return c.title == e.name; }))
+        << e.name << "\n" << RenderReportText(r);
   }
 }
 
@@ -985,6 +1055,491 @@ TEST(VerifyReportTest, LongFieldsAreCut) {
   EXPECT_LT(json.size(), 4096u);
   EXPECT_NE(text.find("... (6000000 bytes)"), std::string::npos);
   EXPECT_NE(json.find("\\u202e... (6000000 bytes)"), std::string::npos);
+}
+
+// --- issue 16: hpcr-2026 records -------------------------------------------------------------------
+
+// A folder as the agent writes it with record profile hpcr-2026: the header lines, certificate_
+// expiry_date.json, sbom, contract:* lines computed from user-data.decrypted (whose workload was a
+// token in the contract), and reference.yaml as `seal --record-profile hpcr-2026` writes it.
+class Verify2026Test : public VerifyTest {
+ protected:
+  void SetUp() override {
+    VerifyTest::SetUp();
+    auto certs = CertificatesFromPem(Fixture("keys/contract.crt"), "contract.crt");
+    ASSERT_TRUE(certs.ok() && certs->size() == 1);
+    encryption_ = *CertificateValidityOf(certs->front().get());
+    attestation_ = *CertificateValidityOf(pki_.leaf.get());
+    WriteText(tmp_.Sub("contract.crt"), Fixture("keys/contract.crt"));
+    options_.contract_cert_path = tmp_.Sub("contract.crt");
+    build_time_ = options_.at - 20L * 86400 - 3600;  // 20 whole days before --at
+    WriteReference();
+  }
+
+  void WriteReference(RecordProfile profile = RecordProfile::kHpcr2026) {
+    auto cert = [](const CertificateValidity& v) {
+      return "{subject: \"" + v.subject + "\", sha256: " + ToHex(v.sha256) + ", not_after: \"" +
+             FormatIso8601(v.not_after) + "\"}";
+    };
+    std::string ref = "image_version: \"1.0.0\"\ncommit_id: \"abc123\"\nimage_kind: production\nmeasurements:\n"
+                      "  baseimage: " + Hex(kBaseimage) + "\n  root.tar.gz: " + Hex(kTarball) + "\n";
+    if (profile == RecordProfile::kHpcr2026 && sbom_) ref += "  sbom: " + Hex(kSbom) + "\n";
+    ref += "attestation_public_key_sha256: " + ToHex(*PublicKeyFingerprint(pki_.leaf_key.get())) + "\n";
+    if (profile == RecordProfile::kHpcr2026) {
+      ref += "record_profile: hpcr-2026\nbuild_time: \"" + FormatIso8601(build_time_) + "\"\ncertificates:\n" +
+             "  encryption: " + cert(encryption_) + "\n  attestation: " + cert(attestation_) + "\n";
+    }
+    WriteText(tmp_.Sub("reference.yaml"), ref);
+  }
+
+  void MakeFolder2026(bool encrypted) {
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_ + "/cidata");
+    const std::string token = *EncryptToken(test::TestPublicKey("contract.pub").get(), "type: workload\n");
+    const std::string key = encrypted ? "attestationPublicKey: |\n" + Indent(Fixture("keys/" + recipient_)) : "";
+    user_data_ = "workload: " + token + "\n" + kPlainSections + key;
+    decrypted_ = "workload: |\n  type: workload\n" + std::string(kPlainSections) + key;
+    auto sections = MeasureContractSections(decrypted_);
+    ASSERT_TRUE(sections.ok()) << sections.error().message;
+    const std::string expiry = RenderCertificateExpiryJson({encryption_, attestation_});
+    files_ = {{"cidata/meta-data", "instance-id: i-1\n"},
+              {"cidata/user-data", user_data_},
+              {"cidata/vendor-data", "#cloud-config\n{}\n"},
+              {"user-data.decrypted", decrypted_},
+              {"certificate_expiry_date.json", expiry},
+              {"se-version", "1.0.0\n"},
+              {"se-commit-id", "abc123\n"}};
+    RecordContent content;
+    content.profile = RecordProfile::kHpcr2026;
+    content.version = "1.0.0";
+    content.machine = "3932/02/860A8";
+    content.image_age_days = image_age_days_;
+    content.encryption_not_after = encryption_.not_after;
+    content.attestation_not_after = attestation_.not_after;
+    content.entries = {Entry(kNameCertificateExpiry, expiry), Entry(kNameBaseimage, kBaseimage),
+                       Entry(kNameRootTarball, kTarball), Entry(kNameCidataDevice, "the cidata device"),
+                       Entry(kNameMetaData, files_[0].second), Entry(kNameUserData, user_data_),
+                       Entry(kNameVendorData, files_[2].second)};
+    if (sbom_) {
+      files_.emplace_back("sbom", std::string(kSbom));
+      content.entries.push_back(Entry(kNameSbom, kSbom));
+    }
+    for (const MeasuredSection& s : *sections) {
+      content.entries.push_back(Entry(s.line, s.text));
+      // The agent writes the effective PEM as the folder's attestationPublicKey.
+      if (s.key == "attestationPublicKey") files_.emplace_back("attestationPublicKey", s.text);
+    }
+    record_ = *RenderRecord(*MakeProfileRecord(content));
+    if (edit_record_) edit_record_(record_);
+    for (const auto& [name, text] : files_) WriteText(dir_ + "/" + name, text);
+    Sign(encrypted);
+  }
+
+  // Signs record_ (as it is now) and writes it into the folder, encrypted for the auditor or not.
+  void Sign(bool encrypted) {
+    std::filesystem::remove(dir_ + "/se-checksums.txt");
+    std::filesystem::remove(dir_ + "/se-checksums.txt.enc");
+    WriteText(dir_ + "/se-signature.bin", std::string(AsText(*SignSha256(pki_.leaf_key.get(), record_))));
+    if (encrypted) {
+      WriteText(dir_ + "/se-checksums.txt.enc", *EncryptToken(test::TestPublicKey("rsa2048.pub").get(), record_));
+      options_.key_path = tmp_.Sub("auditor.key");
+    } else {
+      WriteText(dir_ + "/se-checksums.txt", record_);
+    }
+  }
+
+  // The record with `from` replaced by `to` (the first occurrence), signed again.
+  void ReplaceInRecord(bool encrypted, const std::string& from, const std::string& to) {
+    const std::size_t at = record_.find(from);
+    ASSERT_NE(at, std::string::npos) << from;
+    record_.replace(at, from.size(), to);
+    Sign(encrypted);
+  }
+
+  void ExpectNoWarningOrFailure(const VerifyReport& r) {
+    for (const Check& c : r.checks) {
+      EXPECT_TRUE(c.status == CheckStatus::kPass || c.status == CheckStatus::kNotChecked)
+          << c.id << ": " << c.detail << "\n" << RenderReportText(r);
+    }
+  }
+
+  static constexpr std::string_view kSbom = "{\"spdxVersion\": \"SPDX-2.3\"}\n";
+  static constexpr const char* kPlainSections = "env:\n  type: env\n  port: \"8080\"\nenvWorkloadSignature: c2lnbmF0dXJl\n";
+  CertificateValidity encryption_, attestation_;
+  UnixTime build_time_ = 0;
+  std::int64_t image_age_days_ = 10;
+  bool sbom_ = true;
+  std::function<void(std::string&)> edit_record_;
+  std::string user_data_, decrypted_;
+};
+
+TEST_F(Verify2026Test, GoodFolderVerifies) {
+  for (const bool encrypted : {false, true}) {
+    MakeFolder2026(encrypted);
+    const VerifyReport r = Verify(options_);
+    EXPECT_EQ(r.exit_code(), kVerifyExitVerified) << RenderReportText(r);
+    ExpectNoWarningOrFailure(r);
+    for (const char* id : {"record-profile", "header", "image-age", "file:cidata/user-data",
+                           "file:certificate_expiry_date.json", "file:sbom", "file:user-data.decrypted",
+                           "contract:workload", "contract:env", "contract:envWorkloadSignature", "certificate-expiry",
+                           "certificate-expiry:attestation", "certificate-expiry:encryption", "reference:record-profile",
+                           "reference:certificates", "reference:sbom", "reference:baseimage", "file:se-version"}) {
+      ExpectStatus(r, id, CheckStatus::kPass);
+    }
+    // The warning of hpcr-2023 folders is gone: user-data.decrypted is covered through its lines.
+    EXPECT_EQ(Find(r, "file:user-data.decrypted")->coverage, Coverage::kSigned);
+    EXPECT_EQ(Find(r, "contract:workload")->coverage, Coverage::kSigned);
+    EXPECT_TRUE(Find(r, "contract:workload")->required);
+    EXPECT_FALSE(Find(r, "image-age")->required);
+    // The cidata device's line: shown by name, not checked (the folder has no copy of the device).
+    ExpectStatus(r, "line:/dev/disk/by-label/cidata", CheckStatus::kNotChecked);
+    if (encrypted) {
+      ExpectStatus(r, "contract:attestationPublicKey", CheckStatus::kPass);
+      ExpectStatus(r, "file:attestationPublicKey", CheckStatus::kPass);  // against contract:attestationPublicKey
+      ExpectStatus(r, "key-binding", CheckStatus::kPass);
+      EXPECT_EQ(Find(r, "file:attestationPublicKey")->expected_source, "record line 'contract:attestationPublicKey'");
+    }
+  }
+}
+
+// Tokens' plaintexts are covered now: changing one in user-data.decrypted fails its line. Plain
+// sections, the attestationPublicKey section, each new file: the named check fails.
+struct Tamper2026 {
+  const char* name;
+  const char* file;  // in the folder
+  const char* from;  // replaced by `to` in that file
+  const char* to;
+  const char* check;
+};
+
+class Verify2026TamperTest : public Verify2026Test, public ::testing::WithParamInterface<Tamper2026> {};
+
+TEST_P(Verify2026TamperTest, FailsTheNamedCheck) {
+  const Tamper2026 t = GetParam();
+  MakeFolder2026(true);
+  std::string data = ReadText(dir_ + "/" + t.file);
+  const std::size_t at = data.find(t.from);
+  ASSERT_NE(at, std::string::npos) << t.from;
+  data.replace(at, std::strlen(t.from), t.to);
+  WriteText(dir_ + "/" + t.file, data);
+  const VerifyReport r = Verify(options_);
+  EXPECT_EQ(r.exit_code(), kVerifyExitFailed) << RenderReportText(r);
+  ExpectStatus(r, t.check, CheckStatus::kFail);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    EverySectionAndFile, Verify2026TamperTest,
+    ::testing::Values(
+        Tamper2026{"workload", "user-data.decrypted", "type: workload", "type: forged", "contract:workload"},
+        Tamper2026{"env", "user-data.decrypted", "type: env", "type: forged", "contract:env"},
+        Tamper2026{"env_quoting", "user-data.decrypted", "\"8080\"", "'8080'", "contract:env"},
+        Tamper2026{"envWorkloadSignature", "user-data.decrypted", "c2lnbmF0dXJl", "Zm9yZ2Vk",
+                   "contract:envWorkloadSignature"},
+        Tamper2026{"attestationPublicKey", "user-data.decrypted", "attestationPublicKey: |\n  -----BEGIN PUBLIC KEY-----\n  MII",
+                   "attestationPublicKey: |\n  -----BEGIN PUBLIC KEY-----\n  MIJ", "contract:attestationPublicKey"},
+        Tamper2026{"attestationPublicKey_file", "attestationPublicKey", "-----BEGIN PUBLIC KEY-----\nMII",
+                   "-----BEGIN PUBLIC KEY-----\nMIJ", "file:attestationPublicKey"},
+        Tamper2026{"certificate_expiry_date", "certificate_expiry_date.json", "\"not_after\": \"", "\"not_after\":  \"",
+                   "file:certificate_expiry_date.json"},
+        Tamper2026{"sbom", "sbom", "SPDX-2.3", "SPDX-2.2", "file:sbom"}),
+    [](const ::testing::TestParamInfo<Tamper2026>& param) { return test::ParamName(param.param.name); });
+
+// A section the record has no line for, and a line the folder has no section for.
+TEST_F(Verify2026Test, ContractLinesAndSectionsAreTheSameSet) {
+  MakeFolder2026(false);
+  const std::string env_line = ToHex(Sha256Of(std::string_view("env:\n  type: env\n  port: \"8080\"\n"))) + " contract:env\n";
+  ReplaceInRecord(false, env_line, "");
+  VerifyReport r = Verify(options_);
+  EXPECT_EQ(r.exit_code(), kVerifyExitFailed) << RenderReportText(r);
+  ExpectStatus(r, "contract:env", CheckStatus::kFail);
+  EXPECT_NE(Find(r, "contract:env")->detail.find("the record no 'contract:env' line"), std::string::npos);
+
+  MakeFolder2026(false);
+  std::string decrypted = decrypted_;
+  decrypted.replace(decrypted.find("envWorkloadSignature: c2lnbmF0dXJl\n"), 35, "");
+  WriteText(dir_ + "/user-data.decrypted", decrypted);
+  r = Verify(options_);
+  EXPECT_EQ(r.exit_code(), kVerifyExitFailed) << RenderReportText(r);
+  ExpectStatus(r, "contract:envWorkloadSignature", CheckStatus::kFail);
+
+  // Not sections at all: every line fails, naming why.
+  WriteText(dir_ + "/user-data.decrypted", "# a comment first\n" + decrypted_);
+  r = Verify(options_);
+  ExpectStatus(r, "contract:workload", CheckStatus::kFail);
+  EXPECT_NE(Find(r, "contract:workload")->detail.find("expected a section"), std::string::npos)
+      << Find(r, "contract:workload")->detail;
+}
+
+// The header lines: well-formed, once each, in the profile's order; a record without them while
+// the reference says hpcr-2026 fails.
+TEST_F(Verify2026Test, HeaderLinesAreWellFormedAndInOrder) {
+  const std::string age = "Image age: 10 days since creation.\n";
+  const std::string enc = ValidUntilLine(kEncryptionValidPrefix, encryption_.not_after) + "\n";
+  const std::string att = ValidUntilLine(kAttestationValidPrefix, attestation_.not_after) + "\n";
+  struct Case {
+    std::string name, from, to;
+  };
+  for (const Case& bad : {
+           Case{"age not a number", age, "Image age: ten days since creation.\n"},
+           Case{"age negative", age, "Image age: -1 days since creation.\n"},
+           Case{"encryption date single digit", enc, "Encryption Certificate valid until: Jul 6 06:44:41 2027 UTC\n"},
+           Case{"encryption date in GMT", enc, enc.substr(0, enc.size() - 5) + " GMT\n"},
+           Case{"attestation date not a date", att, "Attestation Certificate valid until: tomorrow UTC\n"},
+           Case{"order", enc + att, att + enc},
+           Case{"age after validity", age + enc, enc + age},
+           Case{"twice", att, att + att},
+           Case{"missing", att, ""},
+       }) {
+    MakeFolder2026(false);
+    ReplaceInRecord(false, bad.from, bad.to);
+    const VerifyReport r = Verify(options_);
+    EXPECT_EQ(r.exit_code(), kVerifyExitFailed) << bad.name << "\n" << RenderReportText(r);
+    ExpectStatus(r, "header", CheckStatus::kFail);
+  }
+  // A valid-until line of another date: the line is well-formed, but certificate_expiry_date.json,
+  // the certificate that signed and the reference say otherwise.
+  MakeFolder2026(false);
+  ReplaceInRecord(false, att, ValidUntilLine(kAttestationValidPrefix, attestation_.not_after + 86400) + "\n");
+  const VerifyReport r = Verify(options_);
+  EXPECT_EQ(r.exit_code(), kVerifyExitFailed) << RenderReportText(r);
+  ExpectStatus(r, "header", CheckStatus::kPass);
+  ExpectStatus(r, "certificate-expiry", CheckStatus::kFail);
+  ExpectStatus(r, "certificate-expiry:attestation", CheckStatus::kFail);
+  ExpectStatus(r, "reference:certificates", CheckStatus::kFail);
+}
+
+// certificate_expiry_date.json, signed (its line matches) but naming other certificates than the
+// one that verified the signature, --contract-cert, and the reference.
+TEST_F(Verify2026Test, CertificateExpiryAgainstTheCertificates) {
+  const CertificateValidity real_attestation = attestation_;
+  attestation_ = *CertificateValidityOf(pki_.intermediate.get());
+  attestation_.not_after = real_attestation.not_after;  // the valid-until line cannot tell them apart
+  MakeFolder2026(false);
+  VerifyReport r = Verify(options_);
+  EXPECT_EQ(r.exit_code(), kVerifyExitFailed) << RenderReportText(r);
+  ExpectStatus(r, "file:certificate_expiry_date.json", CheckStatus::kPass);
+  ExpectStatus(r, "certificate-expiry", CheckStatus::kPass);
+  ExpectStatus(r, "certificate-expiry:attestation", CheckStatus::kFail);
+  EXPECT_NE(Find(r, "certificate-expiry:attestation")->detail.find("sha256"), std::string::npos);
+  ExpectStatus(r, "reference:certificates", CheckStatus::kFail);  // sealed with the real one
+
+  // --contract-cert another certificate than the record names.
+  attestation_ = real_attestation;
+  WriteReference();
+  MakeFolder2026(false);
+  WriteText(tmp_.Sub("contract.crt"), Pem(pki_.root.get()));
+  r = Verify(options_);
+  EXPECT_EQ(r.exit_code(), kVerifyExitFailed) << RenderReportText(r);
+  ExpectStatus(r, "certificate-expiry:encryption", CheckStatus::kFail);
+  ExpectStatus(r, "reference:certificates", CheckStatus::kPass);
+
+  // Without --contract-cert: shown, not checked, not required.
+  options_.contract_cert_path.clear();
+  r = Verify(options_);
+  EXPECT_EQ(r.exit_code(), kVerifyExitVerified) << RenderReportText(r);
+  ExpectStatus(r, "certificate-expiry:encryption", CheckStatus::kNotChecked);
+
+  // A reference sealed with another contract certificate.
+  const CertificateValidity real_encryption = encryption_;
+  encryption_ = *CertificateValidityOf(pki_.root.get());
+  WriteReference();
+  encryption_ = real_encryption;
+  r = Verify(options_);
+  EXPECT_EQ(r.exit_code(), kVerifyExitFailed) << RenderReportText(r);
+  ExpectStatus(r, "reference:certificates", CheckStatus::kFail);
+
+  // Not the file the agent writes: unknown keys, not JSON.
+  WriteReference();
+  MakeFolder2026(false);
+  for (const std::string bad : {"{\"encryption_certificate\": {}}\n", "not json\n"}) {
+    files_[4].second = bad;
+    WriteText(dir_ + "/certificate_expiry_date.json", bad);
+    ReplaceInRecord(false, Hex(RenderCertificateExpiryJson({encryption_, attestation_})) + " certificate_expiry_date.json",
+                    Hex(bad) + " certificate_expiry_date.json");
+    r = Verify(options_);
+    EXPECT_EQ(r.exit_code(), kVerifyExitFailed) << RenderReportText(r);
+    ExpectStatus(r, "file:certificate_expiry_date.json", CheckStatus::kPass);
+    ExpectStatus(r, "certificate-expiry", CheckStatus::kFail);
+    MakeFolder2026(false);
+  }
+}
+
+// A file with no line, a line with no file: the sbom and certificate_expiry_date.json as the
+// other files of the folder.
+TEST_F(Verify2026Test, SbomAndCertificateExpiryFilesAndLinesGoTogether) {
+  MakeFolder2026(false);
+  std::filesystem::remove(dir_ + "/sbom");
+  VerifyReport r = Verify(options_);
+  EXPECT_EQ(r.exit_code(), kVerifyExitFailed);
+  ExpectStatus(r, "file:sbom", CheckStatus::kFail);
+
+  MakeFolder2026(false);
+  std::filesystem::remove(dir_ + "/certificate_expiry_date.json");
+  r = Verify(options_);
+  EXPECT_EQ(r.exit_code(), kVerifyExitFailed);
+  ExpectStatus(r, "file:certificate_expiry_date.json", CheckStatus::kFail);
+
+  // Sealed without an sbom: a file appears, and the reference has none either.
+  sbom_ = false;
+  WriteReference();
+  MakeFolder2026(false);
+  r = Verify(options_);
+  EXPECT_EQ(r.exit_code(), kVerifyExitVerified) << RenderReportText(r);
+  WriteText(dir_ + "/sbom", kSbom);
+  r = Verify(options_);
+  EXPECT_EQ(r.exit_code(), kVerifyExitFailed);
+  ExpectStatus(r, "file:sbom", CheckStatus::kFail);
+
+  // The reference knows an sbom the record lacks, or lacks one the record has.
+  std::filesystem::remove(dir_ + "/sbom");
+  sbom_ = true;
+  WriteReference();
+  r = Verify(options_);
+  EXPECT_EQ(r.exit_code(), kVerifyExitFailed);
+  ExpectStatus(r, "reference:sbom", CheckStatus::kFail);
+  MakeFolder2026(false);
+  sbom_ = false;
+  WriteReference();
+  r = Verify(options_);
+  EXPECT_EQ(r.exit_code(), kVerifyExitFailed);
+  ExpectStatus(r, "reference:sbom", CheckStatus::kFail);
+  // Another sbom than the reference's.
+  sbom_ = true;
+  WriteReference();
+  WriteText(dir_ + "/sbom", "another sbom\n");
+  files_.clear();
+  ReplaceInRecord(false, Hex(kSbom) + " sbom", Hex("another sbom\n") + " sbom");
+  r = Verify(options_);
+  EXPECT_EQ(r.exit_code(), kVerifyExitFailed);
+  ExpectStatus(r, "file:sbom", CheckStatus::kPass);
+  ExpectStatus(r, "reference:sbom", CheckStatus::kFail);
+}
+
+// The profile the image was sealed with is the record's: an hpcr-2023 record where the reference
+// says hpcr-2026 (a downgrade: no contract:* line would cover user-data.decrypted) fails, and the
+// other way round.
+TEST_F(Verify2026Test, ProfileDowngradeAgainstTheReferenceFails) {
+  MakeFolder(false);  // hpcr-2023
+  VerifyReport r = Verify(options_);
+  EXPECT_EQ(r.exit_code(), kVerifyExitFailed) << RenderReportText(r);
+  ExpectStatus(r, "reference:record-profile", CheckStatus::kFail);
+  EXPECT_EQ(Find(r, "reference:record-profile")->expected, "hpcr-2026");
+  EXPECT_EQ(Find(r, "reference:record-profile")->actual, "hpcr-2023");
+  EXPECT_NE(Find(r, "reference:record-profile")->detail.find("downgrade"), std::string::npos);
+
+  MakeFolder2026(false);
+  WriteReference(RecordProfile::kHpcr2023);
+  r = Verify(options_);
+  EXPECT_EQ(r.exit_code(), kVerifyExitFailed) << RenderReportText(r);
+  ExpectStatus(r, "reference:record-profile", CheckStatus::kFail);
+}
+
+// The image age is the guest's clock, which the host sets: more days than from build_time to --at
+// is a warning, never a failure nor required; without a reference it is shown, not checked.
+TEST_F(Verify2026Test, ImageAgeIsInformational) {
+  image_age_days_ = 21;  // build_time is 20 days and an hour before --at
+  MakeFolder2026(false);
+  VerifyReport r = Verify(options_);
+  EXPECT_EQ(r.exit_code(), kVerifyExitVerified) << RenderReportText(r);
+  ExpectStatus(r, "image-age", CheckStatus::kWarning);
+  EXPECT_FALSE(Find(r, "image-age")->required);
+  EXPECT_EQ(Find(r, "image-age")->expected, "at most 20 days");
+
+  image_age_days_ = 20;
+  MakeFolder2026(false);
+  r = Verify(options_);
+  ExpectStatus(r, "image-age", CheckStatus::kPass);
+  EXPECT_NE(Find(r, "image-age")->detail.find("booted about 0 days before"), std::string::npos);
+
+  options_.reference_path.clear();
+  r = Verify(options_);
+  EXPECT_EQ(r.exit_code(), kVerifyExitVerified) << RenderReportText(r);
+  ExpectStatus(r, "image-age", CheckStatus::kNotChecked);
+}
+
+// IBM's 26.x layout has no cidata/user-data copy and no attestationPublicKey file: read as such,
+// not failed. But a host can delete files too: the lines that cannot be checked then never count
+// toward VERIFIED (INCOMPLETE), unless the auditor's own --contract checks the user-data line.
+TEST_F(Verify2026Test, IbmLayoutIsReadAsSuchButNeverVerifiesWhatItLacks) {
+  MakeFolder2026(true);
+  std::filesystem::remove(dir_ + "/cidata/user-data");
+  std::filesystem::remove(dir_ + "/attestationPublicKey");
+  VerifyReport r = Verify(options_);
+  EXPECT_EQ(r.exit_code(), kVerifyExitIncomplete) << RenderReportText(r);
+  ExpectStatus(r, "file:cidata/user-data", CheckStatus::kNotChecked);
+  EXPECT_TRUE(Find(r, "file:cidata/user-data")->required);
+  ExpectStatus(r, "file:attestationPublicKey", CheckStatus::kNotChecked);
+  EXPECT_FALSE(Find(r, "file:attestationPublicKey")->required);
+  // The recipient key is read from user-data.decrypted's section, which its line covers.
+  ExpectStatus(r, "key-binding", CheckStatus::kPass);
+  ExpectStatus(r, "contract:attestationPublicKey", CheckStatus::kPass);
+  ExpectStatus(r, "contract:workload", CheckStatus::kPass);
+  ExpectStatus(r, "file:user-data.decrypted", CheckStatus::kNotChecked);
+
+  // The auditor's own copy of the contract checks the user-data line: VERIFIED.
+  WriteText(tmp_.Sub("contract.yaml"), user_data_);
+  options_.contract_path = tmp_.Sub("contract.yaml");
+  r = Verify(options_);
+  EXPECT_EQ(r.exit_code(), kVerifyExitVerified) << RenderReportText(r);
+  ExpectStatus(r, "expected:contract", CheckStatus::kPass);
+  ExpectStatus(r, "file:cidata/user-data", CheckStatus::kNotChecked);
+  EXPECT_FALSE(Find(r, "file:cidata/user-data")->required);
+  // So does --expect-cidata.
+  options_.contract_path.clear();
+  const std::string expected = tmp_.Sub("expected");
+  std::filesystem::create_directories(expected);
+  WriteText(expected + "/meta-data", files_[0].second);
+  WriteText(expected + "/user-data", user_data_);
+  WriteText(expected + "/vendor-data", files_[2].second);
+  options_.expect_cidata_dir = expected;
+  r = Verify(options_);
+  EXPECT_EQ(r.exit_code(), kVerifyExitVerified) << RenderReportText(r);
+  ExpectStatus(r, "expected:cidata/user-data", CheckStatus::kPass);
+  options_.expect_cidata_dir.clear();
+  options_.contract_path = tmp_.Sub("contract.yaml");
+  WriteText(dir_ + "/user-data.decrypted", "workload: |\n  type: forged\n" + decrypted_.substr(decrypted_.find("env:")));
+  r = Verify(options_);
+  EXPECT_EQ(r.exit_code(), kVerifyExitFailed) << RenderReportText(r);
+  ExpectStatus(r, "contract:workload", CheckStatus::kFail);
+
+  // user-data.decrypted deleted as well: no contract:* line can be checked, nor the key binding.
+  std::filesystem::remove(dir_ + "/user-data.decrypted");
+  r = Verify(options_);
+  EXPECT_EQ(r.exit_code(), kVerifyExitIncomplete) << RenderReportText(r);
+  ExpectStatus(r, "contract:workload", CheckStatus::kNotChecked);
+  EXPECT_TRUE(Find(r, "contract:workload")->required);
+  ExpectStatus(r, "key-binding", CheckStatus::kNotChecked);
+
+  // Our layout with user-data.decrypted deleted beside cidata/user-data: a failure, as in hpcr-2023.
+  MakeFolder2026(true);
+  std::filesystem::remove(dir_ + "/user-data.decrypted");
+  r = Verify(options_);
+  EXPECT_EQ(r.exit_code(), kVerifyExitFailed) << RenderReportText(r);
+  ExpectStatus(r, "file:user-data.decrypted", CheckStatus::kFail);
+}
+
+// The auditor's own attestationPublicKey against an hpcr-2026 record (no folder): compared with the
+// contract:attestationPublicKey line; and with the folder of IBM's layout, with the section's key.
+TEST_F(Verify2026Test, AttestationPublicKeyOfTheAuditor) {
+  MakeFolder2026(true);
+  options_.attestation_public_key_path = test::FixturePath("keys/rsa2048.pub");
+  VerifyReport r = Verify(options_);
+  EXPECT_EQ(r.exit_code(), kVerifyExitVerified) << RenderReportText(r);
+  ExpectStatus(r, "expected:attestationPublicKey", CheckStatus::kPass);
+  std::filesystem::remove(dir_ + "/attestationPublicKey");
+  std::filesystem::remove(dir_ + "/cidata/user-data");
+  r = Verify(options_);
+  ExpectStatus(r, "expected:attestationPublicKey", CheckStatus::kPass);
+  EXPECT_NE(Find(r, "expected:attestationPublicKey")->actual_source.find("section attestationPublicKey"),
+            std::string::npos);
+  // Another key than the auditor's in the record: key-binding fails.
+  recipient_ = "contract.pub";
+  MakeFolder2026(true);
+  r = Verify(options_);
+  EXPECT_EQ(r.exit_code(), kVerifyExitFailed) << RenderReportText(r);
+  ExpectStatus(r, "key-binding", CheckStatus::kFail);
+  EXPECT_EQ(Find(r, "key-binding")->actual_source,
+            "the key of the record's contract:attestationPublicKey line (" + dir_ + "/attestationPublicKey)");
 }
 
 }  // namespace

@@ -1,10 +1,16 @@
-// se-attest measure: SHA-256 of files or block devices, in the record's format. Options here, the work in the library.
+// se-attest measure: SHA-256 of files or block devices, in the record's format; or the contract:*
+// lines of a contract. Options here, the work in the library.
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "core/hex.h"
+#include "core/limits_and_defaults.h"
+#include "host/contract_lines.h"
 #include "platform/hash_path.h"
+#include "platform/key_file.h"
+#include "platform/read_file.h"
 #include "verb.h"
 
 namespace seattest {
@@ -12,15 +18,43 @@ namespace {
 
 constexpr const char* kMeasureUsage =
     "usage: se-attest measure PATH...\n"
+    "       se-attest measure --contract USER_DATA [--contract-key KEY]\n"
     "\n"
-    "Prints '<sha256> <PATH>' for each file or block device, as in the record. Nothing is signed.\n";
+    "Prints '<sha256> <PATH>' for each file or block device, as in the record. Nothing is signed.\n"
+    "\n"
+    "With --contract, prints the 'contract:*' lines an hpcr-2026 record holds for the contract\n"
+    "USER_DATA (cidata/user-data), '<sha256> contract:<section>' in the record's order: its token\n"
+    "sections decrypted with KEY, the contract-encryption private key (needed when it has any),\n"
+    "user-data.decrypted built as the agent builds it, each line by the rule of docs/formats.md.\n";
+
+// --contract: the contract's lines on stdout.
+int MeasureContract(const std::string& user_data_path, const std::optional<std::string>& key_path) {
+  auto user_data = ReadFile(user_data_path, kMaxCidataFileSize);
+  if (!user_data) return Failed("measure: " + user_data.error().message);
+  std::optional<PrivateKeyFile> key;
+  if (key_path) {
+    auto read = ReadPrivateKeyFile(*key_path, kMinRsaKeyBits, 0);
+    if (!read) return Failed("measure: --contract-key: " + read.error().message);
+    key = std::move(*read);
+  }
+  auto lines = MeasureContractLines(AsText(*user_data), user_data_path, key ? key->key.get() : nullptr);
+  if (!lines) return Failed("measure: " + lines.error().message);
+  return WriteStdout(RenderContractLines(*lines)) ? kOk : Failed("measure: writing to stdout failed");
+}
 
 }  // namespace
 
 int MeasureVerb(const std::vector<std::string>& args) {
   int code = kOk;
-  auto parsed = Parse(args, {}, kMeasureUsage, &code);
+  auto parsed = Parse(args, {{"contract", true}, {"contract-key", true}}, kMeasureUsage, &code);
   if (!parsed) return code;
+  if (auto contract = parsed->Get("contract")) {
+    if (!parsed->positional().empty()) {
+      return UsageError(kMeasureUsage, "--contract takes no PATH arguments ('" + parsed->positional()[0] + "')");
+    }
+    return MeasureContract(*contract, parsed->Get("contract-key"));
+  }
+  if (parsed->Has("contract-key")) return UsageError(kMeasureUsage, "--contract-key needs --contract");
   if (parsed->positional().empty()) return UsageError(kMeasureUsage, "expected at least one path");
   for (const std::string& path : parsed->positional()) {
     auto d = HashPath(path);

@@ -1,10 +1,14 @@
 // se-attest seal: the agent's configuration and keys for the initrd, and reference values. Options here, the work in the library.
 #include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "core/limits_and_defaults.h"
+#include "core/record_profile.h"
 #include "host/seal.h"
 #include "platform/block_devices.h"
 #include "platform/mount.h"
@@ -22,6 +26,9 @@ std::string SealUsage() {
     "                      [--cidata-device SPEC] [--output-dir DIR] [--tarball-copy PATH]\n"
     "                      [--root-disk SPEC] [--development]\n"
     "                      [--contract-signing-key PUBLIC_KEY]...\n"
+    "                      [--record-profile hpcr-2023|hpcr-2026] [--sbom PATH_IN_ROOT_FS]\n"
+    "                      [--attestation-cert CERT] [--contract-cert CERT]\n"
+    "                      [--build-time YYYY-MM-DDTHH:MM:SSZ]\n"
     "                      --out DIR\n"
     "\n"
     "Hashes the root partition (IMAGE_OR_DEVICE) and root.tar.gz inside its filesystem, and\n"
@@ -29,8 +36,24 @@ std::string SealUsage() {
     "  DIR/etc/se-attest/agent.yaml        the agent's configuration\n"
     "  DIR/etc/se-attest/attestation.key   the RSA-4096 attestation key (0600)\n"
     "  DIR/etc/se-attest/contract.key      the contract decryption key (0600)\n"
+    "  DIR/etc/se-attest/attestation.crt   their certificates (hpcr-2026)\n"
+    "  DIR/etc/se-attest/contract.crt\n"
     "and DIR/reference.yaml, the expected values for auditors (not for the initrd).\n"
-    "\n"
+    "\n") +
+    "  --record-profile P     the layout of the records the image writes (default " +
+    std::string(RecordProfileName(kDefaultRecordProfile)) + "):\n"
+    "                         hpcr-2023 as HPCR 23.x; hpcr-2026 as today's IBM runtime (image\n"
+    "                         age, certificate validity, sbom and contract:* lines)\n"
+    "  --attestation-cert CERT, --contract-cert CERT\n"
+    "                         (hpcr-2026: required) the PEM certificates of --attestation-key\n"
+    "                         and --contract-key, whose notAfter every record states; each must\n"
+    "                         certify its key. A certificate expired at the build time is\n"
+    "                         sealed with a warning\n"
+    "  --sbom PATH_IN_ROOT_FS (hpcr-2026) the image's SBOM, an absolute path in the root\n"
+    "                         filesystem like --tarball, at most " + std::to_string(kMaxSbomSize >> 20) + " MiB: the agent\n"
+    "                         measures it at boot and copies it into its output folder\n"
+    "  --build-time T         (hpcr-2026) when the image was built, which the records' image age\n"
+    "                         counts from (default: SOURCE_DATE_EPOCH when set, else now)\n" + std::string(
     "  --root-device SPEC     how the agent finds the root partition at boot: LABEL=, PARTLABEL=,\n"
     "                         UUID=, PARTUUID= or a path\n"
     "  --cidata-device SPEC   the cloud-init device (default LABEL=cidata)\n"
@@ -69,7 +92,8 @@ int SealVerb(const std::vector<std::string>& args) {
                        {"baseimage-sha256", true}, {"image-version", true}, {"commit-id", true},
                        {"attestation-key", true}, {"contract-key", true}, {"cidata-device", true},
                        {"output-dir", true}, {"tarball-copy", true}, {"root-disk", true}, {"development", false}, {"out", true},
-                       {"contract-signing-key", true, true}},
+                       {"contract-signing-key", true, true}, {"record-profile", true}, {"sbom", true},
+                       {"attestation-cert", true}, {"contract-cert", true}, {"build-time", true}},
                       kSealUsage, &code);
   if (!parsed) return code;
   if (!parsed->positional().empty()) return UsageError(kSealUsage, "unexpected argument '" + parsed->positional()[0] + "'");
@@ -93,10 +117,28 @@ int SealVerb(const std::vector<std::string>& args) {
   if (o.baseimage_file.has_value() == o.baseimage_sha256.has_value()) {
     return UsageError(kSealUsage, "give exactly one of --baseimage and --baseimage-sha256");
   }
+  if (auto v = parsed->Get("record-profile")) {
+    auto profile = ParseRecordProfile(*v);
+    if (!profile) return UsageError(kSealUsage, "--record-profile: " + profile.error().message);
+    o.record_profile = *profile;
+  }
+  if (auto v = parsed->Get("sbom")) o.sbom = *v;
+  if (auto v = parsed->Get("attestation-cert")) o.attestation_cert = *v;
+  if (auto v = parsed->Get("contract-cert")) o.contract_cert = *v;
+  // Read before any thread starts; nothing here sets the environment.
+  const char* epoch = std::getenv("SOURCE_DATE_EPOCH");  // NOLINT(concurrency-mt-unsafe): see above
+  auto build_time = ResolveBuildTime(o.record_profile, parsed->Get("build-time"),
+                                     epoch != nullptr ? std::optional<std::string>(epoch) : std::nullopt,
+                                     static_cast<UnixTime>(std::time(nullptr)));
+  if (!build_time) return Failed("seal: " + build_time.error().message);
+  o.build_time = *build_time;
   auto devices = MakeLibblkidDevices();
   auto mounter = MakeKernelMounter(std::string(kRunDir));
   auto result = seattest::Seal(o, *devices, *mounter);
   if (!result) return Failed("seal: " + result.error().message);
+  for (const std::string& warning : result->warnings) {
+    (void)std::fprintf(stderr, "se-attest seal: warning: %s\n", warning.c_str());
+  }
   std::printf("wrote %s\nwrote %s\n%s", result->config_path.c_str(), result->reference_path.c_str(),
               result->reference_text.c_str());
   return kOk;

@@ -16,7 +16,7 @@ constexpr const char* kVerifyUsage =
     "                        [--cert CERT]... [--chain CERTS]... [--ca CERTS]... [--crl CRL]...\n"
     "                        [--key PRIVATE_KEY] [--reference reference.yaml]\n"
     "                        [--contract FILE] [--attestation-public-key PEM]\n"
-    "                        [--expect-cidata DIR] [--machine TYPE/PLANT/SERIAL]\n"
+    "                        [--contract-cert CERT] [--expect-cidata DIR] [--machine TYPE/PLANT/SERIAL]\n"
     "                        [--at YYYY-MM-DDTHH:MM:SSZ] [--allow-development] [--json]\n"
     "\n"
     "Checks DIR, laid out like /var/hyperprotect (or --record/--signature), and prints one line per\n"
@@ -32,9 +32,11 @@ constexpr const char* kVerifyUsage =
     "  --reference FILE   reference.yaml from se-attest seal: baseimage, root.tar.gz, version\n"
     "  --contract FILE    the contract you expect (cidata/user-data)\n"
     "  --attestation-public-key PEM   the attestationPublicKey you expect\n"
+    "  --contract-cert CERT           the certificate contracts are encrypted for (hpcr-2026\n"
+    "                     records: certificate_expiry_date.json, the Encryption valid-until line)\n"
     "  --expect-cidata DIR            meta-data, user-data, vendor-data you expect\n"
     "  --machine T/P/S    the machine you expect (Type/Plant/Serial of the record)\n"
-    "  --at TIME          check certificate validity at TIME (UTC) instead of now\n"
+    "  --at TIME          check certificate validity and the image age at TIME (UTC), not now\n"
     "  --allow-development  accept a record signed by a development image (sealed with\n"
     "                     --development: it runs outside Secure Execution, so its attestation\n"
     "                     key is not secret); without it such a record fails\n"
@@ -61,7 +63,8 @@ std::optional<std::time_t> ParseUtc(const std::string& text) {
 int VerifyVerb(const std::vector<std::string>& args) {
   auto parsed = ParseArgs(args, {{"record", true}, {"signature", true}, {"cert", true, true}, {"chain", true, true},
                                  {"ca", true, true}, {"crl", true, true}, {"key", true}, {"reference", true},
-                                 {"contract", true}, {"attestation-public-key", true}, {"expect-cidata", true},
+                                 {"contract", true}, {"attestation-public-key", true}, {"contract-cert", true},
+                                 {"expect-cidata", true},
                                  {"machine", true}, {"at", true}, {"json", false}, {"allow-development", false},
                                  {"help", false}});
   auto usage = [](const std::string& message) {
@@ -81,6 +84,7 @@ int VerifyVerb(const std::vector<std::string>& args) {
   for (auto [name, field] : {std::pair{"record", &o.record_path}, {"signature", &o.signature_path},
                              {"key", &o.key_path}, {"reference", &o.reference_path}, {"contract", &o.contract_path},
                              {"attestation-public-key", &o.attestation_public_key_path},
+                             {"contract-cert", &o.contract_cert_path},
                              {"expect-cidata", &o.expect_cidata_dir}, {"machine", &o.machine}}) {
     if (auto v = parsed->Get(name)) *field = *v;
   }

@@ -33,6 +33,8 @@ struct AgentOptions {
   int wait_seconds = 0;
   // The ultravisor's word on whether this is a Secure Execution guest; logged, never assumed.
   std::string prot_virt_guest_path = std::string(kProtVirtGuestPath);
+  // The guest's clock for the hpcr-2026 Image age line (tests fix it); unset: the system clock.
+  std::optional<std::int64_t> now;
 };
 
 struct Platform {

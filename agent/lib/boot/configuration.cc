@@ -3,6 +3,8 @@
 #include <utility>
 
 #include "core/limits_and_defaults.h"
+#include "crypto/cert_validity.h"
+#include "crypto/keys.h"
 #include "platform/folders.h"
 #include "platform/key_file.h"
 #include "platform/read_file.h"
@@ -30,12 +32,38 @@ Outcome<EvpPkeyPtr> LoadKey(const Configuration& config, const std::string& conf
   return std::move(file->key);
 }
 
+// The certificate at agent.yaml's `configured`: one PEM certificate that certifies `key`.
+Outcome<CertificateValidity> LoadCertificate(const Configuration& config, const std::string& configured,
+                                             const char* what, const EVP_PKEY* key) {
+  const std::string path = ResolvePath(config.dir, configured);
+  const std::string name = std::string(what) + " certificate";
+  auto pem = ReadFile(path, kMaxPublicKeyFileSize);
+  if (!pem) return Fail(FailureClass::kKeys, name + ": " + pem.error().message, path);
+  auto cert = CertificateFromPem(AsText(*pem), path);
+  if (!cert) return Fail(FailureClass::kKeys, name + ": " + cert.error().message, path);
+  if (auto s = CertificateMatchesKey(cert->get(), key, name + " " + path); !s) {
+    return Fail(FailureClass::kKeys, s.error().message, path);
+  }
+  auto validity = CertificateValidityOf(cert->get());
+  if (!validity) return Fail(FailureClass::kKeys, name + " " + path + ": " + validity.error().message, path);
+  return std::move(*validity);
+}
+
 }  // namespace
 
 Outcome<Keys> LoadKeys(const Configuration& config) {
   SEA_ASSIGN_OR_RETURN(EvpPkeyPtr attestation, LoadKey(config, config.agent.attestation_key, "attestation", kAttestationKeyBits));
   SEA_ASSIGN_OR_RETURN(EvpPkeyPtr contract, LoadKey(config, config.agent.contract_key, "contract", 0));
-  return Keys{std::move(attestation), std::move(contract)};
+  Keys keys{std::move(attestation), std::move(contract), std::nullopt};
+  if (config.agent.record_profile == RecordProfile::kHpcr2026) {
+    CertificateExpiry certs;
+    SEA_ASSIGN_OR_RETURN(certs.encryption,
+                         LoadCertificate(config, config.agent.contract_cert, "contract", keys.contract.get()));
+    SEA_ASSIGN_OR_RETURN(certs.attestation,
+                         LoadCertificate(config, config.agent.attestation_cert, "attestation", keys.attestation.get()));
+    keys.certificates = std::move(certs);
+  }
+  return keys;
 }
 
 }  // namespace seattest

@@ -5,7 +5,9 @@
 #include <string>
 #include <utility>
 
+#include "core/contract_sections.h"
 #include "core/hex.h"
+#include "core/output_layout.h"
 #include "crypto/contract_signature.h"
 #include "crypto/keys.h"
 #include "crypto/sha256.h"
@@ -78,7 +80,7 @@ Outcome<EvpPkeyPtr> RecipientKey(const std::string& pem) {
 }  // namespace
 
 Outcome<AcceptedContract> ReadContract(const Bytes& user_data, EVP_PKEY* contract_key,
-                                       const std::vector<Sha256Digest>& pinned_signing_keys) {
+                                       const std::vector<Sha256Digest>& pinned_signing_keys, RecordProfile profile) {
   auto contract = ParseContract(AsText(user_data), kNameUserData, DecryptWith(contract_key));
   if (!contract) return Fail(FailureClass::kContract, contract.error().message, std::string(kNameUserData));
   AcceptedContract accepted{std::move(*contract), nullptr, {}};
@@ -86,7 +88,19 @@ Outcome<AcceptedContract> ReadContract(const Bytes& user_data, EVP_PKEY* contrac
   if (signature) accepted.lines.push_back(std::move(*signature));
   if (const std::optional<std::string>& pem = accepted.contract.attestation_public_key_pem) {
     SEA_ASSIGN_OR_RETURN(accepted.recipient, RecipientKey(*pem));
-    accepted.lines.push_back(MeasuredLine(kNameAttestationPublicKey, Sha256Of(*pem), "the contract"));
+    if (profile == RecordProfile::kHpcr2023) {
+      accepted.lines.push_back(MeasuredLine(kNameAttestationPublicKey, Sha256Of(*pem), "the contract"));
+    }
+  }
+  if (profile == RecordProfile::kHpcr2026) {
+    auto sections = MeasureContractSections(accepted.contract.decrypted_text);
+    if (!sections) {
+      return Fail(FailureClass::kContract, "contract " + std::string(kNameUserData) + ": " + sections.error().message,
+                  std::string(kNameUserData));
+    }
+    for (const MeasuredSection& section : *sections) {
+      accepted.lines.push_back(MeasuredLine(section.line, Sha256Of(section.text), std::string(kDecryptedContractFile)));
+    }
   }
   return accepted;
 }

@@ -23,6 +23,7 @@ enum class FailureClass {
   kSecureExecution,  // an image sealed for production, outside Secure Execution
   kRootPartition,    // the root partition: not found, unreadable, or not as built
   kRootTarball,      // root.tar.gz in it: not all read, or not as built
+  kRootSbom,         // the SBOM in it (seal --sbom): not all read, or not as built
   kCidata,           // the cidata device or its files
   kContract,         // the contract (cidata/user-data)
   kRecord,           // rendering, signing or encrypting the record
@@ -43,13 +44,14 @@ struct FailureRow {
   std::string_view message_id;
 };
 
-inline constexpr std::array<FailureRow, 17> kFailureTable{{
+inline constexpr std::array<FailureRow, 18> kFailureTable{{
     {FailureClass::kConfiguration, kExitUsage, message_id::kUsageError},
     {FailureClass::kKeys, kExitUsage, message_id::kUsageError},
     {FailureClass::kMachine, kExitUsage, message_id::kUsageError},
     {FailureClass::kSecureExecution, kExitUsage, message_id::kSecureExecution},
     {FailureClass::kRootPartition, kExitIntegrity, message_id::kIntegrityFailure},
     {FailureClass::kRootTarball, kExitIntegrity, message_id::kIntegrityFailure},
+    {FailureClass::kRootSbom, kExitIntegrity, message_id::kIntegrityFailure},
     {FailureClass::kCidata, kExitContract, message_id::kInvalidContract},
     {FailureClass::kContract, kExitContract, message_id::kInvalidContract},
     {FailureClass::kRecord, kExitOutput, message_id::kOutputFailure},

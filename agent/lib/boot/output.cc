@@ -102,7 +102,7 @@ Status WriteOutputFolder(const std::string& dir, const std::vector<OutputFile>& 
   return {};
 }
 
-std::string OutputReadme(bool encrypted) {
+std::string OutputReadme(bool encrypted, ReadmeFiles with) {
   std::string r =
       "This folder is the attestation record of this instance, written at boot by se-attest-agent\n"
       "from the initrd, before the root filesystem was entered.\n"
@@ -121,12 +121,19 @@ std::string OutputReadme(bool encrypted) {
       "                        the cidata device (the host can change it at any time)\n"
       "  user-data.decrypted   the contract with its encrypted sections decrypted\n";
   if (encrypted) r += "  attestationPublicKey  the public key the record is encrypted for\n";
+  if (with.certificate_expiry) {
+    r += "  certificate_expiry_date.json  the image's encryption and attestation certificates: subject,\n"
+         "                        SHA-256 fingerprint, notAfter\n";
+  }
+  if (with.sbom) r += "  sbom                  the image's software bill of materials, as measured in its root partition\n";
   r +=
       "\n"
       "To check the record:\n"
       "  openssl x509 -pubkey -noout -in attestation.crt > attestation.pub\n"
       "  openssl dgst -sha256 -verify attestation.pub -signature se-signature.bin se-checksums.txt\n"
-      "  sha256sum cidata/* attestationPublicKey   (compare with the record's lines)\n";
+      "  sha256sum cidata/* attestationPublicKey" +
+      std::string(with.certificate_expiry ? " certificate_expiry_date.json" : "") + (with.sbom ? " sbom" : "") +
+      "   (compare with the record's lines)\n";
   if (encrypted) {
     r += "(decrypt se-checksums.txt.enc first; the signature is over the plaintext record)\n";
   }

@@ -38,6 +38,11 @@ Status ClearOutputFolder(const std::string& dir);
 Status WriteOutputFolder(const std::string& dir, const std::vector<OutputFile>& files);
 
 // The README placed in the folder for whoever finds it.
-std::string OutputReadme(bool encrypted);
+// `with`: which of the optional files the folder has (hpcr-2026's certificate_expiry_date.json, sbom).
+struct ReadmeFiles {
+  bool certificate_expiry = false;
+  bool sbom = false;
+};
+std::string OutputReadme(bool encrypted, ReadmeFiles with = {});
 
 }  // namespace seattest

@@ -17,6 +17,36 @@ Outcome<void> ClearOutput(const std::string& dir) {
   return {};
 }
 
+Outcome<Record> LayOutRecord(const AgentConfig& config, const std::string& machine,
+                             const std::optional<CertificateExpiry>& certificates, UnixTime now,
+                             std::vector<RecordEntry> entries) {
+  RecordContent content;
+  content.profile = config.record_profile;
+  content.version = config.image_version;
+  content.machine = machine;
+  // An image sealed with --development says so in every record it signs.
+  content.development_image = !config.require_secure_execution;
+  if (config.record_profile == RecordProfile::kHpcr2026) {
+    if (!certificates) return Fail(FailureClass::kRecord, "record: profile hpcr-2026 without the certificates");
+    content.image_age_days = ImageAgeDays(config.build_time, now);
+    content.encryption_not_after = certificates->encryption.not_after;
+    content.attestation_not_after = certificates->attestation.not_after;
+  }
+  content.entries = std::move(entries);
+  auto record = MakeProfileRecord(content);
+  if (!record) return Fail(FailureClass::kRecord, record.error().message);
+  return std::move(*record);
+}
+
+CertificateExpiryFile MakeCertificateExpiryFile(const CertificateExpiry& certificates) {
+  std::string text = RenderCertificateExpiryJson(certificates);
+  StepLine line = MeasuredLine(kNameCertificateExpiry, Sha256Of(text),
+                               "the sealed certificates (encryption valid until " +
+                                   FormatIso8601(certificates.encryption.not_after) + ", attestation valid until " +
+                                   FormatIso8601(certificates.attestation.not_after) + ")");
+  return {std::move(text), std::move(line)};
+}
+
 Outcome<SignedRecord> SignRecord(const Record& record, EVP_PKEY* attestation_key, EVP_PKEY* recipient) {
   auto text = RenderRecord(record);
   if (!text) return Fail(FailureClass::kRecord, text.error().message);
@@ -32,15 +62,21 @@ Outcome<SignedRecord> SignRecord(const Record& record, EVP_PKEY* attestation_key
 }
 
 std::vector<OutputFile> OutputFiles(const AgentConfig& config, const CidataFiles& cidata, const Contract& contract,
-                                    const SignedRecord& record) {
+                                    const ProfileFiles& profile_files, const SignedRecord& record) {
   std::vector<OutputFile> files = CidataOutputFiles(cidata);
   files.push_back(MakeOutputFile(OutputItem::kDecryptedContract, contract.decrypted_text));
   if (contract.attestation_public_key_pem) {
     files.push_back(MakeOutputFile(OutputItem::kAttestationPublicKey, *contract.attestation_public_key_pem));
   }
+  if (profile_files.certificate_expiry) {
+    files.push_back(MakeOutputFile(OutputItem::kCertificateExpiry, *profile_files.certificate_expiry));
+  }
+  if (profile_files.sbom) files.push_back(MakeOutputFile(OutputItem::kSbom, *profile_files.sbom));
   files.push_back(MakeOutputFile(OutputItem::kVersion, config.image_version + "\n"));
   files.push_back(MakeOutputFile(OutputItem::kCommitId, config.commit_id + "\n"));
-  files.push_back(MakeOutputFile(OutputItem::kReadme, OutputReadme(record.encrypted.has_value())));
+  files.push_back(MakeOutputFile(OutputItem::kReadme, OutputReadme(record.encrypted.has_value(),
+                                                                {profile_files.certificate_expiry.has_value(),
+                                                                 profile_files.sbom.has_value()})));
   files.push_back(MakeOutputFile(OutputItem::kSignature, std::string(AsText(record.signature))));
   if (record.encrypted) {
     files.push_back(MakeOutputFile(OutputItem::kEncryptedRecord, *record.encrypted));

@@ -21,7 +21,7 @@ RootReader::RootReader(const AgentConfig& config, std::string device, int copy_f
     : config_(config),
       copy_fd_(copy_fd),
       log_(log),
-      read_{std::move(device), MakeError("not hashed"), std::nullopt, false},
+      read_{std::move(device), MakeError("not hashed"), std::nullopt, false, std::nullopt, {}},
       task_([this] {
         read_.digest = Hash();
         // The verdict is CheckRootDigest's; this only ends the work of the main thread, now in vain.
@@ -43,14 +43,27 @@ Result<StreamDigest> RootReader::Hash() {
     if (!written) read_.copy_failed = true;  // our own output failed, not the root partition
     return written;
   });
+  // The SBOM, when sealed with one, from the same pass: kept whole (at most kMaxSbomSize, as
+  // agent.yaml says) for the output folder.
+  SEA_ASSIGN_OR_RETURN(Sha256 sbom_sha, Sha256::Create());
+  const bool has_sbom = !config_.root_sbom.empty();
+  if (has_sbom) read_.sbom.reserve(config_.root_sbom_size);
+  ExtentPicker sbom_picker(config_.root_sbom_extents, [this, &sbom_sha](const std::uint8_t* data, std::size_t size) -> Status {
+    sbom_sha.Update(data, size);
+    read_.sbom.append(reinterpret_cast<const char*>(data), size);
+    return {};
+  });
   HashOptions how;
   how.expected_size = config_.root_size;
-  how.on_chunk = [&picker](std::uint64_t offset, const std::uint8_t* data, std::size_t size) {
-    return picker.Feed(offset, data, size);
+  how.on_chunk = [&picker, &sbom_picker, has_sbom](std::uint64_t offset, const std::uint8_t* data,
+                                                    std::size_t size) -> Status {
+    SEA_RETURN_IF_ERROR(picker.Feed(offset, data, size));
+    return has_sbom ? sbom_picker.Feed(offset, data, size) : Status();
   };
   how.progress = ProgressTo(log_, "root partition " + read_.device);
   auto digest = HashPath(read_.device, how);
   if (digest && picker.done()) read_.tarball_sha256 = tar_sha.Finish();
+  if (digest && has_sbom && sbom_picker.done()) read_.sbom_sha256 = sbom_sha.Finish();
   return digest;
 }
 
@@ -71,22 +84,50 @@ Outcome<StepLine> CheckRootDigest(const RootRead& read, const AgentConfig& confi
                   {{"SE_ATTEST_ITEM", read.device}, {"SE_ATTEST_EXPECTED", expected}, {"SE_ATTEST_ACTUAL", found}});
 }
 
-Outcome<StepLine> CheckRootTarball(const RootRead& read, const AgentConfig& config) {
-  const std::string name(kNameRootTarball);
-  const std::string where = config.root_tarball + " in " + read.device;
-  if (!read.tarball_sha256) {
-    return Fail(FailureClass::kRootTarball, name + " (" + where + "): not all of its extents were read", name);
-  }
-  const std::string expected = ToHex(config.root_tarball_sha256);
-  const std::string found = ToHex(*read.tarball_sha256);
-  if (!DigestsEqual(*read.tarball_sha256, config.root_tarball_sha256)) {
-    return Fail(FailureClass::kRootTarball,
+namespace {
+
+// A file of the root filesystem as picked out of the verified partition (root.tar.gz, the SBOM):
+// every extent read, and the bytes' digest the build's.
+struct PickedFile {
+  std::string_view name;            // its record line
+  FailureClass failure_class;
+  const std::string& path;          // in the root filesystem
+  const std::optional<Sha256Digest>& picked;
+  const Sha256Digest& sealed;
+  std::uint64_t size;
+  std::size_t extents;
+};
+
+Outcome<StepLine> CheckPicked(const PickedFile& f, const std::string& device) {
+  const std::string name(f.name);
+  const std::string where = f.path + " in " + device;
+  if (!f.picked) return Fail(f.failure_class, name + " (" + where + "): not all of its extents were read", name);
+  const std::string expected = ToHex(f.sealed);
+  const std::string found = ToHex(*f.picked);
+  if (!DigestsEqual(*f.picked, f.sealed)) {
+    return Fail(f.failure_class,
                 name + " (" + where + ") differs from the build: expected sha256 " + expected + ", found " + found,
                 name, expected, found);
   }
-  return MeasuredLine(kNameRootTarball, *read.tarball_sha256,
-                      where + " (" + std::to_string(config.root_tarball_size) + " bytes at " +
-                          std::to_string(config.root_tarball_extents.size()) + " extents)");
+  return MeasuredLine(f.name, *f.picked,
+                      where + " (" + std::to_string(f.size) + " bytes at " + std::to_string(f.extents) + " extents)");
+}
+
+}  // namespace
+
+Outcome<StepLine> CheckRootTarball(const RootRead& read, const AgentConfig& config) {
+  return CheckPicked({kNameRootTarball, FailureClass::kRootTarball, config.root_tarball, read.tarball_sha256,
+                      config.root_tarball_sha256, config.root_tarball_size, config.root_tarball_extents.size()},
+                     read.device);
+}
+
+Outcome<std::optional<StepLine>> CheckRootSbom(const RootRead& read, const AgentConfig& config) {
+  if (config.root_sbom.empty()) return std::optional<StepLine>();
+  SEA_ASSIGN_OR_RETURN(StepLine line, CheckPicked({kNameSbom, FailureClass::kRootSbom, config.root_sbom, read.sbom_sha256,
+                                                   config.root_sbom_sha256, config.root_sbom_size,
+                                                   config.root_sbom_extents.size()},
+                                                  read.device));
+  return std::optional<StepLine>(std::move(line));
 }
 
 }  // namespace seattest

@@ -1,6 +1,7 @@
 // Boot steps 5 and 6: the root partition, read whole once on a thread of its own (hashed, and
-// root.tar.gz picked out of it at the extents seal recorded, hashed and copied; it is never
-// mounted), then the verdicts on it and on root.tar.gz, on the main thread.
+// root.tar.gz picked out of it at the extents seal recorded, hashed and copied, and the SBOM when
+// sealed with one; it is never mounted), then the verdicts on it, on root.tar.gz and on the SBOM,
+// on the main thread.
 #pragma once
 
 #include <atomic>
@@ -25,6 +26,9 @@ struct RootRead {
   Result<StreamDigest> digest = MakeError("not hashed");
   std::optional<Sha256Digest> tarball_sha256;  // set when every extent of root.tar.gz was read
   bool copy_failed = false;  // writing root.tar.gz's copy failed: our own output, not the root
+  // The SBOM (seal --sbom), picked out of the same pass: set when every extent was read.
+  std::optional<Sha256Digest> sbom_sha256;
+  std::string sbom;
 };
 
 // Reads the root partition `device` on a thread of its own from its construction on (a reader
@@ -60,5 +64,10 @@ Outcome<StepLine> CheckRootDigest(const RootRead& read, const AgentConfig& confi
 // the build unless the configuration contradicts itself (its extents and its digest), but it is
 // compared anyway: the record states what was read, not what was expected.
 Outcome<StepLine> CheckRootTarball(const RootRead& read, const AgentConfig& config);
+
+// The SBOM as picked out of the verified partition (seal --sbom): its "measured" line, or none
+// when the image has no SBOM. Compared with the build's digest as root.tar.gz is: a mismatch is an
+// integrity failure.
+Outcome<std::optional<StepLine>> CheckRootSbom(const RootRead& read, const AgentConfig& config);
 
 }  // namespace seattest

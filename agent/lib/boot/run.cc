@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <ctime>
 #include <optional>
 #include <string>
 #include <utility>
@@ -33,7 +34,8 @@ Outcome<CloudInit> ReadCloudInit(const Configuration& config, const AgentOptions
                                  const Keys& keys, const std::atomic<bool>& root_failed) {
   SEA_ASSIGN_OR_RETURN(CidataFiles cidata, MeasureCidata(config.agent, platform, options.wait_seconds, root_failed));
   SEA_ASSIGN_OR_RETURN(AcceptedContract contract,
-                       ReadContract(*cidata.user, keys.contract.get(), config.agent.contract_signing_keys_sha256));
+                       ReadContract(*cidata.user, keys.contract.get(), config.agent.contract_signing_keys_sha256,
+                                    config.agent.record_profile));
   return CloudInit{std::move(cidata), std::move(contract)};
 }
 
@@ -60,6 +62,12 @@ Outcome<void> Boot(const Configuration& config, const AgentOptions& options, Pla
   log.Done(MeasuredLine(kNameBaseimage, config.agent.baseimage_sha256, "the build"));
   SEA_ASSIGN_OR_RETURN(StepLine tarball, CheckRootTarball(read, config.agent));
   log.Done(std::move(tarball));
+  SEA_ASSIGN_OR_RETURN(std::optional<StepLine> sbom, CheckRootSbom(read, config.agent));
+  ProfileFiles profile_files;
+  if (sbom) {
+    log.Done(std::move(*sbom));
+    profile_files.sbom = read.sbom;
+  }
   SEA_ASSIGN_OR_RETURN(CloudInit measured, std::move(cloud_init));
   log.Done(std::move(measured.cidata.lines));
   log.Done(std::move(measured.contract.lines));
@@ -67,12 +75,20 @@ Outcome<void> Boot(const Configuration& config, const AgentOptions& options, Pla
   // The copy before the record: once the record is written nothing can fail any more (a record
   // exists only for a run that succeeded; RunAgent removes the copy of one that failed).
   SEA_RETURN_IF_ERROR(KeepTarballCopy(copy, config.agent.root_tarball_copy));
-  // An image sealed with --development says so in every record it signs.
-  const Record record = MakeRecord(config.agent.image_version, machine, log.record_entries(),
-                                   /*development_image=*/!config.agent.require_secure_execution);
+  // hpcr-2026: the sealed certificates' validity, in a file of the folder and in the header.
+  if (keys.certificates) {
+    CertificateExpiryFile expiry = MakeCertificateExpiryFile(*keys.certificates);
+    log.Done(std::move(expiry.line));
+    profile_files.certificate_expiry = std::move(expiry.text);
+  }
+  SEA_ASSIGN_OR_RETURN(const Record record,
+                       LayOutRecord(config.agent, machine, keys.certificates,
+                                    options.now ? *options.now : static_cast<UnixTime>(std::time(nullptr)),
+                                    log.record_entries()));
   SEA_ASSIGN_OR_RETURN(const SignedRecord signed_record,
                        SignRecord(record, keys.attestation.get(), measured.contract.recipient.get()));
-  const std::vector<OutputFile> files = OutputFiles(config.agent, measured.cidata, measured.contract.contract, signed_record);
+  const std::vector<OutputFile> files =
+      OutputFiles(config.agent, measured.cidata, measured.contract.contract, profile_files, signed_record);
   SEA_ASSIGN_OR_RETURN(StepLine written, WriteRecord(config.output_dir, files, signed_record, record.entries.size()));
   log.Done(std::move(written));
   return {};

@@ -108,11 +108,57 @@ class MapReader {
   std::string prefix_;
 };
 
+// root.sbom and its digest, size and extents: all four or none.
+Status ReadSbom(const MapReader& root_map, AgentConfig& c) {
+  std::size_t given = 0;
+  for (const char* key : {"sbom", "sbom_sha256", "sbom_size", "sbom_extents"}) given += root_map.Has(key) ? 1 : 0;
+  if (given == 0) return {};
+  if (given != 4) return MakeError("root.sbom: sbom, sbom_sha256, sbom_size and sbom_extents go together");
+  SEA_ASSIGN_OR_RETURN(c.root_sbom, root_map.String("sbom"));
+  if (c.root_sbom.front() != '/') return MakeError("root.sbom: must be an absolute path in the root filesystem");
+  if (c.root_sbom == c.root_tarball) return MakeError("root.sbom: the same file as root.tarball");
+  SEA_ASSIGN_OR_RETURN(c.root_sbom_sha256, root_map.Digest("sbom_sha256"));
+  SEA_ASSIGN_OR_RETURN(c.root_sbom_size, root_map.Size("sbom_size"));
+  if (c.root_sbom_size > kMaxSbomSize) {
+    return MakeError("root.sbom_size: " + std::to_string(c.root_sbom_size) + " bytes, more than the agent keeps (" +
+                     std::to_string(kMaxSbomSize) + ")");
+  }
+  SEA_ASSIGN_OR_RETURN(std::string extents_text, root_map.String("sbom_extents"));
+  SEA_ASSIGN_OR_RETURN(c.root_sbom_extents, ParseExtents(extents_text, "root.sbom_extents"));
+  return CheckExtents(c.root_sbom_extents, c.root_sbom_size, c.root_size, "root.sbom_extents");
+}
+
+// record_profile, and what hpcr-2026 needs (build_time, the two certificates); hpcr-2023 has none
+// of them, nor an SBOM.
+Status ReadProfile(const MapReader& top, AgentConfig& c) {
+  if (top.Has("record_profile")) {
+    SEA_ASSIGN_OR_RETURN(std::string text, top.String("record_profile"));
+    auto profile = ParseRecordProfile(text);
+    if (!profile) return MakeError("record_profile: " + profile.error().message);
+    c.record_profile = *profile;
+  }
+  if (c.record_profile == RecordProfile::kHpcr2023) {
+    for (const char* key : {"build_time", "attestation_cert", "contract_cert"}) {
+      if (top.Has(key)) return MakeError(std::string(key) + ": only with record_profile " + std::string(kRecordProfileHpcr2026));
+    }
+    if (!c.root_sbom.empty()) return MakeError("root.sbom: only with record_profile " + std::string(kRecordProfileHpcr2026));
+    return {};
+  }
+  SEA_ASSIGN_OR_RETURN(std::string when, top.String("build_time"));
+  auto t = ParseIso8601(when);
+  if (!t) return MakeError("build_time: " + t.error().message);
+  c.build_time = *t;
+  SEA_ASSIGN_OR_RETURN(c.attestation_cert, top.String("attestation_cert"));
+  SEA_ASSIGN_OR_RETURN(c.contract_cert, top.String("contract_cert"));
+  return {};
+}
+
 Result<AgentConfig> ParseTree(const YAML::Node& root) {
   MapReader top(root, "");
   SEA_RETURN_IF_ERROR(top.CheckKeys({"image_version", "commit_id", "output_dir", "baseimage_sha256",
                                      "root", "cidata", "attestation_key", "contract_key",
-                                     "require_secure_execution", "contract_signing_keys_sha256", "root_disk"}));
+                                     "require_secure_execution", "contract_signing_keys_sha256", "root_disk",
+                                     "record_profile", "build_time", "attestation_cert", "contract_cert"}));
   AgentConfig c;
   SEA_ASSIGN_OR_RETURN(c.image_version, top.String("image_version"));
   SEA_ASSIGN_OR_RETURN(c.commit_id, top.String("commit_id"));
@@ -125,7 +171,8 @@ Result<AgentConfig> ParseTree(const YAML::Node& root) {
   if (!top.Has("root")) return MakeError("root: missing");
   MapReader root_map = top.Child("root");
   SEA_RETURN_IF_ERROR(root_map.CheckKeys({"device", "sha256", "size", "tarball", "tarball_sha256", "tarball_size",
-                                          "tarball_extents", "tarball_copy"}));
+                                          "tarball_extents", "tarball_copy", "sbom", "sbom_sha256", "sbom_size",
+                                          "sbom_extents"}));
   SEA_ASSIGN_OR_RETURN(c.root_device, root_map.Device("device"));
   SEA_ASSIGN_OR_RETURN(c.root_sha256, root_map.Digest("sha256"));
   SEA_ASSIGN_OR_RETURN(c.root_size, root_map.Size("size"));
@@ -140,6 +187,8 @@ Result<AgentConfig> ParseTree(const YAML::Node& root) {
   if (!c.root_tarball_copy.empty() && c.root_tarball_copy.front() != '/') {
     return MakeError("root.tarball_copy: must be an absolute path");
   }
+  SEA_RETURN_IF_ERROR(ReadSbom(root_map, c));
+  SEA_RETURN_IF_ERROR(ReadProfile(top, c));
   if (top.Has("root_disk")) {
     SEA_ASSIGN_OR_RETURN(c.root_disk, top.Device("root_disk"));
   }
@@ -206,6 +255,12 @@ std::string RenderAgentConfig(const AgentConfig& c) {
   out << YAML::Key << "tarball_size" << YAML::Value << std::to_string(c.root_tarball_size);
   out << YAML::Key << "tarball_extents" << YAML::Value << RenderExtents(c.root_tarball_extents);
   if (!c.root_tarball_copy.empty()) out << YAML::Key << "tarball_copy" << YAML::Value << c.root_tarball_copy;
+  if (!c.root_sbom.empty()) {
+    out << YAML::Key << "sbom" << YAML::Value << c.root_sbom;
+    out << YAML::Key << "sbom_sha256" << YAML::Value << ToHex(c.root_sbom_sha256);
+    out << YAML::Key << "sbom_size" << YAML::Value << std::to_string(c.root_sbom_size);
+    out << YAML::Key << "sbom_extents" << YAML::Value << RenderExtents(c.root_sbom_extents);
+  }
   out << YAML::EndMap;
   out << YAML::Key << "cidata" << YAML::Value << YAML::BeginMap;
   out << YAML::Key << "device" << YAML::Value << c.cidata_device.ToString();
@@ -213,6 +268,12 @@ std::string RenderAgentConfig(const AgentConfig& c) {
   if (c.root_disk) out << YAML::Key << "root_disk" << YAML::Value << c.root_disk->ToString();
   out << YAML::Key << "attestation_key" << YAML::Value << c.attestation_key;
   out << YAML::Key << "contract_key" << YAML::Value << c.contract_key;
+  out << YAML::Key << "record_profile" << YAML::Value << std::string(RecordProfileName(c.record_profile));
+  if (c.record_profile == RecordProfile::kHpcr2026) {
+    out << YAML::Key << "build_time" << YAML::Value << FormatIso8601(c.build_time);
+    out << YAML::Key << "attestation_cert" << YAML::Value << c.attestation_cert;
+    out << YAML::Key << "contract_cert" << YAML::Value << c.contract_cert;
+  }
   out << YAML::Key << "require_secure_execution" << YAML::Value << (c.require_secure_execution ? "true" : "false");
   if (!c.contract_signing_keys_sha256.empty()) {
     out << YAML::Key << "contract_signing_keys_sha256" << YAML::Value << YAML::BeginSeq;

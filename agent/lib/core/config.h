@@ -11,6 +11,7 @@
 #include "core/device_spec.h"
 #include "core/extents.h"
 #include "core/limits_and_defaults.h"
+#include "core/record_profile.h"
 #include "core/result.h"
 
 namespace seattest {
@@ -32,6 +33,14 @@ struct AgentConfig {
   // Optional: where the agent keeps the bytes of root.tar.gz it measured (for the initrd to
   // unpack the real root from, without reading the disk again). Empty: not kept.
   std::string root_tarball_copy;
+  // Optional (`seal --sbom`, hpcr-2026 only): the image's SBOM in the root filesystem, picked out
+  // of the partition at its extents in the same pass as root.tar.gz, compared with its digest
+  // (an integrity failure, like root.tar.gz), copied into the output folder as `sbom`. Empty
+  // root_sbom: none.
+  std::string root_sbom;
+  Sha256Digest root_sbom_sha256{};
+  std::uint64_t root_sbom_size = 0;
+  std::vector<Extent> root_sbom_extents;
   DeviceSpec cidata_device;
   // Optional (`seal --root-disk`): the disk that becomes the real root, encrypted anew at every
   // boot under a key made in the guest (se-attest-root). Absent: the real root is a
@@ -39,6 +48,14 @@ struct AgentConfig {
   std::optional<DeviceSpec> root_disk;
   std::string attestation_key;  // as written, see output_dir
   std::string contract_key;
+  // The record's layout (record_profile; absent: hpcr-2023, an image sealed before profiles).
+  RecordProfile record_profile = RecordProfile::kHpcr2023;
+  // hpcr-2026 only, and required with it: when seal ran (the Image age line counts from it), and
+  // the certificates of the two keys (paths as written, see output_dir), whose notAfter the
+  // record's valid-until lines and certificate_expiry_date.json give.
+  UnixTime build_time = 0;
+  std::string attestation_cert;
+  std::string contract_cert;
   // The agent refuses to run unless the ultravisor says this is a Secure Execution guest. Absent
   // from agent.yaml means true: an image is for production unless sealed with --development.
   bool require_secure_execution = true;

@@ -220,6 +220,10 @@ Result<Contract> ParseTree(const YAML::Node& root, const TokenDecryptor& decrypt
 
 }  // namespace
 
+Result<std::string> EffectiveAttestationPublicKeyPem(std::string_view value) {
+  return EffectivePem(std::string(value), /*from_token=*/false);
+}
+
 Result<Contract> ParseContract(std::string_view user_data, std::string_view source,
                                const TokenDecryptor& decrypt, TokenErrors token_errors) {
   const std::string where = "contract " + std::string(source);

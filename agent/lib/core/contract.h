@@ -58,6 +58,10 @@ inline constexpr std::string_view kUnreadableTokenSection =
 // author's own check of what it just encrypted, which only its author sees).
 enum class TokenErrors { kOpaque, kDetailed };
 
+// attestationPublicKey's effective PEM from the section's value (PEM text, or base64 of PEM text):
+// exactly one PEM block, not a private key. Not yet checked to be a key.
+Result<std::string> EffectiveAttestationPublicKeyPem(std::string_view value);
+
 // Every error names the contract key it is about. `source` names the file. The plaintext of a
 // workload or env token must be one YAML document (or empty); the errors never quote it. With
 // envWorkloadSignature, workload and env must both be tokens and env must have signingKey; env

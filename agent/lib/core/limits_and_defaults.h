@@ -47,6 +47,8 @@ inline constexpr int kMaxRecipientKeyBits = 16384;
 
 // --- Sizes of what the host controls -------------------------------------------------------------
 inline constexpr std::size_t kMaxCidataFileSize = 8u << 20;  // each cidata file
+// The image's SBOM (seal --sbom): the agent holds it in memory to copy it into the output folder.
+inline constexpr std::size_t kMaxSbomSize = 32u << 20;
 // The whole cidata device: its three files at their limit and a filesystem around them. A larger
 // device is refused before it is read: the host must not choose how long the boot hashes.
 inline constexpr std::uint64_t kMaxCidataDeviceSize = 64u << 20;

@@ -9,6 +9,7 @@
 
 #include "core/limits_and_defaults.h"
 #include "core/record.h"
+#include "core/record_profile.h"
 
 namespace seattest {
 
@@ -18,6 +19,8 @@ enum class OutputItem {
   kVendorData,
   kDecryptedContract,
   kAttestationPublicKey,
+  kCertificateExpiry,
+  kSbom,
   kVersion,
   kCommitId,
   kReadme,
@@ -47,13 +50,16 @@ inline constexpr std::size_t kMaxSignatureFileSize = 4096;     // RSA up to 3276
 
 // In the order the agent writes them: the signature before the record, the record (one of the
 // two) last. Cleared in the reverse order: the plain record first.
-inline constexpr std::array<OutputEntry, 11> kOutputLayout{{
+inline constexpr std::array<OutputEntry, 13> kOutputLayout{{
     {OutputItem::kMetaData, kNameMetaData, true, 0400, false, kMaxCidataFileSize},
     {OutputItem::kUserData, kNameUserData, true, 0400, false, kMaxCidataFileSize},
     {OutputItem::kVendorData, kNameVendorData, true, 0400, true, kMaxCidataFileSize},
     {OutputItem::kDecryptedContract, kNameDecryptedContract, false, 0400, false,
      MaxDecryptedContractSize(kMaxCidataFileSize)},
     {OutputItem::kAttestationPublicKey, kNameAttestationPublicKey, true, 0400, true, kMaxPublicKeyFileSize},
+    // hpcr-2026 only (core/record_profile.h); sbom only for an image sealed with one.
+    {OutputItem::kCertificateExpiry, kNameCertificateExpiry, true, 0400, true, kMaxCertificateExpiryJsonSize},
+    {OutputItem::kSbom, kNameSbom, true, 0400, true, kMaxSbomSize},
     {OutputItem::kVersion, "se-version", false, 0400, false, kMaxConfigSize},
     {OutputItem::kCommitId, "se-commit-id", false, 0400, false, kMaxConfigSize},
     {OutputItem::kReadme, "README", false, 0444, false, 64u << 10},

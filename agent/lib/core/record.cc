@@ -113,8 +113,10 @@ Result<Record> ParseRecord(std::string_view text) {
 }
 
 bool IsKnownRecordName(std::string_view name) {
-  for (std::string_view known : {kNameBaseimage, kNameRootTarball, kNameCidataDevice, kNameMetaData, kNameUserData,
-                                 kNameVendorData, kNameAttestationPublicKey, kNameDecryptedContract}) {
+  for (std::string_view known :
+       {kNameBaseimage, kNameRootTarball, kNameCidataDevice, kNameMetaData, kNameUserData, kNameVendorData,
+        kNameAttestationPublicKey, kNameDecryptedContract, kNameCertificateExpiry, kNameSbom, kNameContractWorkload,
+        kNameContractEnv, kNameContractEnvWorkloadSignature, kNameContractAttestationPublicKey}) {
     if (name == known) return true;
   }
   return false;

@@ -18,6 +18,15 @@ inline constexpr std::string_view kNameMetaData = "cidata/meta-data";
 inline constexpr std::string_view kNameUserData = "cidata/user-data";
 inline constexpr std::string_view kNameVendorData = "cidata/vendor-data";
 inline constexpr std::string_view kNameAttestationPublicKey = "attestationPublicKey";
+// Only in hpcr-2026 records (core/record_profile.h): a file the agent writes, the image's SBOM
+// (also a file), and the contract's sections (docs/formats.md "contract:* lines").
+inline constexpr std::string_view kNameCertificateExpiry = "certificate_expiry_date.json";
+inline constexpr std::string_view kNameSbom = "sbom";
+inline constexpr std::string_view kContractLinePrefix = "contract:";
+inline constexpr std::string_view kNameContractWorkload = "contract:workload";
+inline constexpr std::string_view kNameContractEnv = "contract:env";
+inline constexpr std::string_view kNameContractEnvWorkloadSignature = "contract:envWorkloadSignature";
+inline constexpr std::string_view kNameContractAttestationPublicKey = "contract:attestationPublicKey";
 // Only in HPCR 23.x records: the agent writes the file (core/output_layout.h), not a line.
 inline constexpr std::string_view kNameDecryptedContract = "user-data.decrypted";
 
@@ -72,7 +81,8 @@ struct RecordLint {
 };
 RecordLint LintRecord(std::string_view text);
 
-// True for the names the SPEC's record holds, and user-data.decrypted (in HPCR 23.x records).
+// True for the names the records of both profiles hold (core/record_profile.h), and
+// user-data.decrypted (in HPCR 23.x records).
 bool IsKnownRecordName(std::string_view name);
 
 }  // namespace seattest

@@ -71,10 +71,62 @@ Result<ReferenceRealRoot> RealRootAt(const YAML::Node& node) {
   return real;
 }
 
+// certificates.<role>: subject, sha256, not_after.
+Result<CertificateValidity> CertificateAt(const YAML::Node& node, const std::string& key) {
+  if (!node.IsMap()) return MakeError(key + ": expected a mapping" + LineOf(node));
+  SEA_RETURN_IF_ERROR(CheckMapKeys(node, key + ".", {"subject", "sha256", "not_after"}));
+  CertificateValidity v;
+  for (const char* field : {"subject", "sha256", "not_after"}) {
+    if (!node[field]) return MakeError(key + "." + field + ": missing" + LineOf(node));
+  }
+  SEA_ASSIGN_OR_RETURN(v.subject, TextAt(node["subject"], key + ".subject"));
+  SEA_ASSIGN_OR_RETURN(v.sha256, DigestAt(node["sha256"], key + ".sha256"));
+  SEA_ASSIGN_OR_RETURN(std::string when, TextAt(node["not_after"], key + ".not_after"));
+  auto t = ParseIso8601(when);
+  if (!t) return MakeError(key + ".not_after: " + t.error().message + LineOf(node["not_after"]));
+  v.not_after = *t;
+  return v;
+}
+
+// record_profile, build_time, certificates: all three with hpcr-2026, none with hpcr-2023.
+Status ProfileAt(const YAML::Node& root, Reference& ref) {
+  if (const YAML::Node p = root["record_profile"]) {
+    SEA_ASSIGN_OR_RETURN(std::string text, TextAt(p, "record_profile"));
+    auto profile = ParseRecordProfile(text);
+    if (!profile) return MakeError("record_profile: " + profile.error().message + LineOf(p));
+    ref.record_profile = *profile;
+  }
+  const bool modern = ref.record_profile == RecordProfile::kHpcr2026;
+  const std::string profile(RecordProfileName(ref.record_profile));
+  for (const char* key : {"build_time", "certificates"}) {
+    if (modern && !root[key]) return MakeError(std::string(key) + ": missing (record_profile " + profile + ")");
+    if (!modern && root[key]) return MakeError(std::string(key) + ": only with record_profile " + std::string(kRecordProfileHpcr2026));
+  }
+  if (!modern && root["measurements"] && root["measurements"][std::string(kNameSbom)]) {
+    return MakeError("measurements.sbom: only with record_profile " + std::string(kRecordProfileHpcr2026));
+  }
+  if (!modern) return {};
+  SEA_ASSIGN_OR_RETURN(std::string when, TextAt(root["build_time"], "build_time"));
+  auto t = ParseIso8601(when);
+  if (!t) return MakeError("build_time: " + t.error().message + LineOf(root["build_time"]));
+  ref.build_time = *t;
+  const YAML::Node certs = root["certificates"];
+  if (!certs.IsMap()) return MakeError("certificates: expected a mapping" + LineOf(certs));
+  SEA_RETURN_IF_ERROR(CheckMapKeys(certs, "certificates.", {"encryption", "attestation"}));
+  CertificateExpiry expiry;
+  for (auto [role, slot] : {std::pair{"encryption", &expiry.encryption}, {"attestation", &expiry.attestation}}) {
+    if (!certs[role]) return MakeError(std::string("certificates.") + role + ": missing" + LineOf(certs));
+    SEA_ASSIGN_OR_RETURN(*slot, CertificateAt(certs[role], std::string("certificates.") + role));
+  }
+  ref.certificates = std::move(expiry);
+  return {};
+}
+
 Result<Reference> ParseTree(const YAML::Node& root) {
   SEA_RETURN_IF_ERROR(CheckMapKeys(root, "",
                                    {"image_version", "commit_id", "measurements", "root_partition", "real_root",
-                                    "attestation_public_key_sha256", "image_kind", "contract_signing_keys_sha256"}));
+                                    "attestation_public_key_sha256", "image_kind", "contract_signing_keys_sha256",
+                                    "record_profile", "build_time", "certificates"}));
   Reference ref;
   for (auto [key, field] : {std::pair{"image_version", &ref.image_version}, {"commit_id", &ref.commit_id}}) {
     const YAML::Node node = root[key];
@@ -92,7 +144,7 @@ Result<Reference> ParseTree(const YAML::Node& root) {
   const YAML::Node m = root["measurements"];
   if (!m) return MakeError("measurements: missing");
   // The record lines whose build-time values seal knows.
-  SEA_RETURN_IF_ERROR(CheckMapKeys(m, "measurements.", {kNameBaseimage, kNameRootTarball}));
+  SEA_RETURN_IF_ERROR(CheckMapKeys(m, "measurements.", {kNameBaseimage, kNameRootTarball, kNameSbom}));
   // seal writes both: a reference without one would silently leave its line unchecked.
   for (std::string_view name : {kNameBaseimage, kNameRootTarball}) {
     if (!m[std::string(name)]) return MakeError("measurements." + std::string(name) + ": missing");
@@ -124,6 +176,7 @@ Result<Reference> ParseTree(const YAML::Node& root) {
   if (const YAML::Node r = root["real_root"]) {
     SEA_ASSIGN_OR_RETURN(ref.real_root, RealRootAt(r));
   }
+  SEA_RETURN_IF_ERROR(ProfileAt(root, ref));
   return ref;
 }
 

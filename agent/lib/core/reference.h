@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/bytes.h"
+#include "core/record_profile.h"
 #include "core/result.h"
 
 namespace seattest {
@@ -52,6 +53,16 @@ struct Reference {
   std::vector<Sha256Digest> contract_signing_keys;
   std::optional<ReferenceRootPartition> root_partition;
   std::optional<ReferenceRealRoot> real_root;
+  // record_profile: which layout the image's records have. Absent from references sealed before
+  // profiles existed: hpcr-2023.
+  RecordProfile record_profile = RecordProfile::kHpcr2023;
+  // hpcr-2026 (required with it, refused without): when seal ran (build_time, the Image age
+  // line's origin), and the two certificates sealed into the initrd (certificates.encryption,
+  // certificates.attestation: subject, sha256 of the DER certificate, not_after), which
+  // certificate_expiry_date.json and the valid-until lines must match. measurements may then
+  // also hold sbom (seal --sbom).
+  std::optional<UnixTime> build_time;
+  std::optional<CertificateExpiry> certificates;
 };
 
 // Errors name the file (`source`), the key and its line. At most kMaxYamlNodes nodes.

@@ -6,7 +6,10 @@
 #include <string>
 #include <vector>
 
+#include "core/bytes.h"
+#include "core/config.h"
 #include "core/limits_and_defaults.h"
+#include "core/record_profile.h"
 #include "core/result.h"
 #include "platform/block_devices.h"
 #include "platform/mount.h"
@@ -36,16 +39,44 @@ struct SealOptions {
   std::vector<std::string> contract_signing_keys;
   std::string output_dir = std::string(kDefaultOutputDir);  // where the agent writes, at boot
   std::string out;  // the folder to fill
+  // The layout of the records the image writes (agent.yaml's and reference.yaml's record_profile).
+  RecordProfile record_profile = kDefaultRecordProfile;
+  // hpcr-2026 only (refused with hpcr-2023): the image's SBOM, an absolute path inside the root
+  // filesystem, measured like `tarball`. Empty: none.
+  std::string sbom;
+  // hpcr-2026 only, and required with it: PEM certificates of attestation_key and contract_key
+  // (their notAfter is in every record), copied beside the keys.
+  std::string attestation_cert;
+  std::string contract_cert;
+  // hpcr-2026 only, and required with it: when the image was built (ResolveBuildTime).
+  std::optional<UnixTime> build_time;
 };
 
 struct SealResult {
   std::string config_path;     // OUT/etc/se-attest/agent.yaml
   std::string reference_path;  // OUT/reference.yaml
   std::string reference_text;
+  // One line each, for the caller to print: a certificate already expired at the build time (the
+  // image is sealed all the same: its records state the date, the auditor judges it).
+  std::vector<std::string> warnings;
 };
 
+// The build time of an hpcr-2026 seal: `flag` (--build-time, "YYYY-MM-DDTHH:MM:SSZ") when given,
+// else `source_date_epoch` (the SOURCE_DATE_EPOCH of reproducible builds: decimal seconds) when
+// set and not empty, else `now`. hpcr-2023 records have no image age: nullopt, and a `flag` is
+// refused (SOURCE_DATE_EPOCH, set for a whole build, is ignored). Errors name the source.
+Result<std::optional<UnixTime>> ResolveBuildTime(RecordProfile profile, const std::optional<std::string>& flag,
+                                                 const std::optional<std::string>& source_date_epoch, UnixTime now);
+
+// reference.yaml's text (docs/formats.md) for the sealed configuration `config`: the values the
+// auditor checks records against, with the attestation key's fingerprint and, for hpcr-2026, the
+// two certificates (ParseReference reads it back).
+std::string RenderSealReference(const AgentConfig& config, const Sha256Digest& attestation_fingerprint,
+                                const std::optional<CertificateExpiry>& certificates);
+
 // Needs root when `root` is an image file (a read-only loop device is attached to read the
-// tarball); everything is checked before anything is written.
+// tarball and the SBOM); everything is checked before anything is written, and agent.yaml and
+// reference.yaml are read back as the agent and verify read them.
 Result<SealResult> Seal(const SealOptions& options, BlockDevices& devices, Mounter& mounter);
 
 }  // namespace seattest

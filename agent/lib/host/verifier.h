@@ -12,6 +12,10 @@
 //   host/verify_reference.cc     reference.yaml from `se-attest seal`
 //   host/verify_expectations.cc  what the auditor expects: --contract, --expect-cidata,
 //                                --attestation-public-key, --machine
+//   host/verify_profile.cc       the record profile (core/record_profile.h) and what only
+//                                hpcr-2026 records hold: header lines, contract:* lines against
+//                                user-data.decrypted, certificate_expiry_date.json, image age,
+//                                the 25.x/26.x lines nothing checks, shown by name
 // The folder's names and limits come from core/output_layout.h.
 #pragma once
 
@@ -19,12 +23,15 @@
 
 #include <cstddef>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/bytes.h"
+#include "core/contract_sections.h"
 #include "core/record.h"
+#include "core/record_profile.h"
 #include "core/reference.h"
 #include "core/result.h"
 #include "core/verify_report.h"
@@ -79,6 +86,11 @@ class Verifier {
   void CheckImageKind();
   bool IsDevelopment() const;
   const RecordEntry* Line(std::string_view name) const;
+  // The line that names the record's recipient: attestationPublicKey, or in hpcr-2026 records
+  // contract:attestationPublicKey (the same bytes hashed).
+  std::string_view KeyLineName() const;
+  // A check of the report names this record line (ListUncheckedLines shows the others).
+  void Looked(std::string_view name) { looked_at_.insert(std::string(name)); }
   void CompareLine(Check c, std::string_view name, const Sha256Digest& other, const std::string& other_source,
                    RecordSide side);
 
@@ -100,6 +112,7 @@ class Verifier {
   Result<Bytes> ReadFolderFile(std::string_view name) const;
   EVP_PKEY* FolderRecipient();
   void CheckFolderFiles();
+  void FileAbsentInIbmLayout(Check c, std::string_view line_name);
   void CheckVersionFile();
   void CheckDecryptedContract(Check c, std::string_view decrypted);
 
@@ -117,6 +130,22 @@ class Verifier {
   void CheckExpectedAttestationKey();
   void CheckExpectedMachine();
 
+  // --- verify_profile.cc: the record profile; what only hpcr-2026 records hold ----------------
+  bool Is2026() const { return lint_ && profile_ == RecordProfile::kHpcr2026; }
+  void CheckProfile();
+  void CheckHeaderLines();
+  void ShowUnknownHeaderLines();
+  void CheckImageAge();
+  const Result<std::vector<MeasuredSection>>* ContractSections();
+  const MeasuredSection* ContractSection(std::string_view key);
+  void CheckContractLines();
+  void CheckCertificateExpiry();
+  void CheckAttestationValidity();
+  void CheckContractCertificate();
+  void CheckReferenceProfile(const std::string& src);
+  void CheckReferenceCertificates(const std::string& src);
+  void ListUncheckedLines();
+
   const VerifyOptions& o_;
   VerifyReport report_;
   std::vector<NamedCert> certs_, chain_, cas_;
@@ -131,6 +160,16 @@ class Verifier {
   EvpPkeyPtr folder_recipient_, expected_recipient_;
   bool folder_recipient_loaded_ = false, expected_recipient_loaded_ = false;
   bool record_in_folder_ = false;
+  std::string folder_recipient_source_;
+  // verify_profile.cc
+  RecordProfile profile_ = RecordProfile::kHpcr2023;
+  std::optional<NamedCert> contract_cert_;
+  std::optional<std::int64_t> image_age_days_;
+  std::optional<UnixTime> encryption_valid_until_, attestation_valid_until_;
+  std::optional<CertificateExpiry> expiry_file_;  // certificate_expiry_date.json, when it parsed
+  std::optional<Result<std::vector<MeasuredSection>>> sections_;
+  bool sections_loaded_ = false;
+  std::set<std::string, std::less<>> looked_at_;
 };
 
 }  // namespace seattest::verify_detail

@@ -35,11 +35,14 @@ VerifyReport Verifier::Run() {
   CheckSyntax();
   CheckKeyBinding();
   CheckImageKind();
+  CheckProfile();
   CheckSignature();
   CheckCertificate();
   CheckFolderFiles();
+  CheckCertificateExpiry();
   CheckReference();
   CheckExpectations();
+  ListUncheckedLines();
   return std::move(report_);
 }
 

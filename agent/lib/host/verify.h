@@ -23,9 +23,12 @@ struct VerifyOptions {
   std::string reference_path;      // reference.yaml from `se-attest seal`
   std::string contract_path;       // the contract (cidata/user-data) the auditor expects
   std::string attestation_public_key_path;  // the auditor's own attestationPublicKey
+  // The contract-encryption certificate (hpcr-2026 records: certificate_expiry_date.json's
+  // encryption entry and the Encryption Certificate valid-until line).
+  std::string contract_cert_path;
   std::string expect_cidata_dir;   // meta-data, user-data, vendor-data the auditor expects
   std::string machine;             // "Type/Plant/Serial"
-  std::time_t at = 0;              // time to check certificate validity at
+  std::time_t at = 0;              // time to check certificate validity and the image age at
   // A record signed by a development image (outside Secure Execution; its attestation key is
   // not secret) fails unless the auditor asks for one.
   bool allow_development = false;

@@ -106,10 +106,12 @@ void Verifier::CheckOwnDecryption(Check c) {
   report_.Add(std::move(c));
 }
 
-// With --key, the record must have been made for that key: its attestationPublicKey line is the
-// hash of the PEM beside it (the folder's file, else the auditor's --attestation-public-key),
-// and that PEM is the public half of --key. Otherwise the host swapped attestationPublicKey in
-// the contract, read the record, and encrypted it again for the auditor.
+// With --key, the record must have been made for that key: its attestationPublicKey line (in
+// hpcr-2026 records contract:attestationPublicKey, the same bytes hashed) is the hash of the PEM
+// beside it (the folder's file; in IBM's 26.x layout, which has none, user-data.decrypted's
+// attestationPublicKey section; without a folder the auditor's --attestation-public-key), and
+// that PEM is the public half of --key. Otherwise the host swapped attestationPublicKey in the
+// contract, read the record, and encrypted it again for the auditor.
 void Verifier::CheckKeyBinding() {
   Check c{.id = "key-binding", .title = "the record was made for --key (its attestationPublicKey line)",
           .required = true, .coverage = Coverage::kSigned};
@@ -121,16 +123,30 @@ void Verifier::CheckKeyBinding() {
   };
   if (!key_) return add(CheckStatus::kNotChecked, "--key cannot be used (above)");
   if (!lint_) return add(CheckStatus::kNotChecked, "no plaintext record");
+  c.title = "the record was made for --key (its " + std::string(KeyLineName()) + " line)";
   c.expected = Fingerprint(key_.get());
   c.expected_source = "the public half of --key " + o_.key_path;
-  const RecordEntry* line = Line(kNameAttestationPublicKey);
+  const std::string line_name(KeyLineName());
+  const RecordEntry* line = Line(line_name);
   if (line == nullptr) {
     return add(CheckStatus::kFail, "the record has no attestationPublicKey line: it does not say which key it was "
                                    "encrypted for");
   }
+  Looked(line_name);
   std::string source;
   Result<Bytes> pem = MakeError("unreachable");
-  if (!o_.folder.empty()) {
+  if (!o_.folder.empty() && line_name == kNameContractAttestationPublicKey &&
+      !Exists(InFolder(kNameAttestationPublicKey))) {
+    // IBM's 26.x layout: no attestationPublicKey file; the effective PEM is the section's.
+    const MeasuredSection* section = ContractSection("attestationPublicKey");
+    if (section == nullptr) {
+      return add(CheckStatus::kNotChecked, "the folder has no attestationPublicKey file (IBM's 26.x layout) and "
+                                           "user-data.decrypted no readable attestationPublicKey section: nothing "
+                                           "holds the PEM that the record's " + line_name + " line is the hash of");
+    }
+    source = "section attestationPublicKey of " + InFolder(kNameDecryptedContract);
+    pem = ToBytes(section->text);
+  } else if (!o_.folder.empty()) {
     source = InFolder(kNameAttestationPublicKey);
     pem = ReadFolderFile(kNameAttestationPublicKey);
   } else if (!o_.attestation_public_key_path.empty()) {
@@ -142,9 +158,9 @@ void Verifier::CheckKeyBinding() {
   }
   if (!pem) return add(CheckStatus::kFail, pem.error().message);
   if (Sha256Of(*pem) != line->digest) {
-    c.expected = ToHex(line->digest), c.expected_source = "record line 'attestationPublicKey'";
+    c.expected = ToHex(line->digest), c.expected_source = "record line '" + line_name + "'";
     c.actual = ToHex(Sha256Of(*pem)), c.actual_source = "sha256 of " + source;
-    return add(CheckStatus::kFail, "the record's attestationPublicKey line is not the hash of " + source);
+    return add(CheckStatus::kFail, "the record's " + line_name + " line is not the hash of " + source);
   }
   // One key and nothing else: OpenSSL reads the first block, another runtime might take the
   // second, and the record would then have been encrypted for a key the auditor never holds.
@@ -154,7 +170,7 @@ void Verifier::CheckKeyBinding() {
   auto key = PublicKeyFromPem(AsText(*pem), source);
   if (!key) return add(CheckStatus::kFail, key.error().message);
   c.actual = Fingerprint(key->get());
-  c.actual_source = "the key of the record's attestationPublicKey line (" + source + ")";
+  c.actual_source = "the key of the record's " + line_name + " line (" + source + ")";
   if (EVP_PKEY_eq(key->get(), key_.get()) != 1) {
     return add(CheckStatus::kFail, "the record was made for another key than --key: attestationPublicKey in the "
                                    "contract was swapped, and the record re-encrypted for you");
@@ -166,7 +182,8 @@ void Verifier::CheckKeyBinding() {
 // key: a plaintext of it proves nothing to an auditor who cannot say the key is theirs (the host
 // that swapped the key in the contract holds exactly such a plaintext).
 void Verifier::NoteUnclaimedRecipient(Check c) {
-  if (lint_ && Line(kNameAttestationPublicKey) != nullptr && o_.attestation_public_key_path.empty()) {
+  if (lint_ && Line(KeyLineName()) != nullptr && o_.attestation_public_key_path.empty()) {
+    c.title = "the record was made for --key (its " + std::string(KeyLineName()) + " line)";
     c.detail = "the record names an attestationPublicKey: give --key (or --attestation-public-key) to show it is "
                "yours";
     report_.Add(std::move(c));

@@ -50,8 +50,9 @@ void Verifier::CheckExpectedCidata() {
   }
 }
 
-// The auditor's key against the folder's attestationPublicKey: the same key, whatever the PEM's
-// spelling; the record line itself is checked against the folder file above.
+// The auditor's key against the folder's attestationPublicKey (in IBM's 26.x layout, which has no
+// such file, user-data.decrypted's section): the same key, whatever the PEM's spelling; the
+// record line itself is checked against the folder file above.
 void Verifier::CheckExpectedAttestationKey() {
   auto pem = ReadFile(o_.attestation_public_key_path, kMaxFile);
   if (!pem) return InputError("attestation-public-key", pem.error().message);
@@ -63,7 +64,7 @@ void Verifier::CheckExpectedAttestationKey() {
   EVP_PKEY* folder_key = FolderRecipient();
   if (folder_key != nullptr) {
     c.actual = Fingerprint(folder_key);
-    c.actual_source = InFolder(kNameAttestationPublicKey);
+    c.actual_source = folder_recipient_source_;
     c.status = c.actual == c.expected ? CheckStatus::kPass : CheckStatus::kFail;
     report_.Add(std::move(c));
     return;
@@ -75,7 +76,7 @@ void Verifier::CheckExpectedAttestationKey() {
     return;
   }
   c.expected.clear(), c.expected_source.clear();
-  CompareLine(std::move(c), kNameAttestationPublicKey, Sha256Of(*pem), "sha256 of " + o_.attestation_public_key_path,
+  CompareLine(std::move(c), KeyLineName(), Sha256Of(*pem), "sha256 of " + o_.attestation_public_key_path,
               RecordSide::kActual);
 }
 

@@ -1,5 +1,5 @@
 // `se-attest verify`: the auditor's own inputs (--cert, --chain, --ca, --crl, --key,
-// --reference, --attestation-public-key). One that cannot be read or parsed is bad input: an
+// --reference, --attestation-public-key, --contract-cert). One that cannot be read or parsed is bad input: an
 // "input:<option>" check with status error (exit 2).
 #include <openssl/evp.h>
 
@@ -66,6 +66,16 @@ void Verifier::LoadInputs() {
     InputError("attestation-public-key", o_.attestation_public_key_path + " (" + Fingerprint(ExpectedRecipient()) +
                                              ") is not the public half of --key " + o_.key_path + " (" +
                                              Fingerprint(key_.get()) + ")");
+  }
+  if (!o_.contract_cert_path.empty()) {
+    std::vector<NamedCert> certs;
+    LoadCertificates("contract-cert", {o_.contract_cert_path}, certs);
+    if (certs.size() > 1) {
+      InputError("contract-cert", o_.contract_cert_path + ": " + std::to_string(certs.size()) +
+                                      " certificates, expected the one contracts are encrypted for");
+    } else if (certs.size() == 1) {
+      contract_cert_ = std::move(certs.front());
+    }
   }
   if (!o_.reference_path.empty()) {
     if (auto data = ReadInput("reference", o_.reference_path)) {

@@ -8,6 +8,7 @@
 
 #include "core/hex.h"
 #include "core/output_layout.h"
+#include "core/record_profile.h"
 #include "core/token_format.h"
 #include "host/verifier.h"
 #include "platform/read_file.h"
@@ -74,6 +75,7 @@ void Verifier::CheckSyntax() {
     return;
   }
   lint_ = LintRecord(*plaintext_);
+  profile_ = DetectRecordProfile(lint_->record);
   std::string notes;
   for (const std::string& n : lint_->notes) notes += (notes.empty() ? "" : "; ") + n;
   if (!lint_->problems.empty()) {
@@ -125,10 +127,17 @@ const RecordEntry* Verifier::Line(std::string_view name) const {
   return nullptr;
 }
 
+std::string_view Verifier::KeyLineName() const {
+  return Line(kNameAttestationPublicKey) == nullptr && Line(kNameContractAttestationPublicKey) != nullptr
+             ? kNameContractAttestationPublicKey
+             : kNameAttestationPublicKey;
+}
+
 // One comparison of a record line with a digest from elsewhere.
 void Verifier::CompareLine(Check c, std::string_view name, const Sha256Digest& other,
                            const std::string& other_source, RecordSide side) {
   const RecordEntry* line = Line(name);
+  Looked(name);
   if (line == nullptr) {
     c.status = lint_ ? CheckStatus::kFail : CheckStatus::kNotChecked;
     c.detail = lint_ ? "the record has no '" + std::string(name) + "' line" : "no plaintext record";

@@ -1,6 +1,7 @@
 // `se-attest verify`: the record against reference.yaml from `se-attest seal` (--reference): the
-// measurements, the image version and kind, se-commit-id, the contract signing keys the image
-// accepts, the attestation key.
+// measurements, the image version and kind, the record profile and the certificates
+// (verify_profile.cc), se-commit-id, the contract signing keys the image accepts, the attestation
+// key.
 #include <openssl/x509.h>
 
 #include <string>
@@ -25,6 +26,7 @@ void Verifier::CheckReference() {
                 name, digest, src, RecordSide::kActual);
   }
   CheckReferenceImage(src);
+  CheckReferenceProfile(src);
   CheckReferenceCommitId(src);
   CheckReferenceContractSigningKeys();
   CheckReferenceRealRoot();

@@ -2,15 +2,31 @@
 # shellcheck disable=SC2154  # dracut's variables: $initdir, $systemdsystemunitdir, $dracutsysrootdir
 # dracut module: se-attest-agent in a systemd initrd.
 #
-# Installs the agent, its libraries, the sealed configuration and keys (from the build system's
-# /etc/se-attest, as `se-attest seal` laid them out; SE_ATTEST_SEALED_DIR overrides), the units,
-# and the kernel modules for the disks (the list in /usr/lib/se-attest/kernel-modules). Include
-# it explicitly (`dracut -a se-attest` or add_dracutmodules+=" se-attest "): a measured initrd is
-# a decision, not a default.
+# Installs the agent, its libraries, the sealed configuration, keys and certificates (from the
+# build system's /etc/se-attest, as `se-attest seal` laid them out; SE_ATTEST_SEALED_DIR
+# overrides), the units, and the kernel modules for the disks (the list in
+# /usr/lib/se-attest/kernel-modules). Include it explicitly (`dracut -a se-attest` or
+# add_dracutmodules+=" se-attest "): a measured initrd is a decision, not a default.
 
 sealed_dir() { echo "${SE_ATTEST_SEALED_DIR:-/etc/se-attest}"; }
 # Sealed with --root-disk: seal writes root_disk as a top-level key of agent.yaml, at column 0.
 encrypted_root() { grep -q '^root_disk:' "$dracutsysrootdir$(sealed_dir)/agent.yaml"; }
+# sealed_cert DIR KEY NAME: fails, saying why, when DIR/agent.yaml has the top-level KEY
+# (attestation_cert, contract_cert: seal writes them at column 0) naming another file than NAME,
+# the name seal gives it, or when DIR/NAME is missing. Succeeds when agent.yaml has no KEY.
+sealed_cert() {
+    local yaml="$dracutsysrootdir$1/agent.yaml" value
+    value=$(sed -n "s/^$2: *//p" "$yaml")
+    [[ -z $value ]] && return 0
+    if [[ $value != "$3" ]]; then
+        derror "se-attest: $1/agent.yaml: $2 is '$value', not '$3' as se-attest seal writes it: seal again"
+        return 1
+    fi
+    if [[ ! -f "$dracutsysrootdir$1/$3" ]]; then
+        derror "se-attest: $1/agent.yaml names $3 ($2), and there is no $1/$3: seal again"
+        return 1
+    fi
+}
 
 check() {
     require_binaries se-attest-agent /usr/lib/se-attest/se-attest-root tar gzip || return 1
@@ -21,6 +37,8 @@ check() {
     if encrypted_root; then
         require_binaries cryptsetup mke2fs || return 1
     fi
+    sealed_cert "$(sealed_dir)" attestation_cert attestation.crt || return 1
+    sealed_cert "$(sealed_dir)" contract_cert contract.crt || return 1
     return 255
 }
 
@@ -52,6 +70,15 @@ install() {
     for key in attestation.key contract.key; do
         inst_simple "$sealed/$key" "/etc/se-attest/$key"
         chmod 0600 "$initdir/etc/se-attest/$key"
+    done
+    # Sealed with --record-profile hpcr-2026: the keys' certificates, which agent.yaml names
+    # (attestation_cert, contract_cert) by the names seal gives them; 0644.
+    local entry name
+    for entry in attestation_cert:attestation.crt contract_cert:contract.crt; do
+        grep -q "^${entry%%:*}:" "$dracutsysrootdir$sealed/agent.yaml" || continue
+        name=${entry#*:}
+        inst_simple "$sealed/$name" "/etc/se-attest/$name"
+        chmod 0644 "$initdir/etc/se-attest/$name"
     done
 
     local units=/usr/lib/se-attest/units
