@@ -10,6 +10,9 @@ REPO=$(pwd)
 SHARED=$(cd "$REPO/../shared" 2>/dev/null && pwd || true)
 # shellcheck source=../tests/lib/images.sh
 . tests/lib/images.sh
+# contract_lines (the contract:* lines recomputed from user-data.decrypted, docs/formats.md).
+# shellcheck source=../tests/lib/checks.sh
+. tests/lib/checks.sh
 
 bash scripts/install-deps.sh
 BUILD=${BUILD_DIR:-build}
@@ -42,7 +45,8 @@ step "seal: the agent's configuration and keys for the initrd, reference values 
 "$SE_ATTEST" seal --root root-part.img --root-device PARTLABEL=se-root-demo \
   --tarball /boot/root.tar.gz --baseimage baseimage.qcow2 --image-version 1.0.0-demo \
   --commit-id "$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo demo)" \
-  --attestation-key keys/attestation.key --contract-key keys/contract.key --development --out sealed
+  --attestation-key keys/attestation.key --contract-key keys/contract.key \
+  --attestation-cert keys/attestation.crt --contract-cert keys/contract.crt --development --out sealed
 
 step "the contract: workload encrypted for the contract key, attestationPublicKey of the auditor"
 openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:4096 -out auditor.key 2>/dev/null
@@ -81,8 +85,12 @@ openssl x509 -pubkey -noout -in keys/attestation.crt >attestation.pub
 printf 'signature (openssl dgst -sha256 -verify): '
 openssl dgst -sha256 -verify attestation.pub -signature hyperprotect/se-signature.bin audit/se-checksums.txt
 
-step "the record, every line checked with sha256sum"
+step "the record (profile hpcr-2026), every hash line checked with sha256sum"
+# The contract:* lines: recomputed from user-data.decrypted (the section's lines; attestationPublicKey
+# its PEM) and hashed with sha256sum, independently of se-attest.
+contract_lines hyperprotect/user-data.decrypted >contract-lines.txt
 declare -A source=(
+  [certificate_expiry_date.json]=hyperprotect/certificate_expiry_date.json
   [baseimage]=baseimage.qcow2
   [root.tar.gz]=root-part.img.rootfs/boot/root.tar.gz
   [/dev/disk/by-label/cidata]=cidata.img
@@ -92,7 +100,10 @@ declare -A source=(
 )
 bad=0
 while IFS= read -r line; do
-  if [[ $line =~ ^([0-9a-f]{64})\ (.+)$ ]]; then
+  if [[ $line =~ ^([0-9a-f]{64})\ (contract:.+)$ ]]; then
+    if grep -qxF "$line" contract-lines.txt; then mark="ok   (recomputed from user-data.decrypted)"; else mark="DIFFERS"; bad=1; fi
+    printf '%s  %s\n' "$line" "$mark"
+  elif [[ $line =~ ^([0-9a-f]{64})\ (.+)$ ]]; then
     name=${BASH_REMATCH[2]}
     actual=$(sha256sum "${source[$name]}" | cut -c1-64)
     if [ "$actual" = "${BASH_REMATCH[1]}" ]; then mark="ok   (sha256sum ${source[$name]})"; else mark="DIFFERS"; bad=1; fi

@@ -168,6 +168,7 @@ sealed_image() {  # sealed_image NAME SIZE [TREE]
   "$SE_ATTEST" seal --root "$name.img" --root-device "LABEL=b${RUN_ID:0:6}$name" --tarball /boot/root.tar.gz \
     --baseimage baseimage --image-version 1.0.0-bench --commit-id "bench-$RUN_ID" \
     --attestation-key keys/attestation.key --contract-key keys/contract.key --development \
+    --attestation-cert keys/attestation.crt --contract-cert keys/contract.crt \
     --cidata-device "LABEL=cb-$RUN_ID" --out "$name.sealed" >/dev/null
   attach_loop "$name.img"
   ROOT_DEV=$LOOP_DEV
