@@ -58,6 +58,9 @@ struct NamedCert {
   X509Ptr cert;
 };
 
+// How a record names one of its two certificates (verify_profile.cc).
+struct CertificateRole;
+
 class Verifier {
  public:
   explicit Verifier(const VerifyOptions& o) : o_(o) {
@@ -142,6 +145,8 @@ class Verifier {
   void CheckCertificateExpiry();
   void CheckAttestationValidity();
   void CheckContractCertificate();
+  void CompareStatedCertificate(Check c, const CertificateValidity& mine, const CertificateValidity* entry,
+                                const std::optional<UnixTime>& until, const CertificateRole& role);
   void CheckReferenceProfile(const std::string& src);
   void CheckReferenceCertificates(const std::string& src);
   void ListUncheckedLines();

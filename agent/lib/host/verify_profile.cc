@@ -407,6 +407,40 @@ void Verifier::CheckCertificateExpiry() {
   CheckContractCertificate();
 }
 
+// How the record names one certificate: its key in certificate_expiry_date.json and its header line.
+struct CertificateRole {
+  const char* json_key;
+  const char* line;
+};
+constexpr CertificateRole kAttestationRole{"attestation_certificate", "Attestation Certificate valid until"};
+constexpr CertificateRole kEncryptionRole{"encryption_certificate", "Encryption Certificate valid until"};
+
+// What the record states of one certificate (`entry`, its entry of certificate_expiry_date.json
+// when the folder has one; `until`, its valid-until line) against `mine`, the certificate the
+// auditor holds: `c` passes when every statement there is agrees.
+void Verifier::CompareStatedCertificate(Check c, const CertificateValidity& mine, const CertificateValidity* entry,
+                                        const std::optional<UnixTime>& until, const CertificateRole& role) {
+  std::vector<std::string> problems, actual, sources;
+  if (entry != nullptr) {
+    Differences(std::string("certificate_expiry_date.json ") + role.json_key, *entry, mine, problems);
+    actual.push_back(Describe(*entry));
+    sources.push_back(InFolder(kNameCertificateExpiry));
+  }
+  if (until) {
+    if (*until != mine.not_after) {
+      problems.push_back(std::string("the ") + role.line + " line: " + FormatIso8601(*until) + ", not " +
+                         FormatIso8601(mine.not_after));
+    }
+    actual.push_back("not after " + FormatIso8601(*until));
+    sources.push_back(std::string("the record's ") + role.line + " line");
+  }
+  c.actual = Joined(actual);
+  c.actual_source = Joined(sources);
+  c.status = problems.empty() ? CheckStatus::kPass : CheckStatus::kFail;
+  c.detail = problems.empty() ? "the same certificate" : Joined(problems);
+  report_.Add(std::move(c));
+}
+
 // The attestation certificate that certificate_expiry_date.json and the Attestation valid-until
 // line name is the one whose key verified the signature (--cert): the same DER (SHA-256), subject
 // and notAfter.
@@ -430,25 +464,8 @@ void Verifier::CheckAttestationValidity() {
   }
   c.expected = Describe(*mine);
   c.expected_source = signer_->path + " (its key verified the signature)";
-  std::vector<std::string> problems, actual, sources;
-  if (expiry_file_) {
-    Differences("certificate_expiry_date.json attestation_certificate", expiry_file_->attestation, *mine, problems);
-    actual.push_back(Describe(expiry_file_->attestation));
-    sources.push_back(InFolder(kNameCertificateExpiry));
-  }
-  if (attestation_valid_until_) {
-    if (*attestation_valid_until_ != mine->not_after) {
-      problems.push_back("the Attestation Certificate valid until line: " + FormatIso8601(*attestation_valid_until_) +
-                         ", not " + FormatIso8601(mine->not_after));
-    }
-    actual.push_back("not after " + FormatIso8601(*attestation_valid_until_));
-    sources.emplace_back("the record's Attestation Certificate valid until line");
-  }
-  c.actual = Joined(actual);
-  c.actual_source = Joined(sources);
-  c.status = problems.empty() ? CheckStatus::kPass : CheckStatus::kFail;
-  c.detail = problems.empty() ? "the same certificate" : Joined(problems);
-  report_.Add(std::move(c));
+  CompareStatedCertificate(std::move(c), *mine, expiry_file_ ? &expiry_file_->attestation : nullptr,
+                           attestation_valid_until_, kAttestationRole);
 }
 
 // The contract-encryption certificate that certificate_expiry_date.json and the Encryption valid
@@ -482,25 +499,8 @@ void Verifier::CheckContractCertificate() {
   }
   c.expected = Describe(*mine);
   c.expected_source = "--contract-cert " + contract_cert_->path;
-  std::vector<std::string> problems, actual, sources;
-  if (expiry_file_) {
-    Differences("certificate_expiry_date.json encryption_certificate", expiry_file_->encryption, *mine, problems);
-    actual.push_back(Describe(expiry_file_->encryption));
-    sources.push_back(InFolder(kNameCertificateExpiry));
-  }
-  if (encryption_valid_until_) {
-    if (*encryption_valid_until_ != mine->not_after) {
-      problems.push_back("the Encryption Certificate valid until line: " + FormatIso8601(*encryption_valid_until_) +
-                         ", not " + FormatIso8601(mine->not_after));
-    }
-    actual.push_back("not after " + FormatIso8601(*encryption_valid_until_));
-    sources.emplace_back("the record's Encryption Certificate valid until line");
-  }
-  c.actual = Joined(actual);
-  c.actual_source = Joined(sources);
-  c.status = problems.empty() ? CheckStatus::kPass : CheckStatus::kFail;
-  c.detail = problems.empty() ? "the same certificate" : Joined(problems);
-  report_.Add(std::move(c));
+  CompareStatedCertificate(std::move(c), *mine, expiry_file_ ? &expiry_file_->encryption : nullptr,
+                           encryption_valid_until_, kEncryptionRole);
 }
 
 // --- reference.yaml ------------------------------------------------------------------------------
