@@ -13,7 +13,9 @@
 #     `--root-disk PARTLABEL=se-rootfs` into /etc/se-attest-encrypted (WORK/sealed-encrypted);
 #     and once with `--record-profile hpcr-2023` into WORK/sealed-hpcr-2023 only: it gets no
 #     initrd of its own (minutes under qemu-user), the scenario that boots it lays that seal's
-#     agent.yaml over the dracut initrd (scenario.sh, initrd dracut+hpcr-2023);
+#     agent.yaml over the dracut initrd (scenario.sh, initrd dracut+hpcr-2023); likewise with
+#     `--token-prefix contract-basic` into WORK/sealed-contract-basic (initrd
+#     dracut+contract-basic: the record as IBM's CCRT/CCRV write it);
 #   - a dracut initrd (systemd) and an initramfs-tools initrd (busybox), made inside the tree, and
 #     the same two of the encrypted configuration (initrd-*-encrypted.img).
 # As root. SE_ATTEST_CACHE (default build/cache) keeps the Debian tree across runs.
@@ -176,6 +178,10 @@ cp -a sealed-encrypted/etc/se-attest/. tree/etc/se-attest-encrypted/
 # with this agent.yaml laid over its own is this image's initrd (scenario.sh, dracut+hpcr-2023).
 seal_demo sealed-hpcr-2023 keys hpcr-2023 --development >/dev/null
 grep -qx 'record_profile: hpcr-2023' sealed-hpcr-2023/etc/se-attest/agent.yaml
+# The development image whose encrypted record is a contract-basic token (IBM's CCRT/CCRV), the
+# same keys: likewise its agent.yaml over the dracut initrd (scenario.sh, dracut+contract-basic).
+seal_demo sealed-contract-basic keys hpcr-2026 --development --token-prefix contract-basic >/dev/null
+grep -qx 'token_prefix: contract-basic' sealed-contract-basic/etc/se-attest/agent.yaml
 
 step "initrds, made inside the tree (s390x programs under qemu-user)"
 mount --bind /dev tree/dev

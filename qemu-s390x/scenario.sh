@@ -11,7 +11,7 @@ repo=$(cd "$here/.." && pwd)
 SCENARIOS="
 good-plain             dracut                     iso        plain    no      -     -                                record-plain
 good-pem               dracut                     iso        pem      no      -     -                                record-enc
-good-token             dracut                     iso        token    no      -     -                                record-enc
+good-token             dracut+contract-basic      iso        cb-token no      -     -                                record-enc
 cidata-vfat-upper      dracut+hpcr-2023           vfat-upper pem      no      -     -                                record-enc
 tampered-root          dracut                     iso        plain    yes     -     -                                integrity
 tampered-rd-shell      dracut                     iso        plain    yes     -     rd.shell,rd.break                integrity
@@ -59,6 +59,13 @@ enc-tampered-root      dracut-encrypted           iso        plain    yes     - 
 #   one with that seal's agent.yaml appended over its own (a second cpio: the kernel unpacks it
 #   over the first), which is all that differs between the two seals' initrds; it writes the
 #   record of HPCR 23.x, byte for byte the seed's layout.
+# Token prefixes: every contract here has hyper-protect-basic tokens and every image writes its
+#   encrypted record as one, except good-token, IBM's CCRT/CCRV: contract cb-token is a contract
+#   whose sections (workload, env, attestationPublicKey) are all contract-basic tokens, and
+#   initrd dracut+contract-basic is the image sealed with --token-prefix contract-basic
+#   (WORK/sealed-contract-basic, the same keys), made like dracut+hpcr-2023: the dracut initrd
+#   with that seal's agent.yaml (which differs from the other's in token_prefix only) over its
+#   own. Its record must be a contract-basic token.
 # initrd *-encrypted: the image sealed with --root-disk PARTLABEL=se-rootfs (prepare.sh): the real
 #   root is partition 2, a new LUKS2 made at every boot with a key born in the guest.
 #   dracut-encrypted+showkey: that initrd with the journal unit and a second test-only unit that
@@ -210,12 +217,21 @@ make_contract() {  # make_contract KIND > user-data
   badtoken)
     # One character of the token's RSA part changed: not decryptable with the contract key.
     echo "workload: $("$work/se-attest" encrypt --to "$work/keys/contract.crt" workload.yaml | corrupt_token)" ;;
+  cb-token)
+    # IBM's CCRT/CCRV: every section a contract-basic token, workload and env made with the
+    # openssl command line (as contract authors' own tools do), attestationPublicKey by
+    # se-attest encrypt.
+    printf 'type: env\n' >env.yaml
+    echo "workload: $(openssl_token "$work/keys/contract.crt" workload.yaml contract-basic)"
+    echo "env: $(openssl_token "$work/keys/contract.crt" env.yaml contract-basic)"
+    echo "attestationPublicKey: $("$work/se-attest" encrypt --token-prefix contract-basic --to "$work/keys/contract.crt" \
+      "$work/auditor.pub")"
+    return ;;
   *) echo "workload: $(openssl_token "$work/keys/contract.crt" workload.yaml)" ;;
   esac
   printf 'env: |\n    type: env\n'
   case $1 in
   pem) echo "attestationPublicKey: |" && sed 's/^/    /' "$work/auditor.pub" ;;
-  token) echo "attestationPublicKey: $("$work/se-attest" encrypt --to "$work/keys/contract.crt" "$work/auditor.pub")" ;;
   esac
 }
 
@@ -388,14 +404,19 @@ EOF
   initrd_img=$dir/initrd.img
 fi
 EXPECT_PROFILE=hpcr-2026
-if [ "${initrd%+hpcr-2023}" != "$initrd" ]; then
-  # The image sealed with --record-profile hpcr-2023: the dracut initrd with that seal's
-  # agent.yaml (prepare.sh) over its own, in a second cpio (as above).
-  EXPECT_PROFILE=hpcr-2023
+overlay_seal=
+case $initrd in
+*+hpcr-2023) overlay_seal=sealed-hpcr-2023 EXPECT_PROFILE=hpcr-2023 ;;
+*+contract-basic) overlay_seal=sealed-contract-basic ;;
+esac
+if [ -n "$overlay_seal" ]; then
+  # The image sealed with --record-profile hpcr-2023 or --token-prefix contract-basic: the
+  # dracut initrd with that seal's agent.yaml (prepare.sh) over its own, in a second cpio (as
+  # above).
   {
     cat "$initrd_img"
     cpio_pad "$(stat -c %s "$initrd_img")"
-    cpio_entry etc/se-attest/agent.yaml 100644 "$work/sealed-hpcr-2023/etc/se-attest/agent.yaml"
+    cpio_entry etc/se-attest/agent.yaml 100644 "$work/$overlay_seal/etc/se-attest/agent.yaml"
     cpio_entry TRAILER!!! 0
   } >initrd.img
   initrd_img=$dir/initrd.img
@@ -478,7 +499,11 @@ REFERENCE=$work/sealed/reference.yaml
 case $initrd in
 *encrypted*) REFERENCE=$work/sealed-encrypted/reference.yaml ;;
 *+hpcr-2023) REFERENCE=$work/sealed-hpcr-2023/reference.yaml ;;
+*+contract-basic) REFERENCE=$work/sealed-contract-basic/reference.yaml ;;
 esac
+# The prefix of the image's encrypted record, as sealed (absent: hyper-protect-basic).
+EXPECT_TOKEN_PREFIX=$(sed -n 's/^token_prefix: //p' "$REFERENCE")
+EXPECT_TOKEN_PREFIX=${EXPECT_TOKEN_PREFIX:-hyper-protect-basic}
 # What an hpcr-2026 record is checked against (check_record): the certificates and the SBOM
 # sealed, the build time seal took from SOURCE_DATE_EPOCH (prepare.sh).
 ENCRYPTION_CERT=$work/keys/contract.crt
@@ -632,11 +657,41 @@ record-plain | record-enc)
     mkdir -p dec && (cd dec && bash ../decrypt.sh "$work/auditor.key" ../out/se-checksums.txt.enc) >dec.log 2>&1
     check "$name: the sources' decrypt script decrypts it" test -s dec/se-checksums.txt
     check_record "$name" dec/se-checksums.txt out cidata.img files "$work/auditor.pub"
+    check "$name: the record is a $EXPECT_TOKEN_PREFIX token, the prefix the image was sealed with" \
+      test "$(cut -d. -f1 out/se-checksums.txt.enc)" = "$EXPECT_TOKEN_PREFIX"
   fi
   "$work/se-attest" verify out "${audit[@]}" >verify.txt 2>&1
   check "$name: se-attest verify: VERIFIED (chain, signature, every line, reference values)" \
     bash -c "[ $? = 0 ] && grep -q '^verdict: VERIFIED' verify.txt"
   "$work/se-attest" verify out "${audit[@]}" --json >verify.json 2>verify-json.err
+  if [ "$expect" = record-enc ]; then
+    check "$name: verify --json: record-token-prefix passed, having found $EXPECT_TOKEN_PREFIX in the record" \
+      python3 -c 'import json, sys
+c = {c["id"]: c for c in json.load(open(sys.argv[1]))["checks"]}.get("record-token-prefix")
+print(c)
+sys.exit(0 if c and c["status"] == "pass" and c.get("actual") == sys.argv[2] else 1)' verify.json "$EXPECT_TOKEN_PREFIX"
+  fi
+  if [ "$contract" = cb-token ]; then
+    check "$name: the contract booted: workload, env and attestationPublicKey contract-basic tokens" \
+      test "$(python3 -c 'import sys, yaml; d = yaml.safe_load(open(sys.argv[1])); print(" ".join(d[k].split(".")[0] for k in ("workload", "env", "attestationPublicKey")))' files/user-data)" = \
+      "contract-basic contract-basic contract-basic"
+    check "$name: the agent decrypted them: user-data.decrypted has the workload, env, attestationPublicKey in the clear" \
+      python3 -c 'import sys, yaml
+d = yaml.safe_load(open(sys.argv[1]))
+assert d["workload"] == open(sys.argv[2]).read() and d["env"] == open(sys.argv[3]).read(), d
+assert d["attestationPublicKey"].strip() == open(sys.argv[4]).read().strip(), d["attestationPublicKey"]
+assert "-basic." not in open(sys.argv[1]).read()' out/user-data.decrypted workload.yaml env.yaml "$work/auditor.pub"
+  fi
+  if [ "${initrd%+contract-basic}" != "$initrd" ]; then
+    check "$name: contract-basic: the initrd booted is the dracut one with the contract-basic seal's agent.yaml over its own, which differs in token_prefix only" \
+      bash -c "$(declare -f initrd_names); initrd_names initrd.img | grep -cx etc/se-attest/agent.yaml | grep -qx 2 &&
+               grep -qx 'token_prefix: contract-basic' '$work/sealed-contract-basic/etc/se-attest/agent.yaml' &&
+               grep -qx 'token_prefix: contract-basic' '$REFERENCE' &&
+               diff <(grep -v '^token_prefix:' '$work/sealed/etc/se-attest/agent.yaml') \
+                    <(grep -v '^token_prefix:' '$work/sealed-contract-basic/etc/se-attest/agent.yaml')"
+    check "$name: contract-basic: the record starts with 'contract-basic.'" \
+      test "$(head -c 15 out/se-checksums.txt.enc)" = contract-basic.
+  fi
   if [ "$EXPECT_PROFILE" = hpcr-2026 ]; then
     check "$name: hpcr-2026: reference.yaml says so, with the build time and the SBOM's digest" \
       bash -c "grep -qx 'record_profile: hpcr-2026' '$REFERENCE' &&

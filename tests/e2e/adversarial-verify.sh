@@ -498,6 +498,17 @@ attack "downgrade: .enc replaced by its plaintext, attestationPublicKey removed,
 attack "downgrade: .enc replaced by its plaintext, attestationPublicKey removed, no --key" 1 \
   file:attestationPublicKey -- evil-down "${AUDIT[@]}"
 
+# The prefix of the .enc is outside the signature: rewritten, the record still decrypts and its
+# signature still holds; only the reference's token_prefix tells it (record-token-prefix).
+clone honest evil-prefix
+sed -i 's/^hyper-protect-basic\./contract-basic./' evil-prefix/se-checksums.txt.enc
+attack "token prefix: the .enc's hyper-protect-basic prefix rewritten to contract-basic" 1 record-token-prefix -- \
+  evil-prefix "${AUDIT[@]}" "${KEY[@]}"
+clone honest evil-prefix-third
+sed -i 's/^hyper-protect-basic\./hyper-protect-flex./' evil-prefix-third/se-checksums.txt.enc
+attack "token prefix: a third prefix (hyper-protect-flex) is no token" 1 record -- \
+  evil-prefix-third "${AUDIT[@]}" "${KEY[@]}"
+
 # === 4c. empty option values: never a way to turn a check off ==================================
 # Each time the rest of the honest audit, so that a silently ignored option ends VERIFIED.
 CERT=(--cert "$K/attestation.crt") CHAIN=(--chain "$K/intermediate-ca.crt") CA=(--ca "$K/root-ca.crt")

@@ -4,7 +4,9 @@
 #
 #   ibm-certs.sh SE_ATTEST SHARED_DIR
 #
-# No root needed. Each certificate must give exit 0 and hyper-protect-basic tokens (the password
+# No root needed. Each certificate must give exit 0 and tokens with the prefix of its runtime
+# (contract-go: contract-basic for CCRT and CCRV, the "container-runtime" certificates;
+# hyper-protect-basic for HPCR and CCCO), asked for with --token-prefix (the password
 # part as long as the certificate's RSA modulus); a certificate that is expired or not yet valid
 # now (judged with openssl x509 -startdate/-enddate) must print exactly one warning line naming
 # the file and its notAfter date, the others nothing on stderr. Nothing can be decrypted here:
@@ -22,7 +24,7 @@ CHECK_TMP=$WORK
 . "$HERE/../lib/checks.sh"
 cd "$WORK" || exit 1
 
-TOKEN='hyper-protect-basic\.[A-Za-z0-9+/=]+\.[A-Za-z0-9+/=]+'
+TOKEN_PARTS='\.[A-Za-z0-9+/=]+\.[A-Za-z0-9+/=]+'
 printf 'type: workload\ncompose:\n  archive: H4sIAAAAAAAA/+yS\n' >workload.yaml
 printf 'type: env\nlogging: {}\n' >env.yaml
 now=$(date -u +%s)
@@ -46,16 +48,22 @@ for cert in "$SHARED"/interop/ibm-certs/*.crt; do
     expect="$expect the runtime may not accept contracts for it yet"
   fi
   [ -z "$expect" ] || warned+=("$name")
+  case $name in
+    ibm-confidential-computing-container-runtime-*) prefix=contract-basic ;;
+    *) prefix=hyper-protect-basic ;;
+  esac
+  TOKEN=$prefix$TOKEN_PARTS
 
-  "$SE_ATTEST" encrypt --to "$cert" <<<hello >encrypt.out 2>encrypt.err
+  "$SE_ATTEST" encrypt --to "$cert" --token-prefix "$prefix" <<<hello >encrypt.out 2>encrypt.err
   check "$name: encrypt exits 0" test $? = 0
-  check "$name: encrypt prints one token, no newline" \
+  check "$name: encrypt prints one $prefix token, no newline" \
     bash -c "grep -Eqx '$TOKEN' encrypt.out && [ \$(wc -l <encrypt.out) = 0 ]"
   check "$name: the token's password part is one RSA block ($key_bytes bytes)" \
     test "$(cut -d. -f2 encrypt.out | base64 -d | wc -c)" = "$key_bytes"
-  "$SE_ATTEST" contract --workload workload.yaml --env env.yaml --encrypt-for "$cert" >contract.out 2>contract.err
+  "$SE_ATTEST" contract --workload workload.yaml --env env.yaml --encrypt-for "$cert" --token-prefix "$prefix" \
+    >contract.out 2>contract.err
   check "$name: contract exits 0" test $? = 0
-  check "$name: contract's workload and env are tokens" \
+  check "$name: contract's workload and env are $prefix tokens" \
     bash -c "grep -Eqx 'workload: $TOKEN' contract.out && grep -Eqx 'env: $TOKEN' contract.out"
   if [ -n "$expect" ]; then
     check "$name: encrypt warns: not valid now" test "$(cat encrypt.err)" = "se-attest encrypt: warning: $expect"
@@ -66,6 +74,15 @@ for cert in "$SHARED"/interop/ibm-certs/*.crt; do
   fi
   [ "$failed" != "$failed_before" ] || good=$((good + 1))
 done
+# --token-prefix takes the two names and nothing else (usage error, exit 1, nothing on stdout).
+for bad in hyper-protect-flex contract-basic. CONTRACT-BASIC ""; do
+  "$SE_ATTEST" encrypt --to "$cert" --token-prefix "$bad" <<<hello >bad.out 2>bad.err
+  check "encrypt --token-prefix '$bad': usage error naming it" \
+    bash -c "[ $? = 1 ] && [ ! -s bad.out ] && grep -q -- '--token-prefix' bad.err"
+done
+"$SE_ATTEST" contract --workload workload.yaml --env env.yaml --token-prefix contract-basic >bad.out 2>bad.err
+check "contract --token-prefix without --encrypt-for: usage error" \
+  bash -c "[ $? = 1 ] && [ ! -s bad.out ] && grep -q -- '--token-prefix needs --encrypt-for' bad.err"
 [ "$certs" -gt 0 ] || not_ok "no certificate in $SHARED/interop/ibm-certs"
 echo "ibm-certs: $good of $certs certificates good (encrypt and contract), ${#warned[@]} warned as not valid now:" \
   "${warned[*]:-none}"

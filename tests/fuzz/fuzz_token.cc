@@ -50,10 +50,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // The contract parser decides "token or plain YAML" with LooksLikeToken: every token ParseToken
   // accepts must look like one, or a valid token would be taken for plain text.
   if (!looks) __builtin_trap();
+  // A token is never also "almost a token" (the contract would refuse a valid one).
+  if (seattest::AlmostAToken(text).has_value()) __builtin_trap();
   // Rendering what was read gives a token that reads back to the same parts.
   auto again = seattest::ParseToken(seattest::RenderToken(*parts));
   if (!again.ok() || again->encrypted_password != parts->encrypted_password ||
-      again->encrypted_message != parts->encrypted_message) {
+      again->encrypted_message != parts->encrypted_message || again->prefix != parts->prefix) {
     __builtin_trap();
   }
   auto plain = seattest::DecryptToken(ContractKey(), text);

@@ -75,12 +75,18 @@ envWorkloadSignature: $signature
 seed_text fuzz_contract "2attestationPublicKey: $(tok "$FIXTURES/keys/contract.crt")
 workload: $(tok "$FIXTURES/contract/section-types.yaml")
 "
+# contract-basic tokens (IBM's CCRT/CCRV), and contract-go's contracts and tokens.
+seed_text fuzz_contract "2attestationPublicKey: contract-basic.QQ==.$(b64 "$FIXTURES/keys/contract.pub")
+workload: contract-basic.QQ==.$(b64 "$FIXTURES/contract/workload.plain")
+"
+seed fuzz_contract 0 "$interop"/contract-go/*.yaml
+seed fuzz_token "" "$interop"/contract-go/decrypt/encrypt*.txt
 
 # fuzz_token: the token fixtures, the tokens inside the contract fixtures, the real encrypted records.
 seed fuzz_token "" "$FIXTURES"/token/*.txt "$interop"/*/se-checksums.txt.enc
 for f in "$FIXTURES"/contract/*.yaml "$interop"/hpcr-23.3.0/cidata/user-data; do
   [ -f "$f" ] || continue
-  { grep -o 'hyper-protect-basic\.[A-Za-z0-9+/=.]*' "$f" || true; } | while read -r token; do seed_text fuzz_token "$token"; done
+  { grep -Eo '(hyper-protect|contract)-basic\.[A-Za-z0-9+/=.]*' "$f" || true; } | while read -r token; do seed_text fuzz_token "$token"; done
 done
 
 seed fuzz_sysinfo "" "$FIXTURES"/sysinfo/*

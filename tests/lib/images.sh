@@ -81,14 +81,15 @@ partition_of() {
   [ -b "$p" ] && echo "$p"
 }
 
-# openssl_token CERT FILE: a hyper-protect-basic token made with the openssl command line only,
-# as contract authors' own tools do.
+# openssl_token CERT FILE [PREFIX]: a token made with the openssl command line only, as contract
+# authors' own tools do; PREFIX hyper-protect-basic (the default: HPVS, HPCR, CCCO) or
+# contract-basic (CCRT, CCRV): the two parts after it are made the same way.
 openssl_token() {
   local pw a b
   pw=$(openssl rand -base64 48 | tr -dc 'A-Za-z0-9' | head -c 32)
   a=$(printf %s "$pw" | openssl pkeyutl -encrypt -pubin -inkey <(openssl x509 -pubkey -noout -in "$1") | base64 -w0)
   b=$(printf %s "$pw" | openssl enc -aes-256-cbc -pbkdf2 -salt -pass stdin -in "$2" | base64 -w0)
-  printf 'hyper-protect-basic.%s.%s' "$a" "$b"
+  printf '%s.%s.%s' "${3:-hyper-protect-basic}" "$a" "$b"
 }
 
 # sources_decrypt_script SHARED OUT: the decrypt script of the HPCR attestation document
@@ -97,7 +98,7 @@ openssl_token() {
 # another one (A, or B where it was A): never a no-op, unlike swapping two characters that may
 # be equal. The token no longer decrypts with the right key.
 corrupt_token() {
-  sed -E 's/(hyper-protect-basic\.)A/\1B/; t; s/(hyper-protect-basic\.)./\1A/'
+  sed -E 's/((hyper-protect|contract)-basic\.)A/\1B/; t; s/((hyper-protect|contract)-basic\.)./\1A/'
 }
 
 sources_decrypt_script() {

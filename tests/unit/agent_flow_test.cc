@@ -419,7 +419,7 @@ TEST_F(AgentFlowTest, EncryptsTheRecordForTheContractsAttestationKey) {
 TEST_F(AgentFlowTest, AttestationKeyAsBase64AndAsToken) {
   const std::string pem = Fixture("keys/rsa2048.pub");
   EvpPkeyPtr contract_cert_key = test::TestPublicKey("contract.crt");
-  auto token = EncryptToken(contract_cert_key.get(), pem);
+  auto token = EncryptToken(contract_cert_key.get(), pem, TokenPrefix::kHyperProtectBasic);
   ASSERT_TRUE(token.ok());
   EvpPkeyPtr recipient = test::TestPrivateKey("rsa2048.key");
   for (const std::string& value : {Base64Encode(ToBytes(pem)), *token}) {
@@ -431,6 +431,32 @@ TEST_F(AgentFlowTest, AttestationKeyAsBase64AndAsToken) {
     auto record = DecryptToken(recipient.get(), ReadText(out_ + "/se-checksums.txt.enc"));
     ASSERT_TRUE(record.ok()) << record.error().message;
     EXPECT_EQ(record->view(), ExpectedRecord(true, pem));
+  }
+}
+
+// agent.yaml's token_prefix is the prefix of the encrypted record, whatever the contract's tokens
+// have: a contract of contract-basic sections under a hyper-protect-basic image, and the reverse.
+TEST_F(AgentFlowTest, TheRecordTokenHasTheSealedPrefixWhateverTheContractHas) {
+  const std::string pem = Fixture("keys/rsa2048.pub");
+  EvpPkeyPtr contract_cert_key = test::TestPublicKey("contract.crt");
+  EvpPkeyPtr recipient = test::TestPrivateKey("rsa2048.key");
+  for (TokenPrefix sealed : {TokenPrefix::kHyperProtectBasic, TokenPrefix::kContractBasic}) {
+    const TokenPrefix contract_prefix =
+        sealed == TokenPrefix::kContractBasic ? TokenPrefix::kHyperProtectBasic : TokenPrefix::kContractBasic;
+    config_.token_prefix = sealed;
+    WriteConfig();
+    const std::string workload = *EncryptToken(contract_cert_key.get(), Fixture("contract/workload.plain"), contract_prefix);
+    const std::string env = *EncryptToken(contract_cert_key.get(), "type: env\n", contract_prefix);
+    SetUserData("workload: " + workload + "\nenv: " + env + "\nattestationPublicKey: " + Base64Encode(ToBytes(pem)) + "\n");
+    log_.entries.clear();
+    ASSERT_EQ(Run(), kExitOk) << (FailureEntry() ? FailureEntry()->message : "");
+    const std::string token = ReadText(out_ + "/se-checksums.txt.enc");
+    EXPECT_EQ(token.rfind(std::string(TokenPrefixName(sealed)) + ".", 0), 0u) << token.substr(0, 30);
+    auto record = DecryptToken(recipient.get(), token);
+    ASSERT_TRUE(record.ok()) << record.error().message;
+    YAML::Node decrypted = YAML::Load(ReadText(out_ + "/user-data.decrypted"));
+    EXPECT_EQ(decrypted["workload"].Scalar(), Fixture("contract/workload.plain"));
+    EXPECT_EQ(decrypted["env"].Scalar(), "type: env\n");
   }
 }
 
@@ -773,8 +799,8 @@ SignedContract MakeSignedContract(const std::string& signing_key_pem, EVP_PKEY* 
     pos = end + 1;
   }
   SignedContract c;
-  c.workload_token = *EncryptToken(contract_key.get(), Fixture("contract/workload.plain"));
-  c.env_token = *EncryptToken(contract_key.get(), env);
+  c.workload_token = *EncryptToken(contract_key.get(), Fixture("contract/workload.plain"), TokenPrefix::kHyperProtectBasic);
+  c.env_token = *EncryptToken(contract_key.get(), env, TokenPrefix::kHyperProtectBasic);
   if (signer != nullptr) c.signature = *SignEnvWorkload(signer, c.workload_token, c.env_token);
   return c;
 }
@@ -856,7 +882,7 @@ TEST_F(AgentFlowBadSignatureTest, SigningKeyWithoutSignatureExit3) {
 
 TEST_F(AgentFlowBadSignatureTest, SignatureOverPlainSectionsExit3) {
   ExpectInvalidContract(Fixture("contract/plain.yaml") + "envWorkloadSignature: c2lnbmF0dXJl\n",
-                        "envWorkloadSignature: workload and env must both be hyper-protect-basic tokens");
+                        "envWorkloadSignature: workload and env must both be tokens");
 }
 
 // --- contract signing keys sealed into the image (seal --contract-signing-key) ---

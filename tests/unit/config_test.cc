@@ -235,6 +235,27 @@ TEST(ConfigTest, RootDiskByWhatTheFormatKeeps) {
   }
 }
 
+// --- token prefix (core/token_format.h) ---
+
+TEST(ConfigTokenPrefixTest, AbsentMeansHyperProtectBasicAndTheChoiceRoundTrips) {
+  auto c = ParseFixture("good.yaml");
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->token_prefix, TokenPrefix::kHyperProtectBasic);
+  EXPECT_NE(RenderAgentConfig(*c).find("\ntoken_prefix: hyper-protect-basic\n"), std::string::npos);
+  auto cb = ParseAgentConfig(Fixture("config/good.yaml") + "token_prefix: contract-basic\n", "a.yaml");
+  ASSERT_TRUE(cb.ok()) << cb.error().message;
+  EXPECT_EQ(cb->token_prefix, TokenPrefix::kContractBasic);
+  auto back = ParseAgentConfig(RenderAgentConfig(*cb), "a.yaml");
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(back->token_prefix, TokenPrefix::kContractBasic);
+  for (const char* bad : {"token_prefix: contract-basic.\n", "token_prefix: hyper-protect-flex\n", "token_prefix: \"\"\n",
+                          "token_prefix: [contract-basic]\n"}) {
+    auto refused = ParseAgentConfig(Fixture("config/good.yaml") + bad, "a.yaml");
+    ASSERT_FALSE(refused.ok()) << bad;
+    EXPECT_NE(refused.error().message.find("token_prefix"), std::string::npos) << refused.error().message;
+  }
+}
+
 // --- record profiles (core/record_profile.h) ---
 
 const std::string kProfile2026 =

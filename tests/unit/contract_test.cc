@@ -120,6 +120,47 @@ TEST(ContractTest, AwkwardPlaintextsReadBackExactly) {
   EXPECT_EQ(Section(empty->decrypted_text, "env").Scalar(), "");
 }
 
+// contract-basic tokens (IBM's CCRT and CCRV) are read like hyper-protect-basic ones, section by
+// section; a malformed one of either kind is a malformed token, never plain YAML.
+TEST(ContractTest, ContractBasicTokensAreSectionsToo) {
+  TokenDecryptor fake = [](std::string_view token) -> Result<std::string> {
+    if (token == "contract-basic.QUFB.QkJC") return std::string("type: env\n");
+    if (token == "hyper-protect-basic.Q0ND.RERE") return std::string("type: workload\n");
+    return MakeError("unknown token");
+  };
+  auto c = ParseContract("env: contract-basic.QUFB.QkJC\nworkload: hyper-protect-basic.Q0ND.RERE\n",
+                         "cidata/user-data", fake);
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(Section(c->decrypted_text, "env").Scalar(), "type: env\n");
+  EXPECT_EQ(Section(c->decrypted_text, "workload").Scalar(), "type: workload\n");
+  EXPECT_EQ(c->decrypted_text.find("contract-basic."), std::string::npos) << c->decrypted_text;
+  for (const char* bad : {"env: contract-basic.QUFB\n", "env: contract-basic.\n", "env: contract-basic.QU B.QkJC\n"}) {
+    auto refused = ParseContract(bad, "cidata/user-data", fake);
+    ASSERT_FALSE(refused.ok()) << bad;
+    EXPECT_EQ(refused.error().message, "contract cidata/user-data: env: malformed contract-basic token (line 1)") << bad;
+  }
+  // Almost a token: a third prefix, another case, white space around a token. Refused, never read
+  // as plain text (where another reader might take it for a token), never handed to the decryptor.
+  TokenDecryptor never = [](std::string_view) -> Result<std::string> { return MakeError("decryptor called"); };
+  for (const auto& [user_data, says] : {
+           std::pair{"env: hyper-protect-flex.QUFB.QkJC\n", "env: a token with the unknown prefix 'hyper-protect-flex' "
+                                                             "(expected hyper-protect-basic or contract-basic) (line 1)"},
+           std::pair{"workload: Contract-Basic.QUFB.QkJC\n", "workload: a token with the unknown prefix 'Contract-Basic' "
+                                                              "(expected hyper-protect-basic or contract-basic) (line 1)"},
+           std::pair{"env: \" contract-basic.QUFB.QkJC\"\n", "env: a token with white space around it (line 1)"},
+           std::pair{"attestationPublicKey: contract-basics.QUFB.QkJC\n",
+                     "attestationPublicKey: a token with the unknown prefix 'contract-basics' (expected "
+                     "hyper-protect-basic or contract-basic) (line 1)"},
+       }) {
+    auto refused = ParseContract(user_data, "cidata/user-data", never);
+    ASSERT_FALSE(refused.ok()) << user_data;
+    EXPECT_EQ(refused.error().message, std::string("contract cidata/user-data: ") + says);
+  }
+  // Plain text with dots is not almost a token.
+  auto plain = ParseContract("env: version.1.2\nworkload: |\n  type: workload\n", "cidata/user-data", never);
+  EXPECT_TRUE(plain.ok()) << plain.error().message;
+}
+
 // Issue 13 item 6: a plain env's scalars keep their type and bytes in user-data.decrypted (a
 // quoted "8080" is no number, "false" no bool, "\r" no null), and a DEL in a token's plaintext is
 // escaped (PyYAML refuses a raw one).
@@ -461,11 +502,11 @@ INSTANTIATE_TEST_SUITE_P(
         SignatureBadCase{"env_not_yaml", kSignedContract, "[not: yaml", "env: the decrypted token is not valid YAML"},
         SignatureBadCase{"plain_workload", kEnvLine + kPlainWorkload + kSignatureLine,
                          EnvWithSigningKey(Fixture("keys/rsa2048.pub")),
-                         "envWorkloadSignature: workload and env must both be hyper-protect-basic tokens; workload is plain YAML"},
+                         "envWorkloadSignature: workload and env must both be tokens; workload is plain YAML"},
         SignatureBadCase{"plain_env", kPlainEnv + kWorkloadLine + kSignatureLine, "",
-                         "envWorkloadSignature: workload and env must both be hyper-protect-basic tokens; env is plain YAML"},
+                         "envWorkloadSignature: workload and env must both be tokens; env is plain YAML"},
         SignatureBadCase{"plain_sections", kPlainEnv + kPlainWorkload + kSignatureLine, "",
-                         "envWorkloadSignature: workload and env must both be hyper-protect-basic tokens"},
+                         "envWorkloadSignature: workload and env must both be tokens"},
         SignatureBadCase{"missing_env", kWorkloadLine + kSignatureLine, "", "env is missing"},
         SignatureBadCase{"malformed_base64", kEnvLine + kWorkloadLine + "envWorkloadSignature: not*base64\n",
                          EnvWithSigningKey(Fixture("keys/rsa2048.pub")), "envWorkloadSignature: not base64 (line 3)"},

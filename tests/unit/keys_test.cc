@@ -5,6 +5,8 @@
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
 #include <openssl/param_build.h>
+#include <openssl/pem.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
@@ -53,9 +55,14 @@ TEST(KeysTest, PrivateKeyErrorsNameTheSource) {
   }
 }
 
+// Without a passphrase source an encrypted key is its own error, never "not a PEM private key"
+// (with one: passphrase_test.cc).
 TEST(KeysTest, EncryptedPrivateKeyIsAnErrorNotAPrompt) {
-  auto key = PrivateKeyFromPem(Fixture("keys/rsa2048.encrypted.key"), "encrypted.key");
-  EXPECT_FALSE(key.ok());
+  for (const char* name : {"keys/rsa2048.encrypted.key", "keys/rsa2048.traditional-encrypted.key"}) {
+    auto key = PrivateKeyFromPem(Fixture(name), "encrypted.key");
+    ASSERT_FALSE(key.ok()) << name;
+    EXPECT_EQ(key.error().message, "encrypted.key: passphrase required (an encrypted private key; give --passin)");
+  }
 }
 
 TEST(KeysTest, PublicKeyFromEveryPemForm) {
@@ -270,6 +277,49 @@ TEST(KeysTest, FingerprintIsSha256OfDerSubjectPublicKeyInfo) {
   EXPECT_EQ(FingerprintOf(test::TestPublicKey("attestation.crt").get()), kAttestationFingerprint);
   EXPECT_EQ(FingerprintOf(test::TestPrivateKey("attestation.key").get()), kAttestationFingerprint);
   EXPECT_NE(FingerprintOf(test::TestPublicKey("contract.pub").get()), kAttestationFingerprint);
+}
+
+}  // namespace
+}  // namespace seattest
+
+namespace seattest {
+namespace {
+
+// A certificate PEM marked "Proc-Type: 4,ENCRYPTED" (the host can write one into the contract or
+// a folder) is refused without asking anybody: OpenSSL's default would prompt on the terminal or,
+// without one, read a passphrase from stdin. Stdin here is a pipe holding a line: still there after.
+TEST(KeysTest, EncryptedCertificatePemIsRefusedWithoutReadingAPassphrase) {
+  auto parsed = CertificateFromPem(Fixture("keys/contract.crt"), "contract.crt");
+  ASSERT_TRUE(parsed.ok());
+  X509Ptr cert = std::move(*parsed);
+  BioPtr bio(BIO_new(BIO_s_mem()));
+  unsigned char pass[] = "secret";
+  ASSERT_EQ(PEM_ASN1_write_bio(reinterpret_cast<i2d_of_void*>(i2d_X509), PEM_STRING_X509, bio.get(), cert.get(),
+                               EVP_aes_128_cbc(), pass, 6, nullptr, nullptr),
+            1);
+  char* data = nullptr;
+  const long len = BIO_get_mem_data(bio.get(), &data);
+  const std::string pem(data, static_cast<std::size_t>(len));
+  ASSERT_NE(pem.find("Proc-Type: 4,ENCRYPTED"), std::string::npos);
+
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  ASSERT_EQ(write(fds[1], "secret\n", 7), 7);
+  const int saved_stdin = dup(0);
+  ASSERT_EQ(dup2(fds[0], 0), 0);
+  auto one = CertificateFromPem(pem, "evil.crt");
+  auto all = CertificatesFromPem(pem, "evil.crt");
+  auto crl = CrlFromPemOrDer(pem, "evil.crl");
+  char left[8] = {};
+  const ssize_t got = read(0, left, sizeof left);
+  ASSERT_EQ(dup2(saved_stdin, 0), 0);
+  close(saved_stdin);
+  close(fds[0]);
+  close(fds[1]);
+  EXPECT_FALSE(one.ok());
+  EXPECT_FALSE(all.ok());
+  EXPECT_FALSE(crl.ok());
+  EXPECT_EQ(std::string(left, got > 0 ? static_cast<std::size_t>(got) : 0), "secret\n") << "a passphrase was read";
 }
 
 }  // namespace

@@ -77,6 +77,20 @@ TEST(ReferenceTest, ProfileAbsentMeansHpcr2023) {
   EXPECT_FALSE(ref->certificates.has_value());
 }
 
+TEST(ReferenceTest, TokenPrefixAbsentMeansHyperProtectBasic) {
+  auto ref = ParseReference(kGood, "r.yaml");
+  ASSERT_TRUE(ref.ok());
+  EXPECT_EQ(ref->token_prefix, TokenPrefix::kHyperProtectBasic);
+  auto cb = ParseReference(kGood + "token_prefix: contract-basic\n", "r.yaml");
+  ASSERT_TRUE(cb.ok()) << cb.error().message;
+  EXPECT_EQ(cb->token_prefix, TokenPrefix::kContractBasic);
+  for (const char* bad : {"token_prefix: contract-basic.\n", "token_prefix: hyper-protect-flex\n", "token_prefix: {}\n"}) {
+    auto refused = ParseReference(kGood + bad, "r.yaml");
+    ASSERT_FALSE(refused.ok()) << bad;
+    EXPECT_NE(refused.error().message.find("token_prefix"), std::string::npos) << refused.error().message;
+  }
+}
+
 TEST(ReferenceTest, Hpcr2026WithBuildTimeCertificatesAndSbom) {
   auto ref = ParseReference(kGood2026, "r.yaml");
   ASSERT_TRUE(ref.ok()) << ref.error().message;

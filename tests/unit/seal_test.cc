@@ -105,6 +105,28 @@ TEST_F(SealTest, AllChecksPassedReachesTheRoot) {
   EXPECT_NE(SealError(o).find("no filesystem on"), std::string::npos);
 }
 
+// Encrypted keys (issue 17): with the passphrase both open, one ask per key naming it, and the
+// seal gets as far as the root partition (the keys written decrypted are
+// tests/e2e/passphrase-cli.sh's); a wrong or missing one stops it before the root, nothing written.
+TEST_F(SealTest, EncryptedKeysAskOnceEachAndAWrongPassphraseStopsTheSeal) {
+  SealOptions o = Options();
+  o.attestation_key = FixturePath("keys/attestation.encrypted.key");
+  o.contract_key = FixturePath("keys/contract.traditional-encrypted.key");
+  test::FakePassphrase right("test");
+  o.passphrase = &right;
+  EXPECT_NE(SealError(o).find("no filesystem on"), std::string::npos);
+  EXPECT_EQ(right.asked, (std::vector<std::string>{o.attestation_key, o.contract_key}));
+  EXPECT_EQ(devices_.probes, 1);
+  devices_.probes = 0;
+  test::FakePassphrase wrong("wrong");
+  o.passphrase = &wrong;
+  EXPECT_EQ(SealError(o), "attestation key: " + o.attestation_key + ": wrong passphrase");
+  o.passphrase = nullptr;
+  EXPECT_EQ(SealError(o),
+            "attestation key: " + o.attestation_key + ": passphrase required (an encrypted private key; give --passin)");
+  ExpectRefusedBeforeTheRoot();
+}
+
 TEST_F(SealTest, Hpcr2026WithoutCertificatesIsRefused) {
   for (const bool attestation : {false, true}) {
     SealOptions o = Options();
@@ -312,6 +334,20 @@ TEST(RenderSealReferenceTest, Hpcr2023HasOnlyItsProfile) {
   EXPECT_NE(text.find("\nrecord_profile: hpcr-2023\n"), std::string::npos) << text;
   for (const char* absent : {"build_time", "certificates", "sbom"}) {
     EXPECT_EQ(text.find(absent), std::string::npos) << absent << " in\n" << text;
+  }
+}
+
+// The prefix of the image's encrypted records goes into the reference as chosen, always written.
+TEST(RenderSealReferenceTest, TokenPrefixIsWrittenAsSealed) {
+  EXPECT_EQ(SealOptions().token_prefix, TokenPrefix::kHyperProtectBasic);
+  for (TokenPrefix prefix : {TokenPrefix::kHyperProtectBasic, TokenPrefix::kContractBasic}) {
+    AgentConfig c = SealedConfig(RecordProfile::kHpcr2023);
+    c.token_prefix = prefix;
+    const std::string text = RenderSealReference(c, {}, std::nullopt);
+    EXPECT_NE(text.find("\ntoken_prefix: " + std::string(TokenPrefixName(prefix)) + "\n"), std::string::npos) << text;
+    auto ref = ParseReference(text, "reference.yaml");
+    ASSERT_TRUE(ref.ok()) << ref.error().message;
+    EXPECT_EQ(ref->token_prefix, prefix);
   }
 }
 

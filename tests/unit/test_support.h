@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -13,6 +14,7 @@
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <vector>
 
 #include "core/contract.h"
 #include "crypto/keys.h"
@@ -127,6 +129,25 @@ inline EvpPkeyPtr TestPublicKey(std::string_view name) {
 }
 
 // Decrypts contract tokens with the committed test contract key, as the agent does; counts calls.
+// A passphrase source that answers `passphrase` (or fails with `error`) and records the keys
+// it was asked for.
+class FakePassphrase final : public PassphraseSource {
+ public:
+  explicit FakePassphrase(std::string passphrase) : passphrase_(std::move(passphrase)) {}
+  Result<SecretBytes> Get(std::string_view key_name) override {
+    asked.emplace_back(key_name);
+    if (!error.empty()) return MakeError(error);
+    SecretBytes out(passphrase_.size());
+    std::copy(passphrase_.begin(), passphrase_.end(), out.data());
+    return out;
+  }
+  std::vector<std::string> asked;
+  std::string error;
+
+ private:
+  std::string passphrase_;
+};
+
 class ContractKeyDecryptor {
  public:
   ContractKeyDecryptor() : key_(TestPrivateKey("contract.key")) {}

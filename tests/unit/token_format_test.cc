@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <utility>
 
 #include "core/base64.h"
 #include "test_support.h"
@@ -64,6 +65,69 @@ TEST(TokenFormatTest, LooksLikeToken) {
   EXPECT_FALSE(LooksLikeToken("hyper-protect-flex.QUFB.QkJC"));
   EXPECT_FALSE(LooksLikeToken("type: env\n"));
   EXPECT_FALSE(LooksLikeToken("-----BEGIN PUBLIC KEY-----\n"));
+}
+
+TEST(TokenFormatTest, BothPrefixesAreReadAndWrittenAsChosen) {
+  const std::string hpb = Fixture("token/cli-token.txt");
+  const std::string cb = "contract-basic." + hpb.substr(hpb.find('.') + 1);
+  for (const auto& [text, prefix] : {std::pair{hpb, TokenPrefix::kHyperProtectBasic}, {cb, TokenPrefix::kContractBasic}}) {
+    EXPECT_TRUE(LooksLikeToken(text));
+    EXPECT_TRUE(StartsWithTokenPrefix(text));
+    auto parts = ParseToken(text);
+    ASSERT_TRUE(parts.ok()) << parts.error().message;
+    EXPECT_EQ(parts->prefix, prefix);
+    EXPECT_EQ(RenderToken(*parts), text);  // the prefix read is the prefix written
+  }
+  auto a = ParseToken(hpb);
+  auto b = ParseToken(cb);
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(a->encrypted_password, b->encrypted_password);
+  EXPECT_EQ(a->encrypted_message, b->encrypted_message);
+}
+
+TEST(TokenFormatTest, AThirdPrefixOrNoneIsNotAToken) {
+  const std::string hpb = Fixture("token/cli-token.txt");
+  const std::string parts = hpb.substr(hpb.find('.') + 1);
+  for (const std::string& text : {"hyper-protect-flex." + parts, "contract-basics." + parts, "contract." + parts,
+                                  "Contract-Basic." + parts, "hyper-protect-basic" + parts, "contract-basic" + parts,
+                                  parts, "." + parts, " contract-basic." + parts}) {
+    EXPECT_FALSE(LooksLikeToken(text)) << text.substr(0, 24);
+    auto parsed = ParseToken(text);
+    ASSERT_FALSE(parsed.ok()) << text.substr(0, 24);
+    EXPECT_EQ(parsed.error().message, "token: does not start with 'hyper-protect-basic.' or 'contract-basic.'");
+  }
+  EXPECT_FALSE(StartsWithTokenPrefix("contract-basic"));
+  EXPECT_TRUE(StartsWithTokenPrefix("contract-basic.QUFB"));  // a malformed token, still not plain YAML
+}
+
+TEST(TokenFormatTest, AlmostATokenNamesWhatIsWrong) {
+  EXPECT_EQ(AlmostAToken("hyper-protect-basic.QUFB.QkJC"), std::nullopt);
+  EXPECT_EQ(AlmostAToken("contract-basic.QUFB.QkJC\n"), std::nullopt);
+  EXPECT_EQ(AlmostAToken("type: env\n"), std::nullopt);
+  EXPECT_EQ(AlmostAToken("version.1.2"), std::nullopt);  // no '-' in the prefix
+  EXPECT_EQ(AlmostAToken("a-b.c d.e"), std::nullopt);
+  EXPECT_EQ(AlmostAToken("LS0tLS1CRUdJTi=="), std::nullopt);
+  EXPECT_EQ(AlmostAToken(" contract-basic.QUFB.QkJC"), "a token with white space around it");
+  EXPECT_EQ(AlmostAToken("hyper-protect-basic.QUFB.QkJC\n\n"), "a token with white space around it");
+  EXPECT_EQ(AlmostAToken("hyper-protect-flex.QUFB.QkJC"),
+            "a token with the unknown prefix 'hyper-protect-flex' (expected hyper-protect-basic or contract-basic)");
+  EXPECT_NE(AlmostAToken("CONTRACT-BASIC.QUFB.QkJC"), std::nullopt);
+}
+
+TEST(TokenFormatTest, PrefixNames) {
+  EXPECT_EQ(TokenPrefixName(TokenPrefix::kHyperProtectBasic), "hyper-protect-basic");
+  EXPECT_EQ(TokenPrefixName(TokenPrefix::kContractBasic), "contract-basic");
+  EXPECT_EQ(kDefaultTokenPrefix, TokenPrefix::kHyperProtectBasic);
+  for (TokenPrefix p : {TokenPrefix::kHyperProtectBasic, TokenPrefix::kContractBasic}) {
+    auto back = ParseTokenPrefix(TokenPrefixName(p));
+    ASSERT_TRUE(back.ok());
+    EXPECT_EQ(*back, p);
+  }
+  for (const char* bad : {"", "contract-basic.", "hyper-protect-basic.", "CONTRACT-BASIC", "hyper-protect-flex"}) {
+    auto parsed = ParseTokenPrefix(bad);
+    ASSERT_FALSE(parsed.ok()) << bad;
+    EXPECT_NE(parsed.error().message.find("expected hyper-protect-basic or contract-basic"), std::string::npos);
+  }
 }
 
 struct BadCase {

@@ -66,9 +66,25 @@ class TokenTest : public ::testing::Test {
 };
 
 TEST_F(TokenTest, RoundTrip) {
-  auto token = EncryptToken(contract_public_.get(), "type: env\nlogging: {}\n");
+  auto token = EncryptToken(contract_public_.get(), "type: env\nlogging: {}\n", TokenPrefix::kHyperProtectBasic);
   ASSERT_TRUE(token.ok()) << token.error().message;
   EXPECT_EQ(Decrypt(contract_private_.get(), *token), "type: env\nlogging: {}\n");
+}
+
+// The prefix is the caller's choice and the only difference: the parts after it are made and
+// read the same way, so a contract-basic token opens with the same key.
+TEST_F(TokenTest, EachPrefixIsWrittenAsChosenAndDecrypts) {
+  for (TokenPrefix prefix : {TokenPrefix::kHyperProtectBasic, TokenPrefix::kContractBasic}) {
+    auto token = EncryptToken(contract_public_.get(), "type: workload\n", prefix);
+    ASSERT_TRUE(token.ok()) << token.error().message;
+    EXPECT_EQ(token->rfind(std::string(TokenPrefixName(prefix)) + ".", 0), 0u) << *token;
+    EXPECT_EQ(Decrypt(contract_private_.get(), *token), "type: workload\n");
+    // Swapping the prefix leaves a token of the other kind that opens all the same.
+    const std::string other = (prefix == TokenPrefix::kContractBasic ? "hyper-protect-basic" : "contract-basic") +
+                              token->substr(token->find('.'));
+    EXPECT_EQ(Decrypt(contract_private_.get(), other), "type: workload\n");
+    EXPECT_FALSE(DecryptToken(contract_private_.get(), "hyper-protect-flex" + token->substr(token->find('.'))).ok());
+  }
 }
 
 TEST(TokenSizesTest, RoundTripOfEveryPaddingCase) {
@@ -80,7 +96,7 @@ TEST(TokenSizesTest, RoundTripOfEveryPaddingCase) {
        {std::string(""), std::string("x"), std::string(15, 'a'), std::string(16, 'b'),
         std::string(17, 'c'), std::string(32, 'd'), std::string("binary\0\xff\x80 bytes\n", 16),
         std::string(100000, 'z')}) {
-    auto token = EncryptToken(pub.get(), plain);
+    auto token = EncryptToken(pub.get(), plain, TokenPrefix::kHyperProtectBasic);
     ASSERT_TRUE(token.ok()) << token.error().message;
     auto parts = ParseToken(*token);
     ASSERT_TRUE(parts.ok()) << parts.error().message;
@@ -92,7 +108,7 @@ TEST(TokenSizesTest, RoundTripOfEveryPaddingCase) {
 
 TEST_F(TokenTest, HasTheSpecShape) {
   const std::string plain = "1.0.0\nMachine Type/Plant/Serial: 3932/02/860A8\n";
-  auto token = EncryptToken(contract_public_.get(), plain);
+  auto token = EncryptToken(contract_public_.get(), plain, TokenPrefix::kHyperProtectBasic);
   ASSERT_TRUE(token.ok()) << token.error().message;
   EXPECT_EQ(token->rfind("hyper-protect-basic.", 0), 0u);
   EXPECT_EQ(token->find_first_of("\r\n \t"), std::string::npos) << "one line, never wrapped";
@@ -113,8 +129,8 @@ TEST_F(TokenTest, HasTheSpecShape) {
 }
 
 TEST_F(TokenTest, EveryEncryptionIsFresh) {
-  auto a = EncryptToken(contract_public_.get(), "same");
-  auto b = EncryptToken(contract_public_.get(), "same");
+  auto a = EncryptToken(contract_public_.get(), "same", TokenPrefix::kHyperProtectBasic);
+  auto b = EncryptToken(contract_public_.get(), "same", TokenPrefix::kHyperProtectBasic);
   ASSERT_TRUE(a.ok() && b.ok());
   EXPECT_NE(*a, *b);
   auto pa = ParseToken(*a);
@@ -161,7 +177,7 @@ TEST(TokenInteropTest, OurTokenForTheHpcrKeyDecryptsWithItsPrivateKey) {
   auto pub = PublicKeyFromPem(test::ReadText(SharedPath("interop/hpcr-23.3.0/attestationPublicKey")), "pub");
   auto priv = PrivateKeyFromPem(test::ReadText(SharedPath("interop/hpcr-23.3.0.attestation-private.pem")), "priv");
   ASSERT_TRUE(pub.ok() && priv.ok());
-  auto token = EncryptToken(pub->get(), "1.0.0\n");
+  auto token = EncryptToken(pub->get(), "1.0.0\n", TokenPrefix::kHyperProtectBasic);
   ASSERT_TRUE(token.ok()) << token.error().message;
   EXPECT_EQ(Decrypt(priv->get(), *token), "1.0.0\n");
 }
@@ -241,7 +257,7 @@ TEST_F(TokenTest, EveryDecryptionFailureIsTheSameError) {
     cases.emplace_back("good RSA block of another password", WithPasswordPart(good, RawRsa(contract_public_.get(), block)));
   }
   {
-    auto other = EncryptToken(contract_public_.get(), "another plaintext");
+    auto other = EncryptToken(contract_public_.get(), "another plaintext", TokenPrefix::kHyperProtectBasic);
     ASSERT_TRUE(other.ok());
     auto parts = ParseToken(*other);
     ASSERT_TRUE(parts.ok());

@@ -132,7 +132,7 @@ class VerifyTest : public ::testing::Test {
     const Bytes signature = *SignSha256(pki_.leaf_key.get(), record_);
     files_.emplace_back("se-signature.bin", std::string(AsText(signature)));
     if (encrypted) {
-      files_.emplace_back("se-checksums.txt.enc", *EncryptToken(test::TestPublicKey(recipient_).get(), record_));
+      files_.emplace_back("se-checksums.txt.enc", *EncryptToken(test::TestPublicKey(recipient_).get(), record_, token_prefix_));
       options_.key_path = tmp_.Sub("auditor.key");
     } else {
       files_.emplace_back("se-checksums.txt", record_);
@@ -170,6 +170,7 @@ class VerifyTest : public ::testing::Test {
   static constexpr std::string_view kBaseimage = "the base image";
   static constexpr std::string_view kTarball = "root.tar.gz bytes";
   std::string recipient_ = "rsa2048.pub";
+  TokenPrefix token_prefix_ = TokenPrefix::kHyperProtectBasic;  // of the encrypted record
   bool development_ = false;
   TempDir tmp_;
   Pki pki_;
@@ -189,6 +190,7 @@ TEST_F(VerifyTest, PlainFolderVerifies) {
   }
   ExpectStatus(r, "decryption", CheckStatus::kNotChecked);
   EXPECT_NE(Find(r, "signature")->detail.find(ToHex(*PublicKeyFingerprint(pki_.leaf_key.get()))), std::string::npos);
+  for (const Check& c : r.checks) EXPECT_NE(c.id, "record-token-prefix");  // a plain record has none
 }
 
 TEST_F(VerifyTest, EncryptedFolderVerifies) {
@@ -197,6 +199,46 @@ TEST_F(VerifyTest, EncryptedFolderVerifies) {
   EXPECT_EQ(r.exit_code(), kVerifyExitVerified) << RenderReportText(r);
   ExpectStatus(r, "decryption", CheckStatus::kPass);
   ExpectStatus(r, "file:attestationPublicKey", CheckStatus::kPass);
+}
+
+// The encrypted record's prefix is reported, and compared with the reference's (absent there:
+// hyper-protect-basic). Not covered by the signature: it can fail the verdict, never carry it.
+TEST_F(VerifyTest, RecordTokenPrefixIsReportedAndComparedWithTheReference) {
+  const std::string reference = ReadText(options_.reference_path);
+  for (TokenPrefix record : {TokenPrefix::kHyperProtectBasic, TokenPrefix::kContractBasic}) {
+    for (TokenPrefix sealed : {TokenPrefix::kHyperProtectBasic, TokenPrefix::kContractBasic}) {
+      token_prefix_ = record;
+      MakeFolder(true);
+      WriteText(options_.reference_path,
+                reference + "token_prefix: " + std::string(TokenPrefixName(sealed)) + "\n");
+      const VerifyReport r = Verify(options_);
+      const Check* c = Find(r, "record-token-prefix");
+      ASSERT_NE(c, nullptr);
+      EXPECT_EQ(c->actual, TokenPrefixName(record));
+      EXPECT_EQ(c->expected, TokenPrefixName(sealed));
+      EXPECT_EQ(c->coverage, Coverage::kUnsigned);
+      EXPECT_NE(Find(r, "decryption")->detail.find(std::string(TokenPrefixName(record)) + " token decrypted"),
+                std::string::npos);
+      if (record == sealed) {
+        EXPECT_EQ(c->status, CheckStatus::kPass);
+        EXPECT_EQ(r.exit_code(), kVerifyExitVerified) << RenderReportText(r);
+      } else {
+        EXPECT_EQ(c->status, CheckStatus::kFail) << c->detail;
+        EXPECT_EQ(r.exit_code(), kVerifyExitFailed) << RenderReportText(r);
+      }
+    }
+  }
+  // Without token_prefix the reference means hyper-protect-basic: a contract-basic record fails it.
+  WriteText(options_.reference_path, reference);
+  token_prefix_ = TokenPrefix::kContractBasic;
+  MakeFolder(true);
+  VerifyReport r = Verify(options_);
+  ExpectStatus(r, "record-token-prefix", CheckStatus::kFail);
+  // Without a reference it is only reported.
+  options_.reference_path.clear();
+  r = Verify(options_);
+  ExpectStatus(r, "record-token-prefix", CheckStatus::kNotChecked);
+  EXPECT_NE(Find(r, "record-token-prefix")->detail.find("found contract-basic"), std::string::npos);
 }
 
 // The folder's files are reported in one order, whatever order the agent writes them in: cidata's
@@ -559,6 +601,24 @@ TEST_F(VerifyTest, RecordNameAndContentMustAgree) {
   ExpectStatus(r, "record", CheckStatus::kFail);
 }
 
+// A token given with --record beside a folder is the folder's .enc, byte for byte: another
+// instance's record (or a copy with another prefix) would have the folder checked against a
+// record that is not its own.
+TEST_F(VerifyTest, TokenGivenWithRecordMustBeTheFoldersEnc) {
+  MakeFolder(true);
+  const std::string enc = ReadText(dir_ + "/se-checksums.txt.enc");
+  options_.record_path = tmp_.Sub("copy.enc");
+  WriteText(options_.record_path, enc);
+  EXPECT_EQ(Verify(options_).exit_code(), kVerifyExitVerified);
+  WriteText(options_.record_path, "contract-basic" + enc.substr(enc.find('.')));
+  VerifyReport r = Verify(options_);
+  ExpectStatus(r, "record", CheckStatus::kFail);
+  EXPECT_EQ(r.exit_code(), kVerifyExitFailed);
+  WriteText(options_.record_path, enc);
+  WriteText(dir_ + "/se-checksums.txt.enc", "garbage");
+  ExpectStatus(Verify(options_), "record", CheckStatus::kFail);
+}
+
 TEST_F(VerifyTest, DecryptedRecordGivenWithItsFolder) {
   // The auditor decrypted with the sources' script first, then verifies that plaintext.
   MakeFolder(true);
@@ -567,6 +627,12 @@ TEST_F(VerifyTest, DecryptedRecordGivenWithItsFolder) {
   const VerifyReport r = Verify(options_);
   EXPECT_EQ(r.exit_code(), kVerifyExitVerified) << RenderReportText(r);
   ExpectStatus(r, "decryption", CheckStatus::kPass);
+  ExpectStatus(r, "record-token-prefix", CheckStatus::kPass);  // the folder's .enc's prefix
+  // ... and the folder's .enc with its prefix rewritten fails it, the plaintext notwithstanding.
+  const std::string enc = ReadText(dir_ + "/se-checksums.txt.enc");
+  WriteText(dir_ + "/se-checksums.txt.enc", "contract-basic" + enc.substr(enc.find('.')));
+  ExpectStatus(Verify(options_), "record-token-prefix", CheckStatus::kFail);
+  WriteText(dir_ + "/se-checksums.txt.enc", enc);
   // A --record that is not the plaintext of the folder's .enc fails.
   WriteText(tmp_.Sub("se-checksums.txt"), record_ + "0000000000000000000000000000000000000000000000000000000000000000 x\n");
   ExpectStatus(Verify(options_), "decryption", CheckStatus::kFail);
@@ -574,7 +640,7 @@ TEST_F(VerifyTest, DecryptedRecordGivenWithItsFolder) {
 
 TEST_F(VerifyTest, TokensInTheContractMakeUserDataDecryptedAWarning) {
   MakeFolder(false);
-  const std::string token = *EncryptToken(test::TestPublicKey("contract.pub").get(), "type: workload\n");
+  const std::string token = *EncryptToken(test::TestPublicKey("contract.pub").get(), "type: workload\n", TokenPrefix::kHyperProtectBasic);
   WriteText(dir_ + "/cidata/user-data", "workload: " + token + "\nenv: |\n  type: env\n");
   WriteText(dir_ + "/user-data.decrypted", "workload: |\n  type: workload\nenv: |\n  type: env\n");
   // The record must list the new user-data: sign a record for it.
@@ -763,7 +829,7 @@ TEST(VerifyReportTest, VerdictOrder) {
 TEST_F(VerifyTest, RecordMadeForAnotherKeyFailsKeyBindingNamingBothKeys) {
   recipient_ = "contract.pub";
   MakeFolder(true);
-  const std::string token = *EncryptToken(test::TestPublicKey("rsa2048.pub").get(), record_);
+  const std::string token = *EncryptToken(test::TestPublicKey("rsa2048.pub").get(), record_, TokenPrefix::kHyperProtectBasic);
   WriteText(dir_ + "/se-checksums.txt.enc", token);
   options_.key_path = tmp_.Sub("auditor.key");
   const VerifyReport r = Verify(options_);
@@ -782,7 +848,7 @@ TEST_F(VerifyTest, RecordMadeForAnotherKeyFailsKeyBindingNamingBothKeys) {
 TEST_F(VerifyTest, KeyFileSwappedBackDoesNotHideTheRecordLine) {
   recipient_ = "contract.pub";
   MakeFolder(true);
-  WriteText(dir_ + "/se-checksums.txt.enc", *EncryptToken(test::TestPublicKey("rsa2048.pub").get(), record_));
+  WriteText(dir_ + "/se-checksums.txt.enc", *EncryptToken(test::TestPublicKey("rsa2048.pub").get(), record_, TokenPrefix::kHyperProtectBasic));
   WriteText(dir_ + "/attestationPublicKey", Fixture("keys/rsa2048.pub"));
   options_.key_path = tmp_.Sub("auditor.key");
   const VerifyReport r = Verify(options_);
@@ -801,7 +867,7 @@ TEST_F(VerifyTest, KeyBindingTakesOneKeyAndNothingElse) {
   std::string record = record_;
   const std::string old_line = ToHex(Sha256Of(Fixture("keys/rsa2048.pub"))) + " attestationPublicKey";
   record.replace(record.find(old_line), old_line.size(), ToHex(Sha256Of(two)) + " attestationPublicKey");
-  WriteText(dir_ + "/se-checksums.txt.enc", *EncryptToken(test::TestPublicKey("rsa2048.pub").get(), record));
+  WriteText(dir_ + "/se-checksums.txt.enc", *EncryptToken(test::TestPublicKey("rsa2048.pub").get(), record, TokenPrefix::kHyperProtectBasic));
   WriteText(dir_ + "/se-signature.bin", std::string(AsText(*SignSha256(pki_.leaf_key.get(), record))));
   const VerifyReport r = Verify(options_);
   EXPECT_EQ(r.exit_code(), kVerifyExitFailed) << RenderReportText(r);
@@ -813,7 +879,7 @@ TEST_F(VerifyTest, KeyBindingTakesOneKeyAndNothingElse) {
 // With --key, a record without an attestationPublicKey line was not made for any key.
 TEST_F(VerifyTest, KeyBindingNeedsTheRecordLine) {
   MakeFolder(false);
-  const std::string token = *EncryptToken(test::TestPublicKey("rsa2048.pub").get(), record_);
+  const std::string token = *EncryptToken(test::TestPublicKey("rsa2048.pub").get(), record_, TokenPrefix::kHyperProtectBasic);
   std::filesystem::remove(dir_ + "/se-checksums.txt");
   WriteText(dir_ + "/se-checksums.txt.enc", token);
   options_.key_path = tmp_.Sub("auditor.key");
@@ -1095,7 +1161,7 @@ class Verify2026Test : public VerifyTest {
   void MakeFolder2026(bool encrypted) {
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_ + "/cidata");
-    const std::string token = *EncryptToken(test::TestPublicKey("contract.pub").get(), "type: workload\n");
+    const std::string token = *EncryptToken(test::TestPublicKey("contract.pub").get(), "type: workload\n", TokenPrefix::kHyperProtectBasic);
     const std::string key = encrypted ? "attestationPublicKey: |\n" + Indent(Fixture("keys/" + recipient_)) : "";
     user_data_ = "workload: " + token + "\n" + kPlainSections + key;
     decrypted_ = "workload: |\n  type: workload\n" + std::string(kPlainSections) + key;
@@ -1141,7 +1207,7 @@ class Verify2026Test : public VerifyTest {
     std::filesystem::remove(dir_ + "/se-checksums.txt.enc");
     WriteText(dir_ + "/se-signature.bin", std::string(AsText(*SignSha256(pki_.leaf_key.get(), record_))));
     if (encrypted) {
-      WriteText(dir_ + "/se-checksums.txt.enc", *EncryptToken(test::TestPublicKey("rsa2048.pub").get(), record_));
+      WriteText(dir_ + "/se-checksums.txt.enc", *EncryptToken(test::TestPublicKey("rsa2048.pub").get(), record_, TokenPrefix::kHyperProtectBasic));
       options_.key_path = tmp_.Sub("auditor.key");
     } else {
       WriteText(dir_ + "/se-checksums.txt", record_);

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "platform/process_secrets.h"
 #include "verb.h"
 
 namespace seattest {
@@ -17,7 +18,7 @@ constexpr const char* kMainUsage =
     "commands:\n"
     "  keygen DIR        a development key set: CAs, attestation and contract keys\n"
     "  seal ...          the agent's configuration and keys for the initrd, and reference values\n"
-    "  encrypt ...       a file or stdin to a hyper-protect-basic token\n"
+    "  encrypt ...       a file or stdin to a token (hyper-protect-basic or contract-basic)\n"
     "  decrypt ...       a token or se-checksums.txt.enc back to plaintext\n"
     "  contract ...      a contract (cidata/user-data) from a workload and an env file\n"
     "  measure PATH...   SHA-256 of files or block devices, in the record's format\n"
@@ -58,6 +59,8 @@ int Run(const std::vector<std::string>& args) {
 }  // namespace seattest
 
 int main(int argc, char** argv) {
+  // Private keys, their passphrases and plaintexts may be in memory: never in a core dump.
+  seattest::KeepSecretsInProcess();
   try {
     return seattest::Run(std::vector<std::string>(argv + 1, argv + argc));
   } catch (const std::exception& e) {

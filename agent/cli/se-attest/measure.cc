@@ -10,6 +10,7 @@
 #include "host/contract_lines.h"
 #include "platform/hash_path.h"
 #include "platform/key_file.h"
+#include "platform/passphrase.h"
 #include "platform/read_file.h"
 #include "verb.h"
 
@@ -18,22 +19,26 @@ namespace {
 
 constexpr const char* kMeasureUsage =
     "usage: se-attest measure PATH...\n"
-    "       se-attest measure --contract USER_DATA [--contract-key KEY]\n"
+    "       se-attest measure --contract USER_DATA [--contract-key KEY [--passin SOURCE]]\n"
     "\n"
     "Prints '<sha256> <PATH>' for each file or block device, as in the record. Nothing is signed.\n"
     "\n"
     "With --contract, prints the 'contract:*' lines an hpcr-2026 record holds for the contract\n"
     "USER_DATA (cidata/user-data), '<sha256> contract:<section>' in the record's order: its token\n"
     "sections decrypted with KEY, the contract-encryption private key (needed when it has any),\n"
-    "user-data.decrypted built as the agent builds it, each line by the rule of docs/formats.md.\n";
+    "user-data.decrypted built as the agent builds it, each line by the rule of docs/formats.md.\n"
+    "--passin SOURCE gives KEY's passphrase when it is encrypted: pass:TEXT, env:VAR, file:PATH,\n"
+    "fd:N or stdin, as openssl takes them; without it, asked for on the terminal when stdin is one.\n";
 
 // --contract: the contract's lines on stdout.
-int MeasureContract(const std::string& user_data_path, const std::optional<std::string>& key_path) {
+int MeasureContract(const std::string& user_data_path, const std::optional<std::string>& key_path,
+                    PassphraseSource* passphrase) {
   auto user_data = ReadFile(user_data_path, kMaxCidataFileSize);
   if (!user_data) return Failed("measure: " + user_data.error().message);
   std::optional<PrivateKeyFile> key;
   if (key_path) {
-    auto read = ReadPrivateKeyFile(*key_path, kMinRsaKeyBits, 0);
+    auto read = ReadPrivateKeyFile(*key_path, kMinRsaKeyBits, 0, passphrase);
+    if (passphrase != nullptr) passphrase->Forget();
     if (!read) return Failed("measure: --contract-key: " + read.error().message);
     key = std::move(*read);
   }
@@ -46,14 +51,20 @@ int MeasureContract(const std::string& user_data_path, const std::optional<std::
 
 int MeasureVerb(const std::vector<std::string>& args) {
   int code = kOk;
-  auto parsed = Parse(args, {{"contract", true}, {"contract-key", true}}, kMeasureUsage, &code);
+  auto parsed = Parse(args, {{"contract", true}, {"contract-key", true}, {"passin", true}}, kMeasureUsage, &code);
   if (!parsed) return code;
   if (auto contract = parsed->Get("contract")) {
     if (!parsed->positional().empty()) {
       return UsageError(kMeasureUsage, "--contract takes no PATH arguments ('" + parsed->positional()[0] + "')");
     }
-    return MeasureContract(*contract, parsed->Get("contract-key"));
+    if (parsed->Has("passin") && !parsed->Has("contract-key")) {
+      return UsageError(kMeasureUsage, "--passin needs --contract-key");
+    }
+    auto passphrase = PassphraseSourceFor(parsed->Get("passin"));
+    if (!passphrase) return UsageError(kMeasureUsage, passphrase.error().message);
+    return MeasureContract(*contract, parsed->Get("contract-key"), passphrase->get());
   }
+  if (parsed->Has("passin")) return UsageError(kMeasureUsage, "--passin needs --contract --contract-key");
   if (parsed->Has("contract-key")) return UsageError(kMeasureUsage, "--contract-key needs --contract");
   if (parsed->positional().empty()) return UsageError(kMeasureUsage, "expected at least one path");
   for (const std::string& path : parsed->positional()) {

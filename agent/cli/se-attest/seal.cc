@@ -9,9 +9,11 @@
 
 #include "core/limits_and_defaults.h"
 #include "core/record_profile.h"
+#include "core/token_format.h"
 #include "host/seal.h"
 #include "platform/block_devices.h"
 #include "platform/mount.h"
+#include "platform/passphrase.h"
 #include "verb.h"
 
 namespace seattest {
@@ -23,12 +25,14 @@ std::string SealUsage() {
     "usage: se-attest seal --root IMAGE_OR_DEVICE --root-device SPEC --tarball PATH_IN_ROOT_FS\n"
     "                      (--baseimage FILE | --baseimage-sha256 HEX) --image-version V\n"
     "                      --commit-id ID --attestation-key KEY --contract-key KEY\n"
+    "                      [--passin SOURCE]\n"
     "                      [--cidata-device SPEC] [--output-dir DIR] [--tarball-copy PATH]\n"
     "                      [--root-disk SPEC] [--development]\n"
     "                      [--contract-signing-key PUBLIC_KEY]...\n"
     "                      [--record-profile hpcr-2023|hpcr-2026] [--sbom PATH_IN_ROOT_FS]\n"
     "                      [--attestation-cert CERT] [--contract-cert CERT]\n"
     "                      [--build-time YYYY-MM-DDTHH:MM:SSZ]\n"
+    "                      [--token-prefix hyper-protect-basic|contract-basic]\n"
     "                      --out DIR\n"
     "\n"
     "Hashes the root partition (IMAGE_OR_DEVICE) and root.tar.gz inside its filesystem, and\n"
@@ -54,6 +58,14 @@ std::string SealUsage() {
     "                         measures it at boot and copies it into its output folder\n"
     "  --build-time T         (hpcr-2026) when the image was built, which the records' image age\n"
     "                         counts from (default: SOURCE_DATE_EPOCH when set, else now)\n" + std::string(
+    "  --token-prefix P       the prefix of the image's encrypted records (se-checksums.txt.enc):\n"
+    "                         hyper-protect-basic (the default) as HPVS and HPCR write them,\n"
+    "                         contract-basic as CCRT and CCRV do\n"
+    "  --passin SOURCE        the passphrase of --attestation-key and --contract-key when they\n"
+    "                         are encrypted (one for both): pass:TEXT, env:VAR, file:PATH, fd:N\n"
+    "                         or stdin, as openssl takes them. Without it, asked for on the\n"
+    "                         terminal (once per encrypted key) when stdin is one. The keys are\n"
+    "                         sealed decrypted: nobody can type a passphrase at boot\n"
     "  --root-device SPEC     how the agent finds the root partition at boot: LABEL=, PARTLABEL=,\n"
     "                         UUID=, PARTUUID= or a path\n"
     "  --cidata-device SPEC   the cloud-init device (default LABEL=cidata)\n"
@@ -93,7 +105,8 @@ int SealVerb(const std::vector<std::string>& args) {
                        {"attestation-key", true}, {"contract-key", true}, {"cidata-device", true},
                        {"output-dir", true}, {"tarball-copy", true}, {"root-disk", true}, {"development", false}, {"out", true},
                        {"contract-signing-key", true, true}, {"record-profile", true}, {"sbom", true},
-                       {"attestation-cert", true}, {"contract-cert", true}, {"build-time", true}},
+                       {"attestation-cert", true}, {"contract-cert", true}, {"build-time", true},
+                       {"token-prefix", true}, {"passin", true}},
                       kSealUsage, &code);
   if (!parsed) return code;
   if (!parsed->positional().empty()) return UsageError(kSealUsage, "unexpected argument '" + parsed->positional()[0] + "'");
@@ -122,6 +135,11 @@ int SealVerb(const std::vector<std::string>& args) {
     if (!profile) return UsageError(kSealUsage, "--record-profile: " + profile.error().message);
     o.record_profile = *profile;
   }
+  if (auto v = parsed->Get("token-prefix")) {
+    auto prefix = ParseTokenPrefix(*v);
+    if (!prefix) return UsageError(kSealUsage, "--token-prefix: " + prefix.error().message);
+    o.token_prefix = *prefix;
+  }
   if (auto v = parsed->Get("sbom")) o.sbom = *v;
   if (auto v = parsed->Get("attestation-cert")) o.attestation_cert = *v;
   if (auto v = parsed->Get("contract-cert")) o.contract_cert = *v;
@@ -132,12 +150,18 @@ int SealVerb(const std::vector<std::string>& args) {
                                      static_cast<UnixTime>(std::time(nullptr)));
   if (!build_time) return Failed("seal: " + build_time.error().message);
   o.build_time = *build_time;
+  auto passphrase = PassphraseSourceFor(parsed->Get("passin"));
+  if (!passphrase) return UsageError(kSealUsage, passphrase.error().message);
+  o.passphrase = passphrase->get();
   auto devices = MakeLibblkidDevices();
   auto mounter = MakeKernelMounter(std::string(kRunDir));
   auto result = seattest::Seal(o, *devices, *mounter);
   if (!result) return Failed("seal: " + result.error().message);
   for (const std::string& warning : result->warnings) {
     (void)std::fprintf(stderr, "se-attest seal: warning: %s\n", warning.c_str());
+  }
+  for (const std::string& note : result->notes) {
+    (void)std::fprintf(stderr, "se-attest seal: note: %s\n", note.c_str());
   }
   std::printf("wrote %s\nwrote %s\n%s", result->config_path.c_str(), result->reference_path.c_str(),
               result->reference_text.c_str());

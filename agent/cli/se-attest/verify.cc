@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "host/verify.h"
+#include "platform/passphrase.h"
 #include "verb.h"
 
 namespace seattest {
@@ -14,7 +15,7 @@ namespace {
 constexpr const char* kVerifyUsage =
     "usage: se-attest verify [DIR] [--record FILE] [--signature FILE]\n"
     "                        [--cert CERT]... [--chain CERTS]... [--ca CERTS]... [--crl CRL]...\n"
-    "                        [--key PRIVATE_KEY] [--reference reference.yaml]\n"
+    "                        [--key PRIVATE_KEY [--passin SOURCE]] [--reference reference.yaml]\n"
     "                        [--contract FILE] [--attestation-public-key PEM]\n"
     "                        [--contract-cert CERT] [--expect-cidata DIR] [--machine TYPE/PLANT/SERIAL]\n"
     "                        [--at YYYY-MM-DDTHH:MM:SSZ] [--allow-development] [--json]\n"
@@ -29,6 +30,9 @@ constexpr const char* kVerifyUsage =
     "  --ca CERTS         trust anchors (PEM, bundles allowed)\n"
     "  --crl CRL          a revocation list (PEM or DER): the certificate must not be in it\n"
     "  --key KEY          the private key of attestationPublicKey, for se-checksums.txt.enc\n"
+    "  --passin SOURCE    the passphrase of --key when it is encrypted: pass:TEXT, env:VAR,\n"
+    "                     file:PATH, fd:N or stdin, as openssl takes them; without it, asked\n"
+    "                     for on the terminal when stdin is one\n"
     "  --reference FILE   reference.yaml from se-attest seal: baseimage, root.tar.gz, version\n"
     "  --contract FILE    the contract you expect (cidata/user-data)\n"
     "  --attestation-public-key PEM   the attestationPublicKey you expect\n"
@@ -62,7 +66,7 @@ std::optional<std::time_t> ParseUtc(const std::string& text) {
 
 int VerifyVerb(const std::vector<std::string>& args) {
   auto parsed = ParseArgs(args, {{"record", true}, {"signature", true}, {"cert", true, true}, {"chain", true, true},
-                                 {"ca", true, true}, {"crl", true, true}, {"key", true}, {"reference", true},
+                                 {"ca", true, true}, {"crl", true, true}, {"key", true}, {"passin", true}, {"reference", true},
                                  {"contract", true}, {"attestation-public-key", true}, {"contract-cert", true},
                                  {"expect-cidata", true},
                                  {"machine", true}, {"at", true}, {"json", false}, {"allow-development", false},
@@ -96,6 +100,10 @@ int VerifyVerb(const std::vector<std::string>& args) {
   if (o.folder.empty() && !o.record_path.empty() && o.signature_path.empty() && !o.certs.empty()) {
     return usage("--record without a folder needs --signature");
   }
+  if (parsed->Has("passin") && o.key_path.empty()) return usage("--passin needs --key");
+  auto passphrase = PassphraseSourceFor(parsed->Get("passin"));
+  if (!passphrase) return usage(passphrase.error().message);
+  o.passphrase = passphrase->get();
   o.at = std::time(nullptr);
   if (auto at = parsed->Get("at")) {
     auto t = ParseUtc(*at);

@@ -1,5 +1,6 @@
 #include "boot/configuration.h"
 
+#include <string_view>
 #include <utility>
 
 #include "core/limits_and_defaults.h"
@@ -24,10 +25,21 @@ Outcome<Configuration> LoadConfiguration(const AgentOptions& options) {
 
 namespace {
 
+// The agent never asks for a passphrase: nobody can type at boot. An encrypted sealed key is its
+// own configuration error (`se-attest seal` writes the keys decrypted).
+class NoPassphraseAtBoot final : public PassphraseSource {
+ public:
+  Result<SecretBytes> Get(std::string_view /*key_name*/) override {
+    return MakeError("passphrase required (an encrypted private key): the sealed keys must be unencrypted, "
+                     "nobody can type a passphrase at boot (se-attest seal writes them so)");
+  }
+};
+
 Outcome<EvpPkeyPtr> LoadKey(const Configuration& config, const std::string& configured, const char* what,
                             int exact_bits) {
   const std::string path = ResolvePath(config.dir, configured);
-  auto file = ReadPrivateKeyFile(path, kMinRsaKeyBits, exact_bits);
+  NoPassphraseAtBoot no_passphrase;
+  auto file = ReadPrivateKeyFile(path, kMinRsaKeyBits, exact_bits, &no_passphrase);
   if (!file) return Fail(FailureClass::kKeys, std::string(what) + " key: " + file.error().message, path);
   return std::move(file->key);
 }

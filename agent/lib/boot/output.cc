@@ -109,7 +109,8 @@ std::string OutputReadme(bool encrypted, ReadmeFiles with) {
       "\n";
   r += encrypted
            ? "  se-checksums.txt.enc  the record, encrypted for the contract's attestationPublicKey\n"
-             "                        (hyper-protect-basic token; decrypt with the matching private key:\n"
+             "                        (a token, hyper-protect-basic or contract-basic as the image was\n"
+             "                        sealed; decrypt with the matching private key:\n"
              "                        se-attest decrypt --key KEY se-checksums.txt.enc)\n"
            : "  se-checksums.txt      the record: image version, machine, and SHA-256 lines\n";
   r +=

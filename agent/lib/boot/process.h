@@ -4,12 +4,10 @@
 #include <optional>
 #include <string>
 
+#include "platform/process_secrets.h"  // KeepSecretsInProcess, which both call first
+
 
 namespace seattest {
-
-// Keys are about to be in this process's memory: no core dump, no ptrace by others
-// (PR_SET_DUMPABLE 0, RLIMIT_CORE 0).
-void KeepSecretsInProcess() noexcept;
 
 // --wait's value: whole seconds from 0 to kMaxWaitSeconds; nothing when `text` is not one.
 inline constexpr int kMaxWaitSeconds = 3600;

@@ -47,14 +47,15 @@ CertificateExpiryFile MakeCertificateExpiryFile(const CertificateExpiry& certifi
   return {std::move(text), std::move(line)};
 }
 
-Outcome<SignedRecord> SignRecord(const Record& record, EVP_PKEY* attestation_key, EVP_PKEY* recipient) {
+Outcome<SignedRecord> SignRecord(const Record& record, EVP_PKEY* attestation_key, EVP_PKEY* recipient,
+                                 TokenPrefix token_prefix) {
   auto text = RenderRecord(record);
   if (!text) return Fail(FailureClass::kRecord, text.error().message);
   auto signature = SignSha256(attestation_key, *text);
   if (!signature) return Fail(FailureClass::kRecord, "signing the record: " + signature.error().message);
   SignedRecord signed_record{std::move(*text), std::move(*signature), std::nullopt};
   if (recipient != nullptr) {
-    auto token = EncryptToken(recipient, signed_record.text);
+    auto token = EncryptToken(recipient, signed_record.text, token_prefix);
     if (!token) return Fail(FailureClass::kRecord, "encrypting the record: " + token.error().message);
     signed_record.encrypted = std::move(*token);
   }

@@ -17,6 +17,7 @@
 #include "core/contract.h"
 #include "core/record.h"
 #include "core/record_profile.h"
+#include "core/token_format.h"
 #include "crypto/ossl.h"
 
 namespace seattest {
@@ -45,8 +46,10 @@ struct CertificateExpiryFile {
 };
 CertificateExpiryFile MakeCertificateExpiryFile(const CertificateExpiry& certificates);
 
-// `recipient`: null when the contract has no attestationPublicKey (the record stays plain).
-Outcome<SignedRecord> SignRecord(const Record& record, EVP_PKEY* attestation_key, EVP_PKEY* recipient);
+// `recipient`: null when the contract has no attestationPublicKey (the record stays plain);
+// otherwise the record is also encrypted for it, as a token with `token_prefix` (agent.yaml).
+Outcome<SignedRecord> SignRecord(const Record& record, EVP_PKEY* attestation_key, EVP_PKEY* recipient,
+                                 TokenPrefix token_prefix);
 
 // What only hpcr-2026 folders have: certificate_expiry_date.json, and the SBOM when sealed with one.
 struct ProfileFiles {

@@ -86,7 +86,8 @@ Outcome<void> Boot(const Configuration& config, const AgentOptions& options, Pla
                                     options.now ? *options.now : static_cast<UnixTime>(std::time(nullptr)),
                                     log.record_entries()));
   SEA_ASSIGN_OR_RETURN(const SignedRecord signed_record,
-                       SignRecord(record, keys.attestation.get(), measured.contract.recipient.get()));
+                       SignRecord(record, keys.attestation.get(), measured.contract.recipient.get(),
+                                  config.agent.token_prefix));
   const std::vector<OutputFile> files =
       OutputFiles(config.agent, measured.cidata, measured.contract.contract, profile_files, signed_record);
   SEA_ASSIGN_OR_RETURN(StepLine written, WriteRecord(config.output_dir, files, signed_record, record.entries.size()));

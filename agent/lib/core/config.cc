@@ -158,7 +158,8 @@ Result<AgentConfig> ParseTree(const YAML::Node& root) {
   SEA_RETURN_IF_ERROR(top.CheckKeys({"image_version", "commit_id", "output_dir", "baseimage_sha256",
                                      "root", "cidata", "attestation_key", "contract_key",
                                      "require_secure_execution", "contract_signing_keys_sha256", "root_disk",
-                                     "record_profile", "build_time", "attestation_cert", "contract_cert"}));
+                                     "record_profile", "build_time", "attestation_cert", "contract_cert",
+                                     "token_prefix"}));
   AgentConfig c;
   SEA_ASSIGN_OR_RETURN(c.image_version, top.String("image_version"));
   SEA_ASSIGN_OR_RETURN(c.commit_id, top.String("commit_id"));
@@ -168,6 +169,12 @@ Result<AgentConfig> ParseTree(const YAML::Node& root) {
   SEA_ASSIGN_OR_RETURN(c.contract_key, top.String("contract_key"));
   SEA_ASSIGN_OR_RETURN(c.require_secure_execution, top.Bool("require_secure_execution", true));
   SEA_ASSIGN_OR_RETURN(c.contract_signing_keys_sha256, top.DigestList("contract_signing_keys_sha256"));
+  if (top.Has("token_prefix")) {
+    SEA_ASSIGN_OR_RETURN(std::string text, top.String("token_prefix"));
+    auto prefix = ParseTokenPrefix(text);
+    if (!prefix) return MakeError("token_prefix: " + prefix.error().message);
+    c.token_prefix = *prefix;
+  }
   if (!top.Has("root")) return MakeError("root: missing");
   MapReader root_map = top.Child("root");
   SEA_RETURN_IF_ERROR(root_map.CheckKeys({"device", "sha256", "size", "tarball", "tarball_sha256", "tarball_size",
@@ -274,6 +281,7 @@ std::string RenderAgentConfig(const AgentConfig& c) {
     out << YAML::Key << "attestation_cert" << YAML::Value << c.attestation_cert;
     out << YAML::Key << "contract_cert" << YAML::Value << c.contract_cert;
   }
+  out << YAML::Key << "token_prefix" << YAML::Value << std::string(TokenPrefixName(c.token_prefix));
   out << YAML::Key << "require_secure_execution" << YAML::Value << (c.require_secure_execution ? "true" : "false");
   if (!c.contract_signing_keys_sha256.empty()) {
     out << YAML::Key << "contract_signing_keys_sha256" << YAML::Value << YAML::BeginSeq;

@@ -12,6 +12,7 @@
 #include "core/extents.h"
 #include "core/limits_and_defaults.h"
 #include "core/record_profile.h"
+#include "core/token_format.h"
 #include "core/result.h"
 
 namespace seattest {
@@ -50,6 +51,9 @@ struct AgentConfig {
   std::string contract_key;
   // The record's layout (record_profile; absent: hpcr-2023, an image sealed before profiles).
   RecordProfile record_profile = RecordProfile::kHpcr2023;
+  // The prefix of the encrypted records the agent writes (token_prefix; absent:
+  // hyper-protect-basic, an image sealed before prefixes were chosen).
+  TokenPrefix token_prefix = kDefaultTokenPrefix;
   // hpcr-2026 only, and required with it: when seal ran (the Image age line counts from it), and
   // the certificates of the two keys (paths as written, see output_dir), whose notAfter the
   // record's valid-until lines and certificate_expiry_date.json give.

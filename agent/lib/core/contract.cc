@@ -44,7 +44,7 @@ Result<std::string> EffectivePem(const std::string& value, bool from_token) {
   if (TrimLeft(value).substr(0, kPemBegin.size()) == kPemBegin) return OnePublicPemBlock(value);
   if (from_token) return MakeError("the decrypted token is not PEM text");
   auto decoded = Base64Decode(value, /*ignore_whitespace=*/true);
-  if (!decoded) return MakeError("neither PEM text, base64 of PEM, nor a hyper-protect-basic token");
+  if (!decoded) return MakeError("neither PEM text, base64 of PEM, nor a token");
   std::string pem(decoded->begin(), decoded->end());
   if (TrimLeft(pem).substr(0, kPemBegin.size()) != kPemBegin) {
     return MakeError("base64 that does not decode to PEM text");
@@ -116,7 +116,7 @@ Result<std::optional<EnvWorkloadSignature>> SignatureOf(const SignatureInputs& i
   }
   for (auto [name, section] : {std::pair{"workload", &in.workload}, {"env", &in.env}}) {
     if (!section->token) {
-      return MakeError(std::string("envWorkloadSignature: workload and env must both be hyper-protect-basic tokens; ") +
+      return MakeError(std::string("envWorkloadSignature: workload and env must both be tokens; ") +
                        name + (section->present ? " is plain YAML" : " is missing") + in.signature_line);
     }
   }
@@ -167,8 +167,11 @@ Result<Contract> ParseTree(const YAML::Node& root, const TokenDecryptor& decrypt
       plaintexts.emplace_back(key, plaintext);
       contract.decrypted_text += RenderStringEntry(key, plaintext);
     } else {
-      if (value.Scalar().substr(0, kTokenPrefix.size()) == kTokenPrefix) {
-        return MakeError(key + ": malformed hyper-protect-basic token" + line);
+      if (StartsWithTokenPrefix(value.Scalar())) {
+        return MakeError(key + ": malformed " + value.Scalar().substr(0, value.Scalar().find('.')) + " token" + line);
+      }
+      if (value.IsScalar()) {
+        if (auto almost = AlmostAToken(value.Scalar())) return MakeError(key + ": " + *almost + line);
       }
       SEA_ASSIGN_OR_RETURN(std::string entry, EmitEntry(key, value));
       contract.decrypted_text += entry;

@@ -14,7 +14,7 @@
 
 namespace seattest {
 
-// Decrypts one hyper-protect-basic token to its plaintext.
+// Decrypts one token (either prefix, core/token_format.h) to its plaintext.
 using TokenDecryptor = std::function<Result<std::string>(std::string_view token)>;
 
 // envWorkloadSignature, IBM's contract signature: RSASSA-PKCS1-v1_5 with SHA-256 over the workload

@@ -126,7 +126,7 @@ Result<Reference> ParseTree(const YAML::Node& root) {
   SEA_RETURN_IF_ERROR(CheckMapKeys(root, "",
                                    {"image_version", "commit_id", "measurements", "root_partition", "real_root",
                                     "attestation_public_key_sha256", "image_kind", "contract_signing_keys_sha256",
-                                    "record_profile", "build_time", "certificates"}));
+                                    "record_profile", "build_time", "certificates", "token_prefix"}));
   Reference ref;
   for (auto [key, field] : {std::pair{"image_version", &ref.image_version}, {"commit_id", &ref.commit_id}}) {
     const YAML::Node node = root[key];
@@ -169,6 +169,12 @@ Result<Reference> ParseTree(const YAML::Node& root) {
       }
       ref.contract_signing_keys.push_back(d);
     }
+  }
+  if (const YAML::Node p = root["token_prefix"]) {
+    SEA_ASSIGN_OR_RETURN(std::string text, TextAt(p, "token_prefix"));
+    auto prefix = ParseTokenPrefix(text);
+    if (!prefix) return MakeError("token_prefix: " + prefix.error().message + LineOf(p));
+    ref.token_prefix = *prefix;
   }
   if (const YAML::Node r = root["root_partition"]) {
     SEA_ASSIGN_OR_RETURN(ref.root_partition, RootPartitionAt(r));

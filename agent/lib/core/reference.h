@@ -12,6 +12,7 @@
 
 #include "core/bytes.h"
 #include "core/record_profile.h"
+#include "core/token_format.h"
 #include "core/result.h"
 
 namespace seattest {
@@ -56,6 +57,9 @@ struct Reference {
   // record_profile: which layout the image's records have. Absent from references sealed before
   // profiles existed: hpcr-2023.
   RecordProfile record_profile = RecordProfile::kHpcr2023;
+  // token_prefix: the prefix of the image's encrypted records (se-checksums.txt.enc). Absent from
+  // references sealed before prefixes were chosen: hyper-protect-basic.
+  TokenPrefix token_prefix = kDefaultTokenPrefix;
   // hpcr-2026 (required with it, refused without): when seal ran (build_time, the Image age
   // line's origin), and the two certificates sealed into the initrd (certificates.encryption,
   // certificates.attestation: subject, sha256 of the DER certificate, not_after), which

@@ -1,5 +1,8 @@
 #include "core/token_format.h"
 
+#include <optional>
+#include <utility>
+
 #include "core/base64.h"
 
 namespace seattest {
@@ -16,12 +19,64 @@ std::string_view StripOneNewline(std::string_view text) {
   return text;
 }
 
+constexpr TokenPrefix kTokenPrefixes[] = {TokenPrefix::kHyperProtectBasic, TokenPrefix::kContractBasic};
+
+// The prefix `text` starts with (followed by its dot), and `text` past the dot.
+std::optional<std::pair<TokenPrefix, std::string_view>> SplitPrefix(std::string_view text) {
+  for (TokenPrefix prefix : kTokenPrefixes) {
+    const std::string_view name = TokenPrefixName(prefix);
+    if (text.size() > name.size() && text.substr(0, name.size()) == name && text[name.size()] == '.') {
+      return std::pair{prefix, text.substr(name.size() + 1)};
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
+std::string_view TokenPrefixName(TokenPrefix prefix) {
+  return prefix == TokenPrefix::kContractBasic ? kTokenPrefixContractBasic : kTokenPrefixHyperProtectBasic;
+}
+
+Result<TokenPrefix> ParseTokenPrefix(std::string_view name) {
+  for (TokenPrefix prefix : kTokenPrefixes) {
+    if (name == TokenPrefixName(prefix)) return prefix;
+  }
+  return MakeError("unknown token prefix '" + std::string(name) + "' (expected " +
+                   std::string(kTokenPrefixHyperProtectBasic) + " or " + std::string(kTokenPrefixContractBasic) + ")");
+}
+
+bool StartsWithTokenPrefix(std::string_view text) { return SplitPrefix(text).has_value(); }
+
+std::optional<std::string> AlmostAToken(std::string_view text) {
+  if (LooksLikeToken(text)) return std::nullopt;
+  const auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
+  while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
+  if (LooksLikeToken(text)) return "a token with white space around it";
+  const std::size_t first = text.find('.');
+  if (first == 0 || first == std::string_view::npos) return std::nullopt;
+  const std::string_view prefix = text.substr(0, first);
+  bool dash = false;
+  for (char c : prefix) {
+    const bool alnum = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+    if (!alnum && c != '-') return std::nullopt;
+    dash = dash || c == '-';
+  }
+  const std::string_view rest = text.substr(first + 1);
+  const std::size_t second = rest.find('.');
+  if (!dash || second == 0 || second == std::string_view::npos || second + 1 == rest.size()) return std::nullopt;
+  for (std::size_t i = 0; i < rest.size(); ++i) {
+    if (i != second && !IsBase64Char(rest[i])) return std::nullopt;
+  }
+  return "a token with the unknown prefix '" + std::string(prefix) + "' (expected " +
+         std::string(kTokenPrefixHyperProtectBasic) + " or " + std::string(kTokenPrefixContractBasic) + ")";
+}
+
 bool LooksLikeToken(std::string_view text) {
-  text = StripOneNewline(text);
-  if (text.substr(0, kTokenPrefix.size()) != kTokenPrefix) return false;
-  text.remove_prefix(kTokenPrefix.size());
+  const auto split = SplitPrefix(StripOneNewline(text));
+  if (!split) return false;
+  text = split->second;
   std::size_t dot = text.find('.');
   if (dot == 0 || dot == std::string_view::npos || dot + 1 == text.size()) return false;
   for (std::size_t i = 0; i < text.size(); ++i) {
@@ -31,11 +86,12 @@ bool LooksLikeToken(std::string_view text) {
 }
 
 Result<TokenParts> ParseToken(std::string_view text) {
-  text = StripOneNewline(text);
-  if (text.substr(0, kTokenPrefix.size()) != kTokenPrefix) {
-    return MakeError("token: does not start with 'hyper-protect-basic.'");
+  const auto split = SplitPrefix(StripOneNewline(text));
+  if (!split) {
+    return MakeError("token: does not start with '" + std::string(kTokenPrefixHyperProtectBasic) + ".' or '" +
+                     std::string(kTokenPrefixContractBasic) + ".'");
   }
-  text.remove_prefix(kTokenPrefix.size());
+  text = split->second;
   std::size_t dot = text.find('.');
   if (dot == std::string_view::npos) return MakeError("token: expected two parts separated by '.'");
   if (text.find('.', dot + 1) != std::string_view::npos) {
@@ -56,11 +112,11 @@ Result<TokenParts> ParseToken(std::string_view text) {
   if ((message->size() - 16) % 16 != 0) {
     return MakeError("token: the encrypted message is not a whole number of AES blocks");
   }
-  return TokenParts{std::move(*password), std::move(*message)};
+  return TokenParts{std::move(*password), std::move(*message), split->first};
 }
 
 std::string RenderToken(const TokenParts& parts) {
-  return std::string(kTokenPrefix) + Base64Encode(parts.encrypted_password) + "." +
+  return std::string(TokenPrefixName(parts.prefix)) + "." + Base64Encode(parts.encrypted_password) + "." +
          Base64Encode(parts.encrypted_message);
 }
 

@@ -7,6 +7,11 @@
 #include <openssl/decoder.h>
 #include <openssl/evp.h>
 
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <utility>
+
 #include "crypto/sha256.h"
 
 namespace seattest {
@@ -23,15 +28,72 @@ Result<std::string> DrainBio(BIO* bio, const std::string& what) {
   return std::string(data, static_cast<std::size_t>(len));
 }
 
+// What OpenSSL's passphrase callback saw while one key was read: whether the key asked for a
+// passphrase at all (it is encrypted), and the passphrase, fetched once however often OpenSSL asks
+// (it may try several decoders and then its legacy reader, each asking anew).
+struct PassphraseAsk {
+  PassphraseSource* source = nullptr;
+  std::string_view key_name;
+  bool asked = false;
+  std::optional<SecretBytes> passphrase;
+  std::optional<Error> error;
+};
+
+int PassphraseCallback(char* buf, int size, int /*rwflag*/, void* user) {
+  auto* ask = static_cast<PassphraseAsk*>(user);
+  ask->asked = true;
+  if (ask->source == nullptr || ask->error) return -1;
+  if (!ask->passphrase) {
+    auto got = ask->source->Get(ask->key_name);
+    if (!got) {
+      ask->error = got.error();
+      return -1;
+    }
+    ask->passphrase = std::move(*got);
+  }
+  const SecretBytes& pass = *ask->passphrase;
+  if (pass.empty() || size <= 0 || pass.size() > static_cast<std::size_t>(size)) {
+    ask->error = MakeError(pass.empty() ? "empty passphrase"
+                                        : "passphrase longer than " + std::to_string(size) + " bytes");
+    return -1;
+  }
+  std::copy(pass.data(), pass.data() + pass.size(), buf);
+  return static_cast<int>(pass.size());
+}
+
+// For what is never encrypted (certificates, CRLs): without a callback OpenSSL would ask on the
+// terminal, or read stdin, for a PEM block marked "Proc-Type: 4,ENCRYPTED" — the host writes some
+// of them (the contract's attestationPublicKey, a verified folder).
+int RefusePassphrase(char* /*buf*/, int /*size*/, int /*rwflag*/, void* /*user*/) { return 0; }
+
 }  // namespace
 
-Result<EvpPkeyPtr> PrivateKeyFromPem(std::string_view pem, std::string_view source) {
+Result<EvpPkeyPtr> PrivateKeyFromPem(std::string_view pem, std::string_view source, PassphraseSource* passphrase) {
   BioPtr bio = ReadBio(pem);
-  // A passphrase is never prompted for: an encrypted key is an error (empty passphrase callback).
-  EvpPkeyPtr key(PEM_read_bio_PrivateKey(bio.get(), nullptr,
-                                         [](char*, int, int, void*) { return 0; }, nullptr));
-  if (!key) return OpensslError(std::string(source) + ": not a PEM private key");
-  return key;
+  PassphraseAsk ask;
+  ask.source = passphrase;
+  ask.key_name = source;
+  // OpenSSL asks for a passphrase only for an encrypted key; it wipes its own copy of it.
+  EvpPkeyPtr key(PEM_read_bio_PrivateKey(bio.get(), nullptr, PassphraseCallback, &ask));
+  if (key) {
+    ERR_clear_error();
+    return key;
+  }
+  const std::string where(source);
+  if (ask.asked) {
+    // An algorithm OpenSSL 3 keeps in its legacy provider (DES, MD5-based PBE, RC2, SEED) fails
+    // with "unsupported" whatever the passphrase: not the user's typing error.
+    bool unsupported = false;
+    while (const unsigned long e = ERR_get_error()) unsupported = unsupported || ERR_GET_REASON(e) == ERR_R_UNSUPPORTED;
+    if (passphrase == nullptr) return MakeError(where + ": passphrase required (an encrypted private key; give --passin)");
+    if (ask.error) return MakeError(where + ": " + ask.error->message);
+    if (unsupported) {
+      return MakeError(where + ": encrypted with an algorithm this OpenSSL does not enable (a legacy one such as DES): "
+                       "encrypt it anew, e.g. openssl pkcs8 -topk8 -v2 aes-256-cbc");
+    }
+    return MakeError(where + ": wrong passphrase");
+  }
+  return OpensslError(where + ": not a PEM private key");
 }
 
 Result<EvpPkeyPtr> PublicKeyFromPem(std::string_view pem, std::string_view source) {
@@ -57,7 +119,7 @@ Result<EvpPkeyPtr> PublicKeyFromPem(std::string_view pem, std::string_view sourc
 
 Result<X509Ptr> CertificateFromPem(std::string_view pem, std::string_view source) {
   BioPtr bio = ReadBio(pem);
-  X509Ptr cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
+  X509Ptr cert(PEM_read_bio_X509(bio.get(), nullptr, RefusePassphrase, nullptr));
   if (!cert) return OpensslError(std::string(source) + ": not a PEM certificate");
   return cert;
 }
@@ -65,7 +127,7 @@ Result<X509Ptr> CertificateFromPem(std::string_view pem, std::string_view source
 Result<std::vector<X509Ptr>> CertificatesFromPem(std::string_view pem, std::string_view source) {
   BioPtr bio = ReadBio(pem);
   std::vector<X509Ptr> certs;
-  while (X509* raw = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)) certs.emplace_back(raw);
+  while (X509* raw = PEM_read_bio_X509(bio.get(), nullptr, RefusePassphrase, nullptr)) certs.emplace_back(raw);
   // The end of the bundle is "no start line"; anything else is a damaged certificate in it.
   const unsigned long err = ERR_peek_last_error();
   if (err != 0 && !(ERR_GET_LIB(err) == ERR_LIB_PEM && ERR_GET_REASON(err) == PEM_R_NO_START_LINE)) {
@@ -78,7 +140,7 @@ Result<std::vector<X509Ptr>> CertificatesFromPem(std::string_view pem, std::stri
 
 Result<X509CrlPtr> CrlFromPemOrDer(std::string_view data, std::string_view source) {
   BioPtr bio = ReadBio(data);
-  X509CrlPtr crl(PEM_read_bio_X509_CRL(bio.get(), nullptr, nullptr, nullptr));
+  X509CrlPtr crl(PEM_read_bio_X509_CRL(bio.get(), nullptr, RefusePassphrase, nullptr));
   if (!crl) {
     ERR_clear_error();
     const auto* p = reinterpret_cast<const unsigned char*>(data.data());

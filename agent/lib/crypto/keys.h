@@ -1,6 +1,7 @@
 // RSA keys and certificates from and to PEM text.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,8 +14,34 @@
 
 namespace seattest {
 
-// A private key from PEM (PKCS#8 or traditional RSA). `source` names it in errors.
-Result<EvpPkeyPtr> PrivateKeyFromPem(std::string_view pem, std::string_view source);
+// Where the passphrase of an encrypted private key comes from: `--passin` or a prompt on the
+// terminal (platform/passphrase.h), a refusal in the agent; tests give their own. Asked only when
+// the key is encrypted, at most once per key read.
+class PassphraseSource {
+ public:
+  PassphraseSource() = default;
+  PassphraseSource(const PassphraseSource&) = delete;
+  PassphraseSource& operator=(const PassphraseSource&) = delete;
+  PassphraseSource(PassphraseSource&&) = delete;
+  PassphraseSource& operator=(PassphraseSource&&) = delete;
+  virtual ~PassphraseSource() = default;
+  // The passphrase of the key `key_name` (the name PrivateKeyFromPem was given: its path). An
+  // error is reported as "<key_name>: <message>".
+  virtual Result<SecretBytes> Get(std::string_view key_name) = 0;
+  // Every key that needs it has been read: wipe whatever passphrase is kept for the next one.
+  virtual void Forget() {}
+};
+
+// The longest passphrase OpenSSL takes (PEM_BUFSIZE less its terminating NUL).
+inline constexpr std::size_t kMaxPassphraseSize = 1023;
+
+// A private key from PEM: PKCS#8 or traditional RSA, either encrypted ("ENCRYPTED PRIVATE KEY",
+// "Proc-Type: 4,ENCRYPTED") with the passphrase from `passphrase`. `source` names the key in errors
+// and to `passphrase`. An encrypted key is "<source>: passphrase required (an encrypted private
+// key; give --passin)" without a `passphrase`, "<source>: wrong passphrase" when it does not open
+// it; never "not a PEM private key". The passphrase is wiped once the key is read.
+Result<EvpPkeyPtr> PrivateKeyFromPem(std::string_view pem, std::string_view source,
+                                     PassphraseSource* passphrase = nullptr);
 
 // A public key from PEM: "PUBLIC KEY", "RSA PUBLIC KEY", or the key of a "CERTIFICATE".
 Result<EvpPkeyPtr> PublicKeyFromPem(std::string_view pem, std::string_view source);

@@ -139,9 +139,10 @@ Result<SecretBytes> RandomTokenPassword() {
   return password;
 }
 
-Result<std::string> EncryptToken(EVP_PKEY* recipient, std::string_view plaintext) {
+Result<std::string> EncryptToken(EVP_PKEY* recipient, std::string_view plaintext, TokenPrefix prefix) {
   SEA_ASSIGN_OR_RETURN(SecretBytes password, RandomTokenPassword());
   TokenParts parts;
+  parts.prefix = prefix;
   SEA_ASSIGN_OR_RETURN(parts.encrypted_password, RsaEncrypt(recipient, password.data(), password.size()));
   std::uint8_t salt[kSaltSize];
   if (RAND_bytes(salt, sizeof salt) != 1) return OpensslError("random salt");

@@ -1,4 +1,4 @@
-// hyper-protect-basic tokens: encryption for a recipient's RSA key, decryption with its private
+// Tokens (hyper-protect-basic or contract-basic, core/token_format.h): encryption for a recipient's RSA key, decryption with its private
 // key. Byte-compatible with `openssl enc -aes-256-cbc -pbkdf2` and IBM's decrypt script.
 #pragma once
 
@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "core/result.h"
+#include "core/token_format.h"
 #include "crypto/ossl.h"
 #include "crypto/secret.h"
 
@@ -14,7 +15,8 @@ namespace seattest {
 inline constexpr int kTokenPasswordLength = 32;
 inline constexpr int kTokenPbkdf2Iterations = 10000;
 
-Result<std::string> EncryptToken(EVP_PKEY* recipient, std::string_view plaintext);
+// A token of `plaintext` for `recipient`, written with `prefix` (whoever writes one chooses it).
+Result<std::string> EncryptToken(EVP_PKEY* recipient, std::string_view plaintext, TokenPrefix prefix);
 
 // DecryptToken's one error for every failure after the token's form was read: the RSA layer
 // (padding), PBKDF2 or the AES layer (padding). The same text whatever failed and no OpenSSL

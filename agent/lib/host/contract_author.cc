@@ -123,9 +123,10 @@ struct SigningKey {
   std::string public_pem;  // SubjectPublicKeyInfo: what goes into env as signingKey
 };
 
-Result<SigningKey> ReadSigningKey(const std::string& path) {
+Result<SigningKey> ReadSigningKey(const std::string& path, PassphraseSource* passphrase) {
   const std::string option = "--signing-key";
-  auto file = ReadPrivateKeyFile(path, kMinSigningKeyBits, 0);
+  auto file = ReadPrivateKeyFile(path, kMinSigningKeyBits, 0, passphrase);
+  if (passphrase != nullptr) passphrase->Forget();  // the only key the contract reads
   if (!file) return WithContext(option, file.error());
   auto public_pem = PublicKeyPem(file->key.get());
   if (!public_pem) return WithContext(option, public_pem.error());
@@ -234,14 +235,14 @@ Result<AuthoredContract> AuthorContract(const ContractAuthorOptions& o) {
   }
   std::optional<SigningKey> signing;
   if (!o.signing_key_file.empty()) {
-    SEA_ASSIGN_OR_RETURN(signing, ReadSigningKey(o.signing_key_file));
+    SEA_ASSIGN_OR_RETURN(signing, ReadSigningKey(o.signing_key_file, o.passphrase));
   }
   SEA_ASSIGN_OR_RETURN(std::string env_plaintext, EnvPlaintext(env, signing ? &*signing : nullptr));
 
   // Token -> plaintext of every token made here, to read the contract back.
   std::map<std::string, std::string> plaintexts;
   auto encrypt = [&](const std::string& what, const std::string& plaintext) -> Result<std::string> {
-    auto token = EncryptToken(recipient.get(), plaintext);
+    auto token = EncryptToken(recipient.get(), plaintext, o.token_prefix);
     if (!token) return WithContext("encrypting " + what, token.error());
     plaintexts[*token] = plaintext;
     return *token;

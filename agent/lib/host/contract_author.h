@@ -1,5 +1,5 @@
 // `se-attest contract`: the contract author's side of cidata/user-data. Builds a contract from a
-// workload file and an env file (YAML mappings): sections as hyper-protect-basic tokens for the
+// workload file and an env file (YAML mappings): sections as tokens (either prefix) for the
 // contract certificate or as plain YAML, attestationPublicKey in one of its three forms, and
 // envWorkloadSignature as IBM documents it.
 #pragma once
@@ -10,8 +10,11 @@
 #include <vector>
 
 #include "core/result.h"
+#include "core/token_format.h"
 
 namespace seattest {
+
+class PassphraseSource;
 
 enum class AttestationKeyForm { kPem, kBase64, kToken };
 
@@ -24,11 +27,13 @@ struct ContractAuthorOptions {
   // The contract certificate (or PEM public key): workload and env become tokens for its key.
   // Empty: they are written as plain YAML.
   std::string encrypt_for;
+  TokenPrefix token_prefix = kDefaultTokenPrefix;  // the prefix of the tokens made for encrypt_for
   std::string attestation_public_key_file;  // a PEM RSA public key; empty: none
   AttestationKeyForm attestation_key_form = AttestationKeyForm::kPem;
   // A PEM RSA private key: adds envWorkloadSignature, and its public half to env as signingKey.
   // Empty: no signature.
   std::string signing_key_file;
+  PassphraseSource* passphrase = nullptr;  // of signing_key_file when it is encrypted (crypto/keys.h)
   // When to judge the dates of the encrypt_for certificate; 0: the current time.
   std::time_t now = 0;
 };

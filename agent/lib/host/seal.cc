@@ -140,6 +140,7 @@ Result<AgentConfig> ConfigFromOptions(const SealOptions& o) {
   }
   SEA_RETURN_IF_ERROR(CheckProfileOptions(o));
   c.record_profile = o.record_profile;
+  c.token_prefix = o.token_prefix;
   if (o.record_profile == RecordProfile::kHpcr2026) {
     c.build_time = *o.build_time;
     c.attestation_cert = kAttestationCertName;
@@ -192,9 +193,10 @@ struct SealKeys {
 // The keys, their certificates (hpcr-2026) and the contract signing keys' fingerprints (into
 // `c`). A certificate expired at the build time adds a warning: the image is sealed all the same.
 Result<SealKeys> ReadKeys(const SealOptions& o, AgentConfig& c, std::vector<std::string>& warnings) {
-  auto attestation = ReadPrivateKeyFile(o.attestation_key, kMinRsaKeyBits, kAttestationKeyBits);
+  auto attestation = ReadPrivateKeyFile(o.attestation_key, kMinRsaKeyBits, kAttestationKeyBits, o.passphrase);
   if (!attestation) return WithContext("attestation key", attestation.error());
-  auto contract = ReadPrivateKeyFile(o.contract_key, kMinRsaKeyBits, 0);
+  auto contract = ReadPrivateKeyFile(o.contract_key, kMinRsaKeyBits, 0, o.passphrase);
+  if (o.passphrase != nullptr) o.passphrase->Forget();  // before the long read of the root partition
   if (!contract) return WithContext("contract key", contract.error());
   SealKeys keys{std::move(*attestation), std::move(*contract), {}, std::nullopt, std::nullopt};
   SEA_ASSIGN_OR_RETURN(keys.attestation_fingerprint, PublicKeyFingerprint(keys.attestation.key.get()));
@@ -416,6 +418,8 @@ std::string RenderSealReference(const AgentConfig& c, const Sha256Digest& attest
   if (c.record_profile == RecordProfile::kHpcr2026) {
     out << YAML::Key << "build_time" << YAML::Value << YAML::DoubleQuoted << FormatIso8601(c.build_time);
   }
+  // The prefix of its encrypted records (se-checksums.txt.enc), which verify compares.
+  out << YAML::Key << "token_prefix" << YAML::Value << std::string(TokenPrefixName(c.token_prefix));
   out << YAML::Key << "measurements" << YAML::Value << YAML::BeginMap;
   out << YAML::Key << "baseimage" << YAML::Value << ToHex(c.baseimage_sha256);
   out << YAML::Key << "root.tar.gz" << YAML::Value << ToHex(c.root_tarball_sha256);
@@ -469,8 +473,18 @@ Result<SealResult> Seal(const SealOptions& o, BlockDevices& devices, Mounter& mo
   SEA_RETURN_IF_ERROR(CheckReadBack(config_text, result.reference_text, certificates));
   const std::string config_dir = o.out + "/" + kConfigDir;
   SEA_RETURN_IF_ERROR(MakeDirs(config_dir, 0755));
+  // An encrypted key is written decrypted (PrivateKeyFile::pem): nobody can type at boot.
   SEA_RETURN_IF_ERROR(WriteFileAtomic(config_dir, c.attestation_key, keys.attestation.pem.view(), 0600));
   SEA_RETURN_IF_ERROR(WriteFileAtomic(config_dir, c.contract_key, keys.contract.pem.view(), 0600));
+  for (auto [option, path, file, written] :
+       {std::tuple{"--attestation-key", &o.attestation_key, &keys.attestation, &c.attestation_key},
+        {"--contract-key", &o.contract_key, &keys.contract, &c.contract_key}}) {
+    if (file->was_encrypted) {
+      result.notes.push_back(std::string(option) + " " + *path + " was encrypted: " + config_dir + "/" + *written +
+                             " is written unencrypted (PKCS#8, 0600): nobody can type a passphrase at boot; only "
+                             "the Secure Execution image protects it");
+    }
+  }
   if (certificates) {
     SEA_RETURN_IF_ERROR(WriteFileAtomic(config_dir, c.attestation_cert, keys.attestation_cert->pem, 0644));
     SEA_RETURN_IF_ERROR(WriteFileAtomic(config_dir, c.contract_cert, keys.contract_cert->pem, 0644));

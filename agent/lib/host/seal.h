@@ -10,11 +10,14 @@
 #include "core/config.h"
 #include "core/limits_and_defaults.h"
 #include "core/record_profile.h"
+#include "core/token_format.h"
 #include "core/result.h"
 #include "platform/block_devices.h"
 #include "platform/mount.h"
 
 namespace seattest {
+
+class PassphraseSource;
 
 struct SealOptions {
   std::string root;         // the root partition: an image file or a block device
@@ -26,6 +29,9 @@ struct SealOptions {
   std::string commit_id;
   std::string attestation_key;  // PEM private keys to bake in
   std::string contract_key;
+  // The passphrase of either key when it is encrypted (crypto/keys.h): one source for both, each
+  // encrypted key asks it (a prompt asks once per key). The keys are sealed decrypted.
+  PassphraseSource* passphrase = nullptr;
   std::string cidata_device = std::string(kDefaultCidataSpec);
   // Where the agent keeps the measured root.tar.gz, for the initrd to unpack the real root from
   // (units/se-attest-root reads it from agent.yaml). Empty: nowhere (no shipped hook boots that).
@@ -41,6 +47,9 @@ struct SealOptions {
   std::string out;  // the folder to fill
   // The layout of the records the image writes (agent.yaml's and reference.yaml's record_profile).
   RecordProfile record_profile = kDefaultRecordProfile;
+  // The prefix of the encrypted records the image writes (agent.yaml's and reference.yaml's
+  // token_prefix): hyper-protect-basic as HPVS/HPCR, contract-basic as CCRT/CCRV.
+  TokenPrefix token_prefix = kDefaultTokenPrefix;
   // hpcr-2026 only (refused with hpcr-2023): the image's SBOM, an absolute path inside the root
   // filesystem, measured like `tarball`. Empty: none.
   std::string sbom;
@@ -59,6 +68,9 @@ struct SealResult {
   // One line each, for the caller to print: a certificate already expired at the build time (the
   // image is sealed all the same: its records state the date, the auditor judges it).
   std::vector<std::string> warnings;
+  // One line each, for the caller to print as notes: a key that was encrypted and is sealed
+  // without its passphrase.
+  std::vector<std::string> notes;
 };
 
 // The build time of an hpcr-2026 seal: `flag` (--build-time, "YYYY-MM-DDTHH:MM:SSZ") when given,

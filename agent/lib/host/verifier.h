@@ -99,6 +99,8 @@ class Verifier {
 
   // --- verify_decryption.cc: the record's encryption ------------------------------------------
   void Decrypt();
+  void CheckTokenPrefix();
+  std::string RecordTokenPrefixName() const;
   void CheckPlainRecord(Check c);
   void CheckOwnDecryption(Check c);
   void CheckKeyBinding();
@@ -159,6 +161,8 @@ class Verifier {
   std::optional<Reference> reference_;
   std::string record_source_, record_file_;
   bool encrypted_ = false;
+  // The folder's se-checksums.txt.enc when --record gave its plaintext (CheckOwnDecryption).
+  std::string folder_token_;
   std::optional<std::string> plaintext_;
   std::optional<RecordLint> lint_;
   const NamedCert* signer_ = nullptr;

@@ -32,6 +32,7 @@ VerifyReport Verifier::Run() {
   LoadInputs();
   if (!LoadRecord()) return std::move(report_);
   Decrypt();
+  CheckTokenPrefix();
   CheckSyntax();
   CheckKeyBinding();
   CheckImageKind();

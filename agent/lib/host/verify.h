@@ -11,6 +11,8 @@
 
 namespace seattest {
 
+class PassphraseSource;
+
 struct VerifyOptions {
   std::string folder;          // laid out like /var/hyperprotect; may be empty with record_path
   std::string record_path;     // overrides the folder's se-checksums.txt(.enc)
@@ -20,6 +22,7 @@ struct VerifyOptions {
   std::vector<std::string> cas;    // trust anchors (PEM bundles)
   std::vector<std::string> crls;   // PEM or DER
   std::string key_path;            // private key of attestationPublicKey, for .enc records
+  PassphraseSource* passphrase = nullptr;  // of key_path when it is encrypted (crypto/keys.h)
   std::string reference_path;      // reference.yaml from `se-attest seal`
   std::string contract_path;       // the contract (cidata/user-data) the auditor expects
   std::string attestation_public_key_path;  // the auditor's own attestationPublicKey

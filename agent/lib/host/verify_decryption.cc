@@ -9,6 +9,7 @@
 #include "core/hex.h"
 #include "core/output_layout.h"
 #include "core/pem_text.h"
+#include "core/token_format.h"
 #include "crypto/keys.h"
 #include "crypto/sha256.h"
 #include "crypto/token.h"
@@ -34,7 +35,7 @@ void Verifier::Decrypt() {
   auto plain = DecryptToken(key_.get(), record_file_);
   if (plain) {
     c.status = CheckStatus::kPass;
-    c.detail = "hyper-protect-basic token decrypted with the key " + Fingerprint(key_.get());
+    c.detail = RecordTokenPrefixName() + " token decrypted with the key " + Fingerprint(key_.get());
     plaintext_ = std::string(plain->view());
     report_.Add(std::move(c));
     return;
@@ -48,6 +49,35 @@ void Verifier::Decrypt() {
              ": the record was not made for this key, or it was altered";
   if (EVP_PKEY* folder_key = FolderRecipient(); folder_key != nullptr) {
     c.detail += " (the folder's attestationPublicKey, which the host can write, is " + Fingerprint(folder_key) + ")";
+  }
+  report_.Add(std::move(c));
+}
+
+std::string Verifier::RecordTokenPrefixName() const {
+  const auto parts = ParseToken(encrypted_ ? std::string_view(record_file_) : std::string_view(folder_token_));
+  return parts ? std::string(TokenPrefixName(parts->prefix)) : std::string("malformed");
+}
+
+// The encrypted record's prefix (the record read, or the folder's .enc that --record was checked
+// against), which the image chose at seal time (reference.yaml's token_prefix). Not covered by
+// the signature (it is over the plaintext), so it can fail the verdict, never carry it.
+void Verifier::CheckTokenPrefix() {
+  if (!encrypted_ && folder_token_.empty()) return;
+  Check c{.id = "record-token-prefix", .title = "record token prefix", .coverage = Coverage::kUnsigned,
+          .actual = RecordTokenPrefixName(),
+          .actual_source = encrypted_ ? record_source_ : InFolder(kEncryptedRecordFile)};
+  if (!reference_) {
+    c.detail = "found " + c.actual + "; no --reference to compare it with";
+    report_.Add(std::move(c));
+    return;
+  }
+  c.expected = std::string(TokenPrefixName(reference_->token_prefix));
+  c.expected_source = "reference " + o_.reference_path;
+  c.status = c.actual == c.expected ? CheckStatus::kPass : CheckStatus::kFail;
+  if (c.status == CheckStatus::kPass) c.detail = c.actual + ", as the reference says";
+  if (c.status == CheckStatus::kFail) {
+    c.detail = "the image writes " + c.expected + " tokens, this record is a " + c.actual +
+               " token: another image wrote it, or it was rewritten";
   }
   report_.Add(std::move(c));
 }
@@ -87,6 +117,7 @@ void Verifier::CheckPlainRecord(Check c) {
 void Verifier::CheckOwnDecryption(Check c) {
   c.title = "record decryption (" + InFolder(kEncryptedRecordFile) + ", against --record " + record_source_ + ")";
   auto enc = ReadFolderFile(kEncryptedRecordFile);
+  if (enc && LooksLikeToken(AsText(*enc))) folder_token_ = std::string(AsText(*enc));
   if (!key_) {
     c.detail = "--key cannot be used (above)";
   } else if (!enc) {

@@ -56,11 +56,12 @@ void Verifier::LoadInputs() {
     auto pem = ReadSecretFile(o_.key_path, kMaxFile);
     if (!pem) {
       InputError("key", pem.error().message);
-    } else if (auto key = PrivateKeyFromPem(pem->view(), o_.key_path); !key) {
+    } else if (auto key = PrivateKeyFromPem(pem->view(), o_.key_path, o_.passphrase); !key) {
       InputError("key", key.error().message);
     } else {
       key_ = std::move(*key);
     }
+    if (o_.passphrase != nullptr) o_.passphrase->Forget();  // the only key verify reads
   }
   if (key_ && ExpectedRecipient() != nullptr && EVP_PKEY_eq(ExpectedRecipient(), key_.get()) != 1) {
     InputError("attestation-public-key", o_.attestation_public_key_path + " (" + Fingerprint(ExpectedRecipient()) +

@@ -64,6 +64,17 @@ bool Verifier::LoadRecord() {
                  .detail = path + (encrypted_ ? " holds a token but is not named .enc" : " is named .enc but holds no token")});
     return false;
   }
+  // A token given with --record beside a folder must be the folder's own .enc: the folder's files
+  // are checked against the record, so the record must be the folder's.
+  if (!record_in_folder_ && encrypted_ && !o_.folder.empty()) {
+    auto enc = ReadFolderFile(kEncryptedRecordFile);
+    if (!enc || AsText(*enc) != record_file_) {
+      report_.Add({.id = "record", .title = "record", .status = CheckStatus::kFail, .required = true,
+                   .detail = "--record " + path + " is a token, but not the folder's " +
+                             std::string(kEncryptedRecordFile) + (enc ? "" : " (" + enc.error().message + ")")});
+      return false;
+    }
+  }
   return true;
 }
 
