@@ -20,6 +20,17 @@ start=$(date +%s)
 bash scripts/install-deps.sh clang libclang-rt-14-dev clang-tidy cppcheck time bc
 bash qemu-s390x/host-setup.sh
 BUILD=${BUILD_DIR:-build}
+# ctest_summed DIR ARG...: ctest in DIR; when a test fails, the failed checks of every test ("not
+# ok" lines of the TAP-style e2e scripts) are printed again at the end, where a shortened CI log
+# still shows them.
+ctest_summed() {
+  local dir=$1
+  shift
+  (cd "$dir" && ctest "$@") && return 0
+  echo "test.sh: the failed checks (from $dir/Testing/Temporary/LastTest.log):"
+  grep -h '^not ok' "$dir/Testing/Temporary/LastTest.log" | head -n 40 || true
+  return 1
+}
 # Whatever still runs in the background when a step fails is stopped with it.
 trap 'kill $(jobs -p) 2>/dev/null || true' EXIT
 # The s390x Debian tree (minutes of downloads and qemu-user) is made while the builds run.
@@ -35,7 +46,7 @@ nice -n 19 env JOBS=2 bash scripts/lint.sh >"$cache/lint.log" 2>&1 &
 lint_pid=$!
 cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo
 cmake --build "$BUILD" -j"$(nproc)"
-(cd "$BUILD" && ctest --output-on-failure -LE qemu)
+ctest_summed "$BUILD" --output-on-failure -LE qemu
 bash tests/bench/run.sh --quick --build "$BUILD"
 native=$(date +%s)
 
@@ -71,7 +82,7 @@ side_checks() {
 }
 side_checks >"$cache/side.log" 2>&1 &
 side_pid=$!
-(cd "$BUILD" && SE_ATTEST_CACHE=$cache ctest --output-on-failure -L qemu)
+SE_ATTEST_CACHE=$cache ctest_summed "$BUILD" --output-on-failure -L qemu
 qemu=$(date +%s)
 if ! wait "$side_pid"; then
   cat "$cache/side.log"

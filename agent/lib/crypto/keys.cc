@@ -82,9 +82,14 @@ Result<EvpPkeyPtr> PrivateKeyFromPem(std::string_view pem, std::string_view sour
   const std::string where(source);
   if (ask.asked) {
     // An algorithm OpenSSL 3 keeps in its legacy provider (DES, MD5-based PBE, RC2, SEED) fails
-    // with "unsupported" whatever the passphrase: not the user's typing error.
+    // whatever the passphrase: not the user's typing error. Only that failure comes from fetching
+    // the algorithm (library EVP, "unsupported"). A wrong passphrase whose garbage passes the
+    // padding check (about 1 in 256) leaves the decoder's own "unsupported" (no decoder took the
+    // garbage): that is still a wrong passphrase.
     bool unsupported = false;
-    while (const unsigned long e = ERR_get_error()) unsupported = unsupported || ERR_GET_REASON(e) == ERR_R_UNSUPPORTED;
+    while (const unsigned long e = ERR_get_error()) {
+      unsupported = unsupported || (ERR_GET_LIB(e) == ERR_LIB_EVP && ERR_GET_REASON(e) == ERR_R_UNSUPPORTED);
+    }
     if (passphrase == nullptr) return MakeError(where + ": passphrase required (an encrypted private key; give --passin)");
     if (ask.error) return MakeError(where + ": " + ask.error->message);
     if (unsupported) {
