@@ -19,6 +19,21 @@ std::string_view StripOneNewline(std::string_view text) {
   return text;
 }
 
+// Two non-empty runs of base64 characters joined by one dot: what follows a token's prefix.
+bool IsTwoBase64Parts(std::string_view text) {
+  const std::size_t dot = text.find('.');
+  if (dot == 0 || dot == std::string_view::npos || dot + 1 == text.size()) return false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (i != dot && !IsBase64Char(text[i])) return false;
+  }
+  return true;
+}
+
+// "hyper-protect-basic or contract-basic", for the errors that name the prefixes we read.
+std::string ExpectedPrefixes() {
+  return std::string(kTokenPrefixHyperProtectBasic) + " or " + std::string(kTokenPrefixContractBasic);
+}
+
 constexpr TokenPrefix kTokenPrefixes[] = {TokenPrefix::kHyperProtectBasic, TokenPrefix::kContractBasic};
 
 // The prefix `text` starts with (followed by its dot), and `text` past the dot.
@@ -42,8 +57,7 @@ Result<TokenPrefix> ParseTokenPrefix(std::string_view name) {
   for (TokenPrefix prefix : kTokenPrefixes) {
     if (name == TokenPrefixName(prefix)) return prefix;
   }
-  return MakeError("unknown token prefix '" + std::string(name) + "' (expected " +
-                   std::string(kTokenPrefixHyperProtectBasic) + " or " + std::string(kTokenPrefixContractBasic) + ")");
+  return MakeError("unknown token prefix '" + std::string(name) + "' (expected " + ExpectedPrefixes() + ")");
 }
 
 bool StartsWithTokenPrefix(std::string_view text) { return SplitPrefix(text).has_value(); }
@@ -63,26 +77,13 @@ std::optional<std::string> AlmostAToken(std::string_view text) {
     if (!alnum && c != '-') return std::nullopt;
     dash = dash || c == '-';
   }
-  const std::string_view rest = text.substr(first + 1);
-  const std::size_t second = rest.find('.');
-  if (!dash || second == 0 || second == std::string_view::npos || second + 1 == rest.size()) return std::nullopt;
-  for (std::size_t i = 0; i < rest.size(); ++i) {
-    if (i != second && !IsBase64Char(rest[i])) return std::nullopt;
-  }
-  return "a token with the unknown prefix '" + std::string(prefix) + "' (expected " +
-         std::string(kTokenPrefixHyperProtectBasic) + " or " + std::string(kTokenPrefixContractBasic) + ")";
+  if (!dash || !IsTwoBase64Parts(text.substr(first + 1))) return std::nullopt;
+  return "a token with the unknown prefix '" + std::string(prefix) + "' (expected " + ExpectedPrefixes() + ")";
 }
 
 bool LooksLikeToken(std::string_view text) {
   const auto split = SplitPrefix(StripOneNewline(text));
-  if (!split) return false;
-  text = split->second;
-  std::size_t dot = text.find('.');
-  if (dot == 0 || dot == std::string_view::npos || dot + 1 == text.size()) return false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (i != dot && !IsBase64Char(text[i])) return false;
-  }
-  return true;
+  return split && IsTwoBase64Parts(split->second);
 }
 
 Result<TokenParts> ParseToken(std::string_view text) {
