@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# The main job: build the sealed demo image (prepare.sh; record profile hpcr-2026, with the root's
-# SBOM), boot it under qemu-system-s390x with a contract that asks for an encrypted record, and
+# The main job: build the sealed demo image from the Debian packages (prepare.sh: the s390x
+# se-attest-agent .deb installed into the image's tree with dpkg -i, the host command from the
+# amd64 se-attest .deb unpacked with dpkg -x; record profile hpcr-2026, with the root's SBOM), boot it under qemu-system-s390x with a contract that asks for an encrypted record, and
 # print what came back: the agent's log from the console, and the record, decrypted with the
 # sources' decrypt script, signature checked with openssl, every line checked (hash lines with
 # sha256sum, contract:* lines recomputed from user-data.decrypted, the valid-until lines with
 # openssl, the image age from the build time), certificate_expiry_date.json, the sbom, and the
-# `se-attest verify` report. Then the same
+# `se-attest verify` report (the auditor: the packaged se-attest, run from its installed path in
+# the scratch root WORK/host-root). Then the same
 # image sealed with --root-disk: its real root is a new LUKS2 (key born in the guest) on the
 # disk's partition 2; the console lines naming the dm-crypt root, and the header the host sees
 # afterwards. As root on Debian 12; BUILD_DIR (default build).
@@ -15,6 +17,12 @@ repo=$(pwd)
 work=$repo/${BUILD_DIR:-build}/qemu-demo
 
 bash qemu-s390x/prepare.sh "$work"
+
+printf '\n==== the packages: se-attest-agent in the image tree (dpkg -i), se-attest on this host (dpkg -x)\n'
+# shellcheck disable=SC2016 # dpkg-query's format
+chroot "$work/tree" dpkg-query -W -f '${Package} ${Version} ${Architecture}: ${db:Status-Status} in the image tree\n' se-attest-agent
+echo "se-attest (the builder's and the auditor's): $(readlink -f "$work/se-attest")"
+dpkg-deb -f "$(compgen -G "$work/debs/amd64/se-attest_*_amd64.deb")" Package Version Architecture | sed 's/^[^:]*: //' | paste -sd' '
 
 printf '\n==== boot: dracut initrd (systemd), GPT disk with the root partition, cidata ISO\n'
 rc=0
@@ -83,7 +91,8 @@ printf '\n==== sbom (in the folder: the SPDX document sealed beside root.tar.gz,
 head -c 400 "$dir/out/sbom" || rc=1
 printf '\n...\n'
 
-printf '\n==== the auditor'"'"'s verdict: se-attest verify (certificate chain, signature, every line, reference values)\n'
+printf '\n==== the auditor'"'"'s verdict: se-attest verify (certificate chain, signature, every line, reference values),\n'
+printf '     the amd64 se-attest package run from its installed path %s\n' "$(readlink -f "$work/se-attest")"
 cat "$dir/verify.txt" || rc=1
 grep -q '^verdict: VERIFIED' "$dir/verify.txt" || rc=1
 

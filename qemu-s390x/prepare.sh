@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
 # prepare.sh WORK: everything the QEMU scenarios share, made once per run into WORK:
-#   - se-attest built for s390x (cross build, sysroot) and natively (for keygen and seal);
-#   - an s390x Debian tree (cached, see make-tree.sh) with the agent installed into it as a
-#     builder would (`cmake --install` with the prefix /usr);
+#   - the Debian packages (scripts/build-debs.sh): se-attest-agent for s390x and se-attest for
+#     this host (amd64), made anew when the sources changed (see debs below);
+#   - an s390x Debian tree (cached, see make-tree.sh) with se-attest-agent_*_s390x.deb installed
+#     into it as a builder would: `dpkg -i` inside the tree (s390x maintainer scripts under
+#     qemu-user), which also checks that the package's Depends are met by the tree;
+#   - the host command from the amd64 se-attest package unpacked (`dpkg -x`) into WORK/host-root
+#     and run from its installed path, WORK/host-root/usr/bin/se-attest (WORK/se-attest links to
+#     it): keygen and seal here (the builder), encrypt and verify in scenario.sh (the auditor);
 #   - keys, the demo root (busybox + an init that reports /var/hyperprotect, and 4 KiB of random
 #     bytes at /etc/se-attest-marker, kept as WORK/root-marker.bin) as root.tar.gz in an ext4 root
 #     partition on a GPT disk (partition 1, PARTLABEL=se-root), with the root's SBOM (SPDX JSON)
@@ -19,6 +24,11 @@
 #   - a dracut initrd (systemd) and an initramfs-tools initrd (busybox), made inside the tree, and
 #     the same two of the encrypted configuration (initrd-*-encrypted.img).
 # As root. SE_ATTEST_CACHE (default build/cache) keeps the Debian tree across runs.
+# SE_ATTEST_DEBS (default build/debs) holds the packages, one folder per architecture
+# (build/debs/s390x, build/debs/amd64, as scripts/build-debs.sh ARCH OUTDIR leaves them). With the
+# default, a folder is built anew when the sources' stamp (every file git knows of or would add,
+# by content) differs from the one it was built from; a folder given in SE_ATTEST_DEBS is used as
+# it is (e.g. the packages CI built and checked before the boots).
 # SE_ATTEST_ROOT_SIZE (unset: 32M) makes the root partition that big (mkfs.ext4 sizes: 64M, 512M)
 # and fills the space root.tar.gz leaves free with one file of random bytes, so that every byte
 # the agent hashes costs a real read (no sparse zeros): for benchmarks (bench-boot.sh).
@@ -37,15 +47,41 @@ t0=$(date +%s)
 step "host setup"
 "$repo/qemu-s390x/host-setup.sh"
 
-step "se-attest for s390x"
-BUILD_DIR=$repo/build-s390x bash "$repo/qemu-s390x/test-s390x.sh" --build-only
-step "se-attest for this host"
-cmake -S "$repo" -B "$repo/build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build "$repo/build" -j"$(nproc)" >/dev/null
-se_attest=$repo/build/agent/se-attest
-
 step "s390x Debian tree"
 "$repo/qemu-s390x/make-tree.sh" "$cache/tree"
+
+# debs ARCH: the folder holding se-attest{,-agent}_<version>_ARCH.deb, built if need be.
+debs() {
+  local arch=$1 dir stamp p
+  if [ -n "${SE_ATTEST_DEBS:-}" ]; then
+    dir=$(cd "$SE_ATTEST_DEBS/$arch" && pwd) || return 1
+  else
+    dir=$repo/build/debs/$arch
+    stamp=$(cd "$repo" && git ls-files -z --cached --others --exclude-standard |
+      LC_ALL=C sort -z | xargs -0 sha256sum 2>/dev/null | sha256sum | cut -c1-64)
+    if [ "$(cat "$dir.stamp" 2>/dev/null)" != "$stamp" ] ||
+      ! compgen -G "$dir/se-attest-agent_*_$arch.deb" >/dev/null; then
+      rm -f "$dir.stamp"
+      # s390x: dpkg-shlibdeps reads the s390x libraries' shlibs and symbols in the tree's dpkg database.
+      SE_ATTEST_S390X_TREE=$cache/tree bash "$repo/scripts/build-debs.sh" "$arch" "$dir" >&2 || return 1
+      echo "$stamp" >"$dir.stamp"
+    fi
+  fi
+  for p in se-attest se-attest-agent; do
+    [ "$(compgen -G "$dir/${p}_*_$arch.deb" | wc -l)" = 1 ] || {
+      echo "prepare: not exactly one ${p}_*_$arch.deb in $dir" >&2
+      return 1
+    }
+  done
+  echo "$dir"
+}
+step "the packages: se-attest-agent for s390x, se-attest for this host"
+t1=$(date +%s)
+debs_s390x=$(debs s390x)
+debs_amd64=$(debs amd64)
+agent_deb=$(compgen -G "$debs_s390x/se-attest-agent_*_s390x.deb")
+host_deb=$(compgen -G "$debs_amd64/se-attest_*_amd64.deb")
+echo "${agent_deb#"$repo"/} ${host_deb#"$repo"/} ($(($(date +%s) - t1)) s)"
 
 # Never rm -rf through a bind mount of /dev left by an interrupted run.
 cleanup() {
@@ -62,12 +98,33 @@ rm -rf "$work" && mkdir -p "$work"
 cd "$work"
 trap cleanup EXIT
 
-step "the image's tree: a copy of the cached one, with se-attest installed"
+step "the image's tree: a copy of the cached one, se-attest-agent installed with dpkg -i"
 cp -a "$cache/tree" tree
-DESTDIR=$work/tree cmake --install "$repo/build-s390x" --prefix /usr >/dev/null
+# As an image build installs a package: dpkg inside the tree, its maintainer scripts as s390x
+# programs under qemu-user. dpkg refuses a package whose Depends the tree does not satisfy.
+cp "$agent_deb" tree/tmp/
+# The tree's /dev, /proc and /sys stay mounted until the initrds are made (cleanup).
+mount --bind /dev tree/dev
+mount --bind /dev/pts tree/dev/pts
+mount -t proc proc tree/proc
+mount -t sysfs sysfs tree/sys
+t1=$(date +%s)
+chroot tree dpkg -i "/tmp/${agent_deb##*/}"
+echo "dpkg -i: $(($(date +%s) - t1)) s"
+rm "tree/tmp/${agent_deb##*/}"
+# shellcheck disable=SC2016 # dpkg-query's format, not the shell's
+chroot tree dpkg-query -W -f '${Package} ${Version} ${Architecture} ${db:Status-Status}\n' se-attest-agent
+# shellcheck disable=SC2016
+[ "$(chroot tree dpkg-query -W -f '${db:Status-Status}' se-attest-agent)" = installed ]
 file -L tree/usr/bin/se-attest-agent
 kver=$(ls tree/lib/modules)
 cp "tree/boot/vmlinuz-$kver" kernel
+
+step "the host command: the amd64 se-attest package, unpacked into host-root, run from there"
+dpkg -x "$host_deb" host-root
+se_attest=$work/host-root/usr/bin/se-attest
+"$se_attest" --help >/dev/null
+echo "$(dpkg-deb -f "$host_deb" Package Version Architecture | sed 's/^[^:]*: //' | paste -sd' ') -> ${se_attest#"$work"/}"
 
 step "keys: the development set, a second set for the production image, an auditor's key"
 "$se_attest" keygen keys
@@ -77,7 +134,9 @@ step "keys: the development set, a second set for the production image, an audit
 openssl x509 -pubkey -noout -in keys/attestation.crt >attestation.pub
 openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:4096 -out auditor.key 2>/dev/null
 openssl pkey -in auditor.key -pubout -out auditor.pub
-ln -s "$se_attest" se-attest
+ln -s host-root/usr/bin/se-attest se-attest
+# Where the packages came from (tests/e2e/packages-e2e.sh checks them and this tree's install).
+mkdir debs && ln -s "$debs_s390x" debs/s390x && ln -s "$debs_amd64" debs/amd64
 ln -s "$shared" shared
 git -C "$repo" rev-parse --short HEAD 2>/dev/null >commit-id || echo unknown >commit-id
 
@@ -184,10 +243,6 @@ seal_demo sealed-contract-basic keys hpcr-2026 --development --token-prefix cont
 grep -qx 'token_prefix: contract-basic' sealed-contract-basic/etc/se-attest/agent.yaml
 
 step "initrds, made inside the tree (s390x programs under qemu-user)"
-mount --bind /dev tree/dev
-mount --bind /dev/pts tree/dev/pts
-mount -t proc proc tree/proc
-mount -t sysfs sysfs tree/sys
 t1=$(date +%s)
 chroot tree dracut --quiet --no-hostonly --no-hostonly-cmdline --force \
   -m "systemd systemd-initrd systemd-journald systemd-udevd udev-rules dracut-systemd base se-attest" \

@@ -35,7 +35,8 @@ cmake -S "$repo" -B "$build" \
   -DCMAKE_TOOLCHAIN_FILE="$repo/cmake/s390x-linux-gnu.cmake" \
   -DSE_ATTEST_S390X_SYSROOT="$sysroot" \
   -DCMAKE_BUILD_TYPE="$build_type" \
-  -DSE_ATTEST_BUILD_TESTS=ON
+  -DSE_ATTEST_BUILD_TESTS=ON \
+  -DSE_ATTEST_WERROR=ON
 t_configure=$(took "$t1")
 t1b=$(now)
 step "build (-j$jobs)"

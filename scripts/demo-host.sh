@@ -3,11 +3,16 @@
 # keygen -> an image (GPT disk, ext4 root partition holding root.tar.gz) -> seal -> a cidata
 # device whose contract asks for an encrypted record -> se-attest-agent -> the record, decrypted
 # with the sources' decrypt script and checked line by line with openssl and sha256sum.
-# As root on Debian 12. Everything goes to build/demo-host/ (BUILD_DIR overrides build/).
+# Both commands come from the amd64 Debian packages (scripts/build-debs.sh amd64), unpacked with
+# `dpkg -x` into build/demo-host/root and run from their installed paths there: the builder's and
+# the auditor's se-attest (/usr/bin/se-attest) and the agent (/usr/bin/se-attest-agent).
+# As root on Debian 12. Everything goes to build/demo-host/ (BUILD_DIR overrides build/); the
+# packages to build/debs/amd64, built anew when the sources changed (the stamp of
+# qemu-s390x/prepare.sh), or taken as they are from SE_ATTEST_DEBS/amd64.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO=$(pwd)
-SHARED=$(cd "$REPO/../shared" 2>/dev/null && pwd || true)
+SHARED=$(cd "$REPO/../shared" 2>/dev/null && pwd) || SHARED=
 # shellcheck source=../tests/lib/images.sh
 . tests/lib/images.sh
 # contract_lines (the contract:* lines recomputed from user-data.decrypted, docs/formats.md).
@@ -16,18 +21,35 @@ SHARED=$(cd "$REPO/../shared" 2>/dev/null && pwd || true)
 
 bash scripts/install-deps.sh
 BUILD=${BUILD_DIR:-build}
-cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build "$BUILD" -j"$(nproc)" >/dev/null
+mkdir -p "$BUILD"
 BUILD=$(cd "$BUILD" && pwd)
-SE_ATTEST=$BUILD/agent/se-attest
-AGENT=$BUILD/agent/se-attest-agent
+step() { printf '\n== %s\n' "$*"; }
 
+step "the amd64 packages (scripts/build-debs.sh), unpacked into a scratch root with dpkg -x"
+if [ -n "${SE_ATTEST_DEBS:-}" ]; then
+  DEBS=$(cd "$SE_ATTEST_DEBS/amd64" && pwd)
+else
+  DEBS=$BUILD/debs/amd64
+  stamp=$(git ls-files -z --cached --others --exclude-standard | LC_ALL=C sort -z | xargs -0 sha256sum 2>/dev/null |
+    sha256sum | cut -c1-64)
+  if [ "$(cat "$DEBS.stamp" 2>/dev/null)" != "$stamp" ] || ! compgen -G "$DEBS/se-attest-agent_*_amd64.deb" >/dev/null; then
+    rm -f "$DEBS.stamp"
+    bash scripts/build-debs.sh amd64 "$DEBS"
+    echo "$stamp" >"$DEBS.stamp"
+  fi
+fi
 WORK=$BUILD/demo-host
 rm -rf "$WORK" && mkdir -p "$WORK" && cd "$WORK"
+for deb in "$DEBS"/se-attest_*_amd64.deb "$DEBS"/se-attest-agent_*_amd64.deb; do
+  dpkg -x "$deb" root
+  echo "${deb##*/}: $(dpkg-deb -f "$deb" Installed-Size) KiB installed"
+done
+SE_ATTEST=$WORK/root/usr/bin/se-attest
+AGENT=$WORK/root/usr/bin/se-attest-agent
+echo "se-attest: ${SE_ATTEST#"$WORK"/}, se-attest-agent: ${AGENT#"$WORK"/}"
+
 trap detach_all_loops EXIT
 no_cidata_on_machine
-
-step() { printf '\n== %s\n' "$*"; }
 
 step "keygen: a development key set (RSA-4096)"
 "$SE_ATTEST" keygen keys
@@ -112,4 +134,4 @@ while IFS= read -r line; do
     printf '%s\n' "$line"
   fi
 done <audit/se-checksums.txt
-[ "$bad" = 0 ] && echo "every line matches" || { echo "a line does not match"; exit 1; }
+if [ "$bad" = 0 ]; then echo "every line matches"; else echo "a line does not match"; exit 1; fi

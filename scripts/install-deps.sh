@@ -14,7 +14,8 @@ declare -A SETS=(
           libgtest-dev libgmock-dev libbenchmark-dev
           openssl e2fsprogs fdisk util-linux coreutils dmsetup cryptsetup-bin
           python3 python3-jsonschema python3-yaml
-          valgrind"
+          valgrind
+          groff-base man-db"
   # The s390x cross build, and its unit tests under qemu-user (qemu-s390x/make-sysroot.sh,
   # test-s390x.sh).
   [cross]="mmdebstrap arch-test qemu-user-static g++-s390x-linux-gnu file"
@@ -22,6 +23,9 @@ declare -A SETS=(
   # boots, the cidata images (ISO9660, vfat), luksDump of the encrypted root partition, and the
   # scenarios' byte searches and AES-XTS decryption (python3).
   [qemu]="cross qemu-system-misc genisoimage dosfstools mtools kmod cryptsetup-bin python3 python3-cryptography"
+  # The Debian packages (scripts/build-debs.sh, check-debs.sh): dpkg-buildpackage and debhelper,
+  # lintian, hardening-check (devscripts), blhc, readelf (binutils; s390x objects too).
+  [deb]="debhelper dpkg-dev fakeroot devscripts lintian blhc binutils python3"
 )
 
 # expand NAME...: the packages of each NAME, a SET's (recursively) or a package's own.

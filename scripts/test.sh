@@ -44,7 +44,7 @@ tree_pid=$!
 start_lint=$(date +%s)
 nice -n 19 env JOBS=2 bash scripts/lint.sh >"$cache/lint.log" 2>&1 &
 lint_pid=$!
-cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo
+cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSE_ATTEST_WERROR=ON
 cmake --build "$BUILD" -j"$(nproc)"
 ctest_summed "$BUILD" --output-on-failure -LE qemu
 bash tests/bench/run.sh --quick --build "$BUILD"
@@ -69,7 +69,7 @@ side_checks() {
   t2=$(date +%s)
   # -O0: the sanitizers need no optimizer, and GCC builds the instrumented tests three times
   # faster without it. Only what the tests run.
-  if ! { cmake -S . -B "$asan" -DCMAKE_BUILD_TYPE=Debug -DSE_ATTEST_SANITIZE=ON >/dev/null &&
+  if ! { cmake -S . -B "$asan" -DCMAKE_BUILD_TYPE=Debug -DSE_ATTEST_SANITIZE=ON -DSE_ATTEST_WERROR=ON >/dev/null &&
     cmake --build "$asan" -j1 --target se-attest se-attest-agent se-attest-root unit_tests >/dev/null &&
     (cd "$asan" &&
       ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1 \
