@@ -70,7 +70,7 @@ side_checks() {
   # -O0: the sanitizers need no optimizer, and GCC builds the instrumented tests three times
   # faster without it. Only what the tests run.
   if ! { cmake -S . -B "$asan" -DCMAKE_BUILD_TYPE=Debug -DSE_ATTEST_SANITIZE=ON -DSE_ATTEST_WERROR=ON >/dev/null &&
-    cmake --build "$asan" -j1 --target se-attest se-attest-agent se-attest-root unit_tests >/dev/null &&
+    cmake --build "$asan" -j1 --target se-attest se-attest-agent se-attest-root unit_tests man-pages >/dev/null &&
     (cd "$asan" &&
       ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1 \
       UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -LE qemu); }; then
