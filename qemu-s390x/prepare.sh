@@ -15,12 +15,15 @@
 #     for the encrypted real root; sealed with `se-attest seal` (record profile hpcr-2026, the
 #     default: the keys' certificates, --sbom, the build time from SOURCE_DATE_EPOCH = the
 #     commit's time, kept in WORK/build-time) into the tree's /etc/se-attest, and again with
-#     `--root-disk PARTLABEL=se-rootfs` into /etc/se-attest-encrypted (WORK/sealed-encrypted);
+#     `--root-disk PARTLABEL=se-rootfs` into /etc/se-attest-encrypted (WORK/sealed-encrypted),
+#     both with seal's default root digest, sha256-4m (checked against the coreutils line);
 #     and once with `--record-profile hpcr-2023` into WORK/sealed-hpcr-2023 only: it gets no
 #     initrd of its own (minutes under qemu-user), the scenario that boots it lays that seal's
 #     agent.yaml over the dracut initrd (scenario.sh, initrd dracut+hpcr-2023); likewise with
 #     `--token-prefix contract-basic` into WORK/sealed-contract-basic (initrd
-#     dracut+contract-basic: the record as IBM's CCRT/CCRV write it);
+#     dracut+contract-basic: the record as IBM's CCRT/CCRV write it), and with `--root-digest
+#     sha256` into WORK/sealed-sha256 (initrd dracut+journal+sha256: an image sealed with the flat
+#     digest, as before sha256-4m);
 #   - a dracut initrd (systemd) and an initramfs-tools initrd (busybox), made inside the tree, and
 #     the same two of the encrypted configuration (initrd-*-encrypted.img).
 # As root. SE_ATTEST_CACHE (default build/cache) keeps the Debian tree across runs.
@@ -221,6 +224,9 @@ seal_demo() {
     --attestation-key "$keys/attestation.key" --contract-key "$keys/contract.key" "${extra[@]}" "$@" --out "$out"
 }
 seal_demo sealed keys hpcr-2026 --development
+# seal's default root digest is sha256-4m: the coreutils line's (images.sh), and no flat sha256.
+grep -qx "  sha256-4m: $(sha256_4m root-part.img)" sealed/etc/se-attest/agent.yaml
+if grep -q '^  sha256: ' sealed/etc/se-attest/agent.yaml; then echo "prepare: agent.yaml has sha256 too" >&2; exit 1; fi
 mkdir -p tree/etc/se-attest
 cp -a sealed/etc/se-attest/. tree/etc/se-attest/
 # The same image sealed for production (no --development): it must not boot outside Secure
@@ -241,6 +247,10 @@ grep -qx 'record_profile: hpcr-2023' sealed-hpcr-2023/etc/se-attest/agent.yaml
 # same keys: likewise its agent.yaml over the dracut initrd (scenario.sh, dracut+contract-basic).
 seal_demo sealed-contract-basic keys hpcr-2026 --development --token-prefix contract-basic >/dev/null
 grep -qx 'token_prefix: contract-basic' sealed-contract-basic/etc/se-attest/agent.yaml
+# The development image sealed with the flat root digest (as images sealed before sha256-4m are),
+# the same keys: likewise its agent.yaml over the dracut initrd (scenario.sh, dracut+journal+sha256).
+seal_demo sealed-sha256 keys hpcr-2026 --development --root-digest sha256 >/dev/null
+grep -qx "  sha256: $(sha256sum root-part.img | cut -c1-64)" sealed-sha256/etc/se-attest/agent.yaml
 
 step "initrds, made inside the tree (s390x programs under qemu-user)"
 t1=$(date +%s)

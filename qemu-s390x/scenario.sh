@@ -23,7 +23,7 @@ bad-token              dracut                     iso        badtoken no      - 
 no-cidata              dracut                     none       -        no      -     -                                no-cidata
 two-cidata             dracut                     two-iso    plain    no      -     -                                ambiguous
 itools-good-pem        initramfs-tools            iso        pem      no      -     -                                record-enc
-itools-tampered        initramfs-tools            iso        plain    yes     -     -                                integrity
+itools-tampered        initramfs-tools            iso        plain    last    -     -                                integrity
 itools-bad-token       initramfs-tools            iso        badtoken no      -     -                                contract
 itools-production      initramfs-tools-production iso        pem      no      -     -                                not-se
 eio-root               dracut                     iso        plain    eio     -     systemd.log_target=console       eio
@@ -31,7 +31,7 @@ itools-eio-root        initramfs-tools            iso        plain    eio     - 
 hostile-cidata-iso     dracut                     links      plain    no      -     systemd.log_target=console       hostile
 hostile-cidata-key     dracut                     key-link   plain    no      -     systemd.log_target=console       hostile
 hostile-cidata-dev     dracut                     dev-node   plain    no      -     systemd.log_target=console       hostile
-good-journal           dracut+journal             iso        pem      no      -     -                                record-enc
+good-journal           dracut+journal+sha256      iso        pem      no      -     -                                record-enc
 other-fs-root          dracut                     iso        plain    otherfs -     -                                integrity
 huge-cidata-wrong-root dracut                     huge-iso   plain    yes     -     -                                integrity
 enc-good               dracut-encrypted           iso        pem      no      -     -                                record-enc
@@ -41,9 +41,10 @@ enc-show-key           dracut-encrypted+showkey   iso        pem      no      - 
 enc-no-disk            dracut-encrypted           iso        plain    no      p1    systemd.log_target=console       root-disk-missing
 enc-small-disk         dracut-encrypted           iso        plain    no      small systemd.log_target=console       root-disk-small
 itools-enc-small-disk  initramfs-tools-encrypted  iso        plain    no      small -                                root-disk-small
-enc-tampered-root      dracut-encrypted           iso        plain    yes     -     -                                integrity
+enc-tampered-root      dracut-encrypted           iso        plain    last    -     -                                integrity
 "
-# tamper: yes = one byte of the root partition flipped; eio = QEMU's blkdebug fails every read of
+# tamper: yes = one byte of the root partition flipped, in its first 4 MiB chunk (of sha256-4m, the
+#   digest sealed), last = one byte flipped in its last chunk; eio = QEMU's blkdebug fails every read of
 #   one sector in the middle of the root partition with EIO (the disk is intact); otherfs = the
 #   root partition replaced by another filesystem (a vfat, same size) where the ext4 was sealed:
 #   the agent, which never mounts the root partition, has nothing to mount it as.
@@ -51,14 +52,22 @@ enc-tampered-root      dracut-encrypted           iso        plain    yes     - 
 #   boot stops on the root partition, and the cidata device is refused unread (over 64 MiB).
 # cidata links/key-link/dev-node: hostile Rock Ridge ISOs (symbolic links into the initrd, a
 #   device node) that the agent must refuse without following or opening them.
-# initrd dracut+journal: the dracut initrd with a test-only unit appended (a second cpio) that
-#   sends the initrd's journal over the console before the switch to the real root.
+# initrd dracut+journal(+sha256): the dracut initrd with a test-only unit appended (a second cpio)
+#   that sends the initrd's journal over the console before the switch to the real root (+sha256:
+#   the agent.yaml sealed with --root-digest sha256 appended after it, below).
 # Record profiles: every image here is sealed in the default profile, hpcr-2026 (prepare.sh: the
 #   certificates, the root's SBOM, the build time), except dracut+hpcr-2023: the image sealed with
 #   --record-profile hpcr-2023 (WORK/sealed-hpcr-2023, the same keys), whose initrd is the dracut
 #   one with that seal's agent.yaml appended over its own (a second cpio: the kernel unpacks it
 #   over the first), which is all that differs between the two seals' initrds; it writes the
 #   record of HPCR 23.x, byte for byte the seed's layout.
+# Root digests: every image here is sealed with seal's default, sha256-4m, except *+sha256: the
+#   image sealed with --root-digest sha256 (WORK/sealed-sha256, the same keys: as images sealed
+#   before sha256-4m are), made like dracut+hpcr-2023: the dracut initrd with that seal's
+#   agent.yaml (which differs from the other's in the root digest only) over its own. Its agent
+#   verifies the root partition by one SHA-256 over it. The agent's "verified" line is a journal
+#   entry only (not on the console): the initrds with the journal unit show it, good-journal
+#   (sha256) and enc-show-key (sha256-4m); the integrity failures name the digest on the console.
 # Token prefixes: every contract here has hyper-protect-basic tokens and every image writes its
 #   encrypted record as one, except good-token, IBM's CCRT/CCRV: contract cb-token is a contract
 #   whose sections (workload, env, attestationPublicKey) are all contract-basic tokens, and
@@ -281,19 +290,23 @@ if [ "$disk" != p1 ]; then
   if ! part2 part2-before.img; then die "partition 2 of disk.img"; fi
   sha256sum <part2-before.img | cut -c1-64 >part2-before.sha256
 fi
-if [ "$tamper" = yes ]; then
-  # One byte in the middle of the root partition (which starts at sector 2048) flipped.
+if [ "$tamper" = yes ] || [ "$tamper" = last ]; then
+  # One byte of the root partition (which starts at sector 2048) flipped: 1 MiB + 17 bytes into
+  # it (its first 4 MiB chunk), or 17 bytes into its last 4 KiB (its last chunk). The partition's
+  # digest as tampered with, sha256-4m by coreutils alone (images.sh), is what the agent must find.
   part_size=$(stat -c %s "$work/root-part.img")
-  offset=$((2048 * 512 + part_size / 2 + 17))
+  if [ "$tamper" = yes ]; then at=$((1048576 + 17)); else at=$((part_size - 4096 + 17)); fi
+  offset=$((2048 * 512 + at))
+  echo "# $name: the byte at $at of the root partition flipped (4 MiB chunk $((at >> 22)) of $(((part_size + 4194303) >> 22)))"
   byte=$(od -An -tu1 -j "$offset" -N1 disk.img | tr -d ' ')
   printf "$(printf '\\%03o' $(((byte + 1) % 256)))" | dd of=disk.img bs=1 seek="$offset" conv=notrunc status=none
-  dd if=disk.img bs=512 skip=2048 count=$((part_size / 512)) status=none | sha256sum | cut -c1-64 >tampered.sha256
+  dd if=disk.img bs=512 skip=2048 count=$((part_size / 512)) status=none | sha256_4m - >tampered.digest
 fi
 if [ "$tamper" = otherfs ]; then
   part_size=$(stat -c %s "$work/root-part.img")
   rm -f other-fs.img && mkfs.vfat -C other-fs.img $((part_size / 1024)) >/dev/null &&
     dd if=other-fs.img of=disk.img bs=512 seek=2048 conv=notrunc status=none
-  sha256sum <other-fs.img | cut -c1-64 >tampered.sha256
+  sha256_4m other-fs.img >tampered.digest
 fi
 if [ "$tamper" = eio ]; then
   # QEMU's blkdebug (raw format over blkdebug over the file): every read request that covers this
@@ -314,9 +327,9 @@ fi
 [ ! -e cidata2.img ] || add_virtio_disk cidata2.img readonly=on
 
 # --- the initrd ----------------------------------------------------------------------------
-initrd_img=$work/initrd-${initrd%+*}.img
+initrd_img=$work/initrd-${initrd%%+*}.img
 journal_unit=no
-case $initrd in *+journal | *+showkey) journal_unit=yes ;; esac
+case $initrd in *+journal | *+journal+* | *+showkey) journal_unit=yes ;; esac
 if [ "$journal_unit" = yes ]; then
   # A second, uncompressed cpio appended to the initrd (the kernel unpacks both, the second over
   # the first): a test-only unit, wanted by initrd.target after se-attest-root.service, prints
@@ -408,17 +421,18 @@ overlay_seal=
 case $initrd in
 *+hpcr-2023) overlay_seal=sealed-hpcr-2023 EXPECT_PROFILE=hpcr-2023 ;;
 *+contract-basic) overlay_seal=sealed-contract-basic ;;
+*+sha256) overlay_seal=sealed-sha256 ;;
 esac
 if [ -n "$overlay_seal" ]; then
-  # The image sealed with --record-profile hpcr-2023 or --token-prefix contract-basic: the
-  # dracut initrd with that seal's agent.yaml (prepare.sh) over its own, in a second cpio (as
-  # above).
+  # The image sealed with --record-profile hpcr-2023, --token-prefix contract-basic or
+  # --root-digest sha256: the dracut initrd with that seal's agent.yaml (prepare.sh) over its
+  # own, in a second cpio (as above).
   {
     cat "$initrd_img"
     cpio_pad "$(stat -c %s "$initrd_img")"
     cpio_entry etc/se-attest/agent.yaml 100644 "$work/$overlay_seal/etc/se-attest/agent.yaml"
     cpio_entry TRAILER!!! 0
-  } >initrd.img
+  } >initrd.img.new && mv initrd.img.new initrd.img  # initrd_img may be initrd.img (+journal)
   initrd_img=$dir/initrd.img
 fi
 
@@ -500,7 +514,15 @@ case $initrd in
 *encrypted*) REFERENCE=$work/sealed-encrypted/reference.yaml ;;
 *+hpcr-2023) REFERENCE=$work/sealed-hpcr-2023/reference.yaml ;;
 *+contract-basic) REFERENCE=$work/sealed-contract-basic/reference.yaml ;;
+*+sha256) REFERENCE=$work/sealed-sha256/reference.yaml ;;
 esac
+# The root partition's digest the booted image was sealed with, by its name, and its value by
+# coreutils alone (sha256sum, or images.sh's sha256_4m): what the agent must say it verified.
+if [ "${initrd%+sha256}" != "$initrd" ]; then
+  ROOT_DIGEST=sha256 ROOT_HEX=$(sha256sum "$work/root-part.img" | cut -c1-64)
+else
+  ROOT_DIGEST=sha256-4m ROOT_HEX=$(sha256_4m "$work/root-part.img")
+fi
 # The prefix of the image's encrypted record, as sealed (absent: hyper-protect-basic).
 EXPECT_TOKEN_PREFIX=$(sed -n 's/^token_prefix: //p' "$REFERENCE")
 EXPECT_TOKEN_PREFIX=${EXPECT_TOKEN_PREFIX:-hyper-protect-basic}
@@ -692,6 +714,14 @@ assert "-basic." not in open(sys.argv[1]).read()' out/user-data.decrypted worklo
     check "$name: contract-basic: the record starts with 'contract-basic.'" \
       test "$(head -c 15 out/se-checksums.txt.enc)" = contract-basic.
   fi
+  if [ "${initrd%+sha256}" != "$initrd" ]; then
+    check "$name: sha256: the initrd booted is the dracut one with the --root-digest sha256 seal's agent.yaml over its own, which differs in the root digest only" \
+      bash -c "$(declare -f initrd_names); initrd_names initrd.img | grep -cx etc/se-attest/agent.yaml | grep -qx 2 &&
+               grep -qx '  sha256: $ROOT_HEX' '$work/sealed-sha256/etc/se-attest/agent.yaml' &&
+               ! grep -q '^  sha256-4m:' '$work/sealed-sha256/etc/se-attest/agent.yaml' &&
+               diff <(grep -vE '^  sha256(-4m)?: ' '$work/sealed/etc/se-attest/agent.yaml') \
+                    <(grep -vE '^  sha256(-4m)?: ' '$work/sealed-sha256/etc/se-attest/agent.yaml')"
+  fi
   if [ "$EXPECT_PROFILE" = hpcr-2026 ]; then
     check "$name: hpcr-2026: reference.yaml says so, with the build time and the SBOM's digest" \
       bash -c "grep -qx 'record_profile: hpcr-2026' '$REFERENCE' &&
@@ -711,10 +741,13 @@ assert "-basic." not in open(sys.argv[1]).read()' out/user-data.decrypted worklo
 integrity)
   no_record
   # The root partition is the one partition among the disks (the cidata devices are whole disks);
-  # EXPECTED is the digest sealed for it, ACTUAL that of the partition as tampered with.
-  check "$name: the agent's one failure: integrity (exit 2), the root partition, both digests as fields" \
+  # EXPECTED is the digest sealed for it, ACTUAL that of the partition as tampered with, both
+  # sha256-4m by coreutils alone.
+  check "$name: the agent's one failure: integrity (exit 2), the root partition, both digests (sha256-4m) as fields" \
     agent_failure "$ID_INTEGRITY" 2 'SE_ATTEST_ITEM~/dev/vd[a-z]1' \
-    "SE_ATTEST_EXPECTED=$(sha256sum "$work/root-part.img" | cut -c1-64)" "SE_ATTEST_ACTUAL=$(cat tampered.sha256)"
+    "SE_ATTEST_EXPECTED=$ROOT_HEX" "SE_ATTEST_ACTUAL=$(cat tampered.digest)"
+  check "$name: the failure's message names the digest: expected $ROOT_DIGEST <sealed>, found <the partition's>" \
+    failure_message -F "differs from the build: expected $ROOT_DIGEST $ROOT_HEX, found $(cat tampered.digest)"
   if [ "$cidata" = huge-iso ]; then
     check "$name: the 16 GiB cidata device was not hashed (no progress line for it)" \
       bash -c "! grep -q 'cidata device /dev/vd[a-z]: .*MiB/s' console.log"
@@ -907,15 +940,15 @@ if [ "$journal_unit" = yes ]; then
   }
   check "$name: the initrd's journal came back over the console, intact (SHA-256)" extract_journal
   journal_entries >journal-entries.txt
-  root_sha=$(sha256sum "$work/root-part.img" | cut -c1-64)
   journal_good() {
     journal_has "MESSAGE_ID=$ID_STARTED" PRIORITY=6 &&
       journal_has "MESSAGE_ID=$ID_MEASURED" PRIORITY=6 'SE_ATTEST_ITEM~/dev/vd[a-z]1' \
-        "SE_ATTEST_EXPECTED=$root_sha" "SE_ATTEST_ACTUAL=$root_sha" &&
+        "SE_ATTEST_EXPECTED=$ROOT_HEX" "SE_ATTEST_ACTUAL=$ROOT_HEX" &&
+      grep -qE "^ *MESSAGE=root partition /dev/vd[a-z]1 verified: $ROOT_DIGEST $ROOT_HEX " journal.txt &&
       journal_has "MESSAGE_ID=$ID_RECORD_WRITTEN" PRIORITY=6 &&
       ! grep -F ' SE_ATTEST_EXIT=' journal-entries.txt
   }
-  check "$name: the journal has the agent's entries: started, root partition verified (its digest as sealed), record written; no failure" \
+  check "$name: the journal has the agent's entries: started, root partition verified ($ROOT_DIGEST, its digest as sealed), record written; no failure" \
     journal_good
   journal_warning_once() {
     [ "$(grep -cF " MESSAGE_ID=$ID_SECURE_EXECUTION " journal-entries.txt)" = 1 ] &&

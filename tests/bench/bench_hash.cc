@@ -1,7 +1,8 @@
 // The hashing core against its limit (Google Benchmark): libcrypto's SHA-256 on buffers in
 // memory is the ceiling; HashPath over a file in the page cache should come within a few percent
 // of it, and the one-thread "read, then hash" loop the agent used before shows what the reader
-// thread buys. Run by tests/bench/run.sh; docs/performance.md has the figures.
+// thread buys; sha256-4m with 1, 2 and 4 hashing threads shows what the parallel engine buys.
+// Run by tests/bench/run.sh; docs/performance.md has the figures.
 #include <benchmark/benchmark.h>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -99,6 +100,26 @@ BENCHMARK(BM_HashPath)
     ->ArgNames({"chunk", "buffers"})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
+
+// sha256-4m alone (core/root_digest.h) by `range(0)` hashing threads beside one reader: the
+// parallel engine (1: the sequential reader and hashing thread of the flat hash).
+void BM_HashPathSha256_4m(benchmark::State& state) {
+  const std::string& path = BenchFile();
+  HashOptions how;
+  how.sha256 = false;
+  how.sha256_4m = true;
+  how.threads = static_cast<unsigned>(state.range(0));
+  for (auto _ : state) {  // NOLINT(clang-analyzer-deadcode.DeadStores): Google Benchmark's loop idiom
+    auto d = HashPath(path, how);
+    if (!d) {
+      state.SkipWithError(d.error().message.c_str());
+      break;
+    }
+    benchmark::DoNotOptimize(d->sha256_4m);
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) * FileSize(path));
+}
+BENCHMARK(BM_HashPathSha256_4m)->Arg(1)->Arg(2)->Arg(4)->ArgName("threads")->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
 }  // namespace seattest

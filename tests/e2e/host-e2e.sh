@@ -89,7 +89,6 @@ EOF
 debugfs -w -R "write $SBOM_FILE boot/sbom.cdx.json" root-part.img >/dev/null 2>&1 || die "debugfs write sbom"
 [ "$(debugfs -R 'cat boot/sbom.cdx.json' root-part.img 2>/dev/null | sha256sum)" = "$(sha256sum <"$SBOM_FILE")" ] ||
   die "the SBOM in the root partition"
-ROOT_SECTORS=$(($(stat -c %s root-part.img) / 512))
 make_gpt_disk disk.img root-part.img "$ROOT_PARTLABEL" || die "GPT disk"
 attach_loop -P disk.img || die "losetup disk"
 DISK=$LOOP_DEV
@@ -105,8 +104,26 @@ check "seal: keys in the initrd folder are 0600" \
   test "$(stat -c %a sealed/etc/se-attest/attestation.key sealed/etc/se-attest/contract.key | sort -u)" = 600
 check "seal: reference.yaml has root.tar.gz's sha256sum" \
   grep -q "root.tar.gz: $(sha256sum root-part.img.rootfs/boot/root.tar.gz | cut -c1-64)" sealed/reference.yaml
-check "seal: agent.yaml has the root partition's sha256sum" \
-  grep -q "sha256: $(sha256sum root-part.img | cut -c1-64)" "$CONFIG"
+# The root partition's digests by coreutils alone: sha256sum, and sha256-4m (images.sh's
+# sha256_4m, the line of docs/formats.md).
+ROOT_SHA=$(sha256sum root-part.img | cut -c1-64)
+ROOT_4M=$(sha256_4m root-part.img)
+# root_digests YAML SECTION KEY=HEX...: YAML's SECTION has each KEY with that HEX, and of sha256
+# and sha256-4m no other one.
+root_digests() {
+  python3 - "$@" <<'PY'
+import sys, yaml
+section = yaml.safe_load(open(sys.argv[1]))[sys.argv[2]]
+want = dict(kv.split("=", 1) for kv in sys.argv[3:])
+got = {k: section[k] for k in ("sha256", "sha256-4m") if k in section}
+print("%s: %s" % (sys.argv[2], got))
+sys.exit(0 if got == want else 1)
+PY
+}
+check "seal (default --root-digest sha256-4m): agent.yaml's root has sha256-4m = the coreutils line, no sha256" \
+  root_digests "$CONFIG" root "sha256-4m=$ROOT_4M"
+check "seal: reference.yaml's root_partition has both: sha256 = sha256sum, sha256-4m = the coreutils line" \
+  root_digests sealed/reference.yaml root_partition "sha256=$ROOT_SHA" "sha256-4m=$ROOT_4M"
 check "seal --development: reference.yaml says image_kind: development" grep -qx 'image_kind: development' sealed/reference.yaml
 check "seal without --contract-signing-key: reference.yaml has contract_signing_keys_sha256: [], agent.yaml none" \
   bash -c "grep -qx 'contract_signing_keys_sha256: \[\]' sealed/reference.yaml && ! grep -q contract_signing_keys $CONFIG"
@@ -140,8 +157,58 @@ check "seal --record-profile hpcr-2023: both files say so; no build time, certif
            grep -qx 'record_profile: hpcr-2023' sealed-2023/reference.yaml &&
            ! grep -qE '^(build_time|certificates|attestation_cert|contract_cert):|sbom' sealed-2023/etc/se-attest/agent.yaml sealed-2023/reference.yaml"
 
+# The same image sealed with the flat digest, as images sealed before sha256-4m are (section 1
+# boots it).
+"$SE_ATTEST" seal --root root-part.img --root-device "PARTLABEL=$ROOT_PARTLABEL" \
+  --tarball /boot/root.tar.gz --baseimage baseimage.qcow2 --image-version 1.0.0-e2e \
+  --commit-id "e2e-$RUN_ID" --attestation-key keys/attestation.key --contract-key keys/contract.key \
+  "${PROFILE_2026[@]}" --root-digest sha256 --development --out sealed-flat >seal-flat.log 2>&1 ||
+  die "seal --root-digest sha256: $(cat seal-flat.log)"
+FLAT_CONFIG=sealed-flat/etc/se-attest/agent.yaml
+check "seal --root-digest sha256: agent.yaml's root has sha256 = sha256sum, no sha256-4m" \
+  root_digests "$FLAT_CONFIG" root "sha256=$ROOT_SHA"
+check "seal --root-digest sha256: reference.yaml's root_partition has both all the same" \
+  root_digests sealed-flat/reference.yaml root_partition "sha256=$ROOT_SHA" "sha256-4m=$ROOT_4M"
+check "seal --root-digest sha256: agent.yaml differs from the default seal's in the root digest's line only" \
+  diff <(grep -vE '^  sha256(-4m)?: ' "$CONFIG") <(grep -vE '^  sha256(-4m)?: ' "$FLAT_CONFIG")
+
 check "measure: the root partition device = sha256sum" \
-  test "$("$SE_ATTEST" measure "$ROOT_DEV")" = "$(sha256sum root-part.img | cut -c1-64) $ROOT_DEV"
+  test "$("$SE_ATTEST" measure "$ROOT_DEV")" = "$ROOT_SHA $ROOT_DEV"
+check "measure --digest sha256: the root partition device = sha256sum of the device" \
+  test "$("$SE_ATTEST" measure --digest sha256 "$ROOT_DEV")" = "$(sha256sum "$ROOT_DEV" | cut -c1-64) $ROOT_DEV"
+check "measure --digest sha256-4m: the root partition device = the coreutils line over the device" \
+  test "$("$SE_ATTEST" measure --digest sha256-4m "$ROOT_DEV")" = "$(sha256_4m "$ROOT_DEV") $ROOT_DEV"
+# Files at the chunk's edges (empty: no chunk, the SHA-256 of nothing), several in one run.
+: >edge-0
+head -c $((4 << 20)) /dev/urandom >edge-4m
+{ cat edge-4m; printf x; } >edge-4m+1
+for f in edge-0 edge-4m edge-4m+1 root-part.img; do echo "$(sha256_4m "$f") $f"; done >edge.want
+check "measure --digest sha256-4m: files of 0, 4 MiB, 4 MiB + 1 bytes and the root image, in one run = the coreutils line" \
+  cmp <("$SE_ATTEST" measure --digest sha256-4m edge-0 edge-4m edge-4m+1 root-part.img) edge.want
+"$SE_ATTEST" measure --digest bogus "$ROOT_DEV" >measure-bogus.out 2>measure-bogus.err
+check "measure --digest bogus: a usage error (exit 1), its one line naming it and both digests, nothing on stdout" \
+  bash -c "[ $? = 1 ] && [ ! -s measure-bogus.out ] && grep -c bogus measure-bogus.err | grep -qx 1 &&
+           head -1 measure-bogus.err | grep -qxF \"se-attest: --digest: unknown digest 'bogus' (expected sha256 or sha256-4m)\""
+# Where no thread can be started, one thread does it all: as user nobody under a limit of one
+# process, every thread start fails (EAGAIN), so the parallel hash and the reader thread both
+# fall back (a copy of se-attest and the file in a folder nobody may enter: WORK is 0700).
+if command -v setpriv >/dev/null && command -v prlimit >/dev/null; then
+  { NPROC_DIR=$(mktemp -d /tmp/se-attest-nproc.XXXXXX) && chmod 755 "$NPROC_DIR" &&
+    install -m 755 "$SE_ATTEST" "$NPROC_DIR/se-attest" && install -m 644 edge-4m+1 root-part.img "$NPROC_DIR/"; } ||
+    die "the folder for user nobody"
+  for digest in sha256-4m sha256; do
+    for f in edge-4m+1 root-part.img; do
+      if [ $digest = sha256 ]; then echo "$(sha256sum <$f | cut -c1-64) $NPROC_DIR/$f"; else echo "$(sha256_4m $f) $NPROC_DIR/$f"; fi
+    done >nproc-$digest.want
+    setpriv --reuid=65534 --regid=65534 --clear-groups prlimit --nproc=1 "$NPROC_DIR/se-attest" measure \
+      --digest $digest "$NPROC_DIR/edge-4m+1" "$NPROC_DIR/root-part.img" >nproc-$digest.out 2>nproc-$digest.err
+    check "measure --digest $digest as nobody with no thread to be had (prlimit --nproc=1): the same digests, on one thread" \
+      bash -c "[ $? = 0 ] && cmp nproc-$digest.out nproc-$digest.want"
+  done
+  rm -rf "$NPROC_DIR"
+else
+  echo "skipped: measure with no thread to be had (no setpriv or prlimit)"
+fi
 "$SE_ATTEST" seal --root "$ROOT_DEV" --root-device "PARTLABEL=$ROOT_PARTLABEL" \
   --tarball /boot/root.tar.gz --baseimage baseimage.qcow2 --image-version 1.0.0-e2e \
   --commit-id "e2e-$RUN_ID" --attestation-key keys/attestation.key --contract-key keys/contract.key \
@@ -204,6 +271,9 @@ failure_has() {
   for spec in "$@"; do [[ $fields == *" $spec "* ]] || { echo "no $spec"; return 1; }; done
 }
 
+# The agent's steps go to the kernel log here (/dev/kmsg: no journal on this host), its failures
+# to stderr as well: read with e2e.sh's kmsg_mark and kmsg_since (their text only, below).
+
 run_agent() {  # run_agent OUT [CONFIG] -> exit code in $rc, stderr in agent.err; AGE_FROM, AGE_TO
   rm -rf "$1"
   mkdir -p "$1"
@@ -219,12 +289,27 @@ contract_yaml keys/contract.crt >contract-plain.yaml
 make_cidata cidata1 cidata contract-plain.yaml || die "mkfs cidata"
 attach_loop cidata1.img || die "losetup cidata"
 CIDATA=$LOOP_DEV
+mark=$(kmsg_mark)
 run_agent out1
+kmsg_since "$mark" | cut -f2- >out1.kmsg
 check "plain: agent exits 0" test "$rc" = 0
 [ "$rc" = 0 ] || sed 's/^/#   /' agent.err
 check "plain: no .enc, no attestationPublicKey" test ! -e out1/se-checksums.txt.enc -a ! -e out1/attestationPublicKey
+check "plain: the agent's kernel log line: the root partition verified by sha256-4m, the digest sealed, and its size" \
+  grep -qxF "se-attest-agent: root partition $ROOT_DEV verified: sha256-4m $ROOT_4M ($(stat -c %s root-part.img) bytes)" out1.kmsg
 check_record plain out1/se-checksums.txt out1 cidata1.img cidata1.d -
 check "plain: the measured devices are unmounted again" bash -c "! grep -qE '$DISK|$CIDATA' /proc/mounts"
+# The image sealed with --root-digest sha256 (an image sealed before sha256-4m) attests as well.
+mark=$(kmsg_mark)
+run_agent out1-flat "$FLAT_CONFIG"
+kmsg_since "$mark" | cut -f2- >out1-flat.kmsg
+check "sealed --root-digest sha256: agent exits 0, the root partition verified by sha256, the digest sealed (kernel log)" \
+  bash -c "[ $rc = 0 ] && grep -qxF 'se-attest-agent: root partition $ROOT_DEV verified: sha256 $ROOT_SHA ($(stat -c %s root-part.img) bytes)' out1-flat.kmsg"
+[ "$rc" = 0 ] || sed 's/^/#   /' agent.err
+"$SE_ATTEST" verify out1-flat --cert keys/attestation.crt --chain keys/intermediate-ca.crt --ca keys/root-ca.crt \
+  --reference sealed-flat/reference.yaml --contract-cert keys/contract.crt --allow-development >verify1-flat.txt 2>&1
+check "sealed --root-digest sha256: se-attest verify against its reference.yaml: verified, exit 0" \
+  bash -c "[ $? = 0 ] && grep -q '^verdict: VERIFIED' verify1-flat.txt"
 # Sealed for production (no --development): this host is no Secure Execution guest, so the agent
 # refuses to run, says why, and writes nothing.
 wait "$KEYGEN_PROD" || die "keygen keys-prod: $(cat keygen-prod.log)"
@@ -545,21 +630,51 @@ check "se-attest-root, agent.yaml without root.tarball_copy: exit 1, one line na
   bash -c "[ $? = 1 ] && [ \$(wc -l <se-attest-root.log) = 1 ] && grep -q 'has no root.tarball_copy' se-attest-root.log &&
            [ -z \"\$(ls -A newroot)\" ]"
 
-# 7. One flipped byte in the root partition: integrity failure, exit 2, empty output folder.
+# 7. One flipped byte in the root partition, in its first 4 MiB chunk and in its last: integrity
+#    failure, exit 2, empty output folder, the message naming the digest sealed (sha256-4m) and
+#    the partition's as tampered with (the coreutils line over the device); the byte put back
+#    after each. The image sealed with the flat digest fails likewise, by sha256.
 attach_loop cidata1.img || die "losetup cidata"
 CIDATA=$LOOP_DEV
 run_agent out7
 check "before tampering: exit 0" test "$rc" = 0
-OFFSET=$(((2048 + ROOT_SECTORS / 2) * 512 + 17))
-orig=$(dd if="$ROOT_DEV" bs=1 skip=$(((ROOT_SECTORS / 2) * 512 + 17)) count=1 status=none | od -An -tu1 | tr -d ' ')
-printf "$(printf '\\%03o' $(((orig + 1) % 256)))" | dd of="$ROOT_DEV" bs=1 seek=$(((ROOT_SECTORS / 2) * 512 + 17)) conv=notrunc status=none
-sync
-echo 3 >/proc/sys/vm/drop_caches 2>/dev/null
+ID_INTEGRITY=$(id_of kIntegrityFailure)  # the failure of the root partition, root.tar.gz and the SBOM alike
+[[ $ID_INTEGRITY =~ ^[0-9a-f]{32}$ ]] || die "no kIntegrityFailure in agent/lib/platform/log.h"
+ROOT_BYTES=$(stat -c %s root-part.img)
+byte_at() { dd if="$ROOT_DEV" bs=1 skip="$1" count=1 status=none | od -An -tu1 | tr -d ' '; }
+put_byte() {  # put_byte OFFSET VALUE: that byte of the root partition, written through the device
+  printf "$(printf '\\%03o' "$2")" | dd of="$ROOT_DEV" bs=1 seek="$1" conv=notrunc status=none
+  sync
+  echo 3 >/proc/sys/vm/drop_caches 2>/dev/null
+}
+# tampered WHERE OFFSET: one byte at OFFSET (in the partition) flipped, the agent run, the byte put back.
+tampered() {
+  local where=$1 at=$2 orig found
+  orig=$(byte_at "$at")
+  put_byte "$at" $(((orig + 1) % 256))
+  found=$(sha256_4m "$ROOT_DEV")
+  check "flipped byte in the $where chunk (partition byte $at, 4 MiB chunk $((at >> 22))): the device's sha256-4m differs from the sealed one" \
+    bash -c "[ '$found' != '$ROOT_4M' ] && [ \$(cmp -l root-part.img '$ROOT_DEV' | wc -l) = 1 ]"
+  run_agent out7
+  check "flipped byte in the $where chunk: exit 2, empty output folder" bash -c "[ $rc = 2 ] && [ -z \"\$(ls -A out7)\" ]"
+  check "flipped byte in the $where chunk: the error names the partition, expected sha256-4m <sealed>, found <the coreutils line's>" \
+    grep -qF "root partition $ROOT_DEV (PARTLABEL=$ROOT_PARTLABEL) differs from the build: expected sha256-4m $ROOT_4M, found $found" agent.err
+  check "flipped byte in the $where chunk: the failure's fields: integrity, the partition, both digests" \
+    bash -c "$(declare -f failure_has); failure_has agent.err MESSAGE_ID=$ID_INTEGRITY SE_ATTEST_EXIT=2 SE_ATTEST_ITEM=$ROOT_DEV \
+             SE_ATTEST_EXPECTED=$ROOT_4M SE_ATTEST_ACTUAL=$found"
+  [ "$rc" = 2 ] || sed 's/^/#   /' agent.err
+  if [ "$where" = first ]; then
+    run_agent out7 "$FLAT_CONFIG"
+    check "flipped byte in the $where chunk, the image sealed with sha256: exit 2, expected sha256 <sealed>, found <sha256sum of the device>" \
+      bash -c "[ $rc = 2 ] && grep -qF 'differs from the build: expected sha256 $ROOT_SHA, found $(sha256sum "$ROOT_DEV" | cut -c1-64)' agent.err"
+  fi
+  put_byte "$at" "$orig"
+  check "flipped byte in the $where chunk: put back, the device is the image sealed again" cmp root-part.img "$ROOT_DEV"
+}
+tampered first $((1048576 + 17))
+tampered last $((ROOT_BYTES - 4096 + 17))
 run_agent out7
-check "flipped byte at $OFFSET: exit 2" test "$rc" = 2
-check "flipped byte: empty output folder (the older record is gone too)" test -z "$(ls -A out7)"
-check "flipped byte: the error names the partition and both digests" \
-  bash -c "grep -q '$ROOT_DEV' agent.err && grep -q '$(sha256sum root-part.img | cut -c1-64)' agent.err && grep -q \"\$(sha256sum '$ROOT_DEV' | cut -c1-64)\" agent.err"
+check "the bytes put back: exit 0 again" test "$rc" = 0
 
 # 8. The host as the attacker of an hpcr-2026 folder. The host hands the auditor the folder; it
 #    cannot sign. Every forgery below must fail `se-attest verify` (exit 1) by the check that
@@ -675,11 +790,9 @@ echo "# attacks on hpcr-2026 folders: $n_attacks"
 
 # 9. An SBOM in the root partition other than the one sealed (the same size at the same place:
 #    rewritten after sealing). (a) As it is, the root partition's digest catches it first: exit 2
-#    for the partition. (b) agent.yaml's root.sha256 made to match the changed partition (a
+#    for the partition. (b) agent.yaml's root.sha256-4m made to match the changed partition (a
 #    builder who sealed the partition digest after changing the SBOM, and the SBOM's digest
 #    before): the SBOM's own check, exit 2 for sbom, both digests as fields. Nothing written.
-ID_INTEGRITY=$(id_of kIntegrityFailure)  # the failure of root.tar.gz and of the SBOM alike (boot/failure.h)
-[[ $ID_INTEGRITY =~ ^[0-9a-f]{32}$ ]] || die "no kIntegrityFailure in agent/lib/platform/log.h"
 SBOM_AT=$(sed -n 's/^  sbom_extents: \([0-9]*\)+.*/\1/p' "$CONFIG")
 SBOM_SIZE=$(stat -c %s "$SBOM_FILE")
 cp root-part.img root-sbom.img
@@ -691,13 +804,15 @@ make_gpt_disk disk-sbom.img root-sbom.img "se-sbom-$RUN_ID" || die "GPT disk (sb
 attach_loop -P disk-sbom.img || die "losetup disk (sbom)"
 SBOM_ROOT_DEV=$(partition_of "$LOOP_DEV") || die "${LOOP_DEV}p1 did not appear"
 sed "s/^  device: PARTLABEL=$ROOT_PARTLABEL\$/  device: PARTLABEL=se-sbom-$RUN_ID/" "$CONFIG" >sealed/etc/se-attest/agent-sbom.yaml
-sed "s/^  sha256: $(sha256sum root-part.img | cut -c1-64)\$/  sha256: $(sha256sum root-sbom.img | cut -c1-64)/" \
+SBOM_ROOT_4M=$(sha256_4m root-sbom.img)
+sed "s/^  sha256-4m: $ROOT_4M\$/  sha256-4m: $SBOM_ROOT_4M/" \
   sealed/etc/se-attest/agent-sbom.yaml >sealed/etc/se-attest/agent-sbom-stale.yaml
+check "sbom changed: the stale agent.yaml differs from the other in the root digest only" \
+  bash -c "[ \$(diff sealed/etc/se-attest/agent-sbom.yaml sealed/etc/se-attest/agent-sbom-stale.yaml | grep -c '^[<>]') = 2 ]"
 run_agent out9a sealed/etc/se-attest/agent-sbom.yaml
 check "sbom changed in the partition: exit 2, the partition's failure (integrity, its digests), nothing written" \
   bash -c "[ $rc = 2 ] && [ -z \"\$(ls -A out9a)\" ] && $(declare -f failure_has); failure_has agent.err MESSAGE_ID=$ID_INTEGRITY \
-           SE_ATTEST_EXIT=2 SE_ATTEST_ITEM=$SBOM_ROOT_DEV SE_ATTEST_EXPECTED=$(sha256sum root-part.img | cut -c1-64) \
-           SE_ATTEST_ACTUAL=$(sha256sum root-sbom.img | cut -c1-64)"
+           SE_ATTEST_EXIT=2 SE_ATTEST_ITEM=$SBOM_ROOT_DEV SE_ATTEST_EXPECTED=$ROOT_4M SE_ATTEST_ACTUAL=$SBOM_ROOT_4M"
 run_agent out9b sealed/etc/se-attest/agent-sbom-stale.yaml
 check "sbom changed, the partition's digest to match: exit 2, the SBOM's failure (integrity, item sbom, its digests), nothing written" \
   bash -c "[ $rc = 2 ] && [ -z \"\$(ls -A out9b)\" ] && $(declare -f failure_has); failure_has agent.err MESSAGE_ID=$ID_INTEGRITY \

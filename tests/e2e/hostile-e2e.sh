@@ -212,7 +212,8 @@ head -c 300000 /dev/urandom >tree/bin/payload
 head -c 1000000 /dev/urandom >baseimage.qcow2
 make_root_partition tree root-part.img 16M || die "root partition"
 ROOT_SIZE=$(stat -c %s root-part.img)
-GOOD_ROOT_SHA=$(sha256sum root-part.img | cut -c1-64)
+# The digest seal writes by default, sha256-4m, by coreutils alone (images.sh: sha256_4m).
+GOOD_ROOT_4M=$(sha256_4m root-part.img)
 
 attach_root_disk() {  # attach_root_disk DISK.img -> DISK, ROOT_DEV (its partition 1)
   attach_loop -P "$1" || die "losetup $1"
@@ -238,7 +239,7 @@ seal() {  # seal OUT ROOT_DEVICE_SPEC [more options]
 }
 seal sealed "PARTLABEL=$ROOT_PARTLABEL"
 CONFIG=$WORK/sealed/etc/se-attest/agent.yaml
-check "seal: agent.yaml has the root partition's sha256sum" grep -q "sha256: $GOOD_ROOT_SHA" "$CONFIG"
+check "seal: agent.yaml has the root partition's sha256-4m (the coreutils line)" grep -qx "  sha256-4m: $GOOD_ROOT_4M" "$CONFIG"
 # A development image's records (the agent runs outside Secure Execution here).
 AUDIT=(--allow-development --cert keys/attestation.crt --chain keys/intermediate-ca.crt --ca keys/root-ca.crt
   --reference sealed/reference.yaml)
@@ -713,7 +714,7 @@ attach_cidata secret
 run_agent secret-good
 check "secrets: the good run exits 0" test "$rc" = 0
 cp -a sealed sealed-wrongroot
-sed -i "s/$GOOD_ROOT_SHA/$(printf '%064d' 0)/" sealed-wrongroot/etc/se-attest/agent.yaml
+sed -i "s/$GOOD_ROOT_4M/$(printf '%064d' 0)/" sealed-wrongroot/etc/se-attest/agent.yaml
 run_agent secret-root "$WORK/sealed-wrongroot/etc/se-attest/agent.yaml"
 check "secrets: the failing root run exits 2" test "$rc" = 2
 detach_loop "$CIDATA"
@@ -791,33 +792,7 @@ n_secret=$((n_secret + 2))
 # but whose AES part is not its own must fail alike, byte for byte, on the console (stderr) and
 # in the kernel log: the host reads both, and a difference would answer one Bleichenbacher query
 # about the contract key per boot. The env token of each contract is the bad one.
-# kmsg_mark: the sequence number of the kernel log's last record. kmsg_since SEQ: the agent's
-# records after it, "LEVEL<TAB>TEXT" (read from /dev/kmsg: no timestamps).
-cat >kmsg.py <<'EOF'
-import errno, os, sys
-fd = os.open('/dev/kmsg', os.O_RDONLY | os.O_NONBLOCK)
-since = int(sys.argv[1]) if len(sys.argv) > 1 else None
-last = -1
-while True:
-    try:
-        rec = os.read(fd, 16384)
-    except OSError as e:
-        if e.errno == errno.EPIPE:  # overwritten while we read: go on with the next
-            continue
-        if e.errno == errno.EAGAIN:
-            break
-        raise
-    head, _, msg = rec.decode('utf-8', 'replace').partition(';')
-    fields = head.split(',')
-    last = int(fields[1])
-    msg = msg.split('\n', 1)[0]
-    if since is not None and last > since and msg.startswith('se-attest-agent: '):
-        print('%d\t%s' % (int(fields[0]) & 7, msg))
-if since is None:
-    print(last)
-EOF
-kmsg_mark() { python3 kmsg.py; }
-kmsg_since() { python3 kmsg.py "$1"; }
+# The kernel log read with e2e.sh's kmsg_mark and kmsg_since ("LEVEL<TAB>TEXT").
 printf 'type: env\nlogging: {}\n' >oracle-env.yaml
 oracle_good=$(openssl_token keys/contract.crt oracle-env.yaml)
 oracle_a=$(printf %s "$oracle_good" | cut -d. -f2)
@@ -1329,6 +1304,16 @@ else:  # struct loop_info64: lo_sizelimit at byte 32 of 232
 PY
 mkdir -p tree-swap/etc && echo "the host's root $RUN_ID" >tree-swap/etc/motd
 make_root_partition tree-swap root-swap.img 16M || die "root partition (swap)"
+# The agent asks the disk for a window of 4 MiB chunks ahead of its reads (sha256-4m, one chunk
+# per hashing thread): what it asked for before the swap is the sealed partition's (LOOP_CHANGE_FD
+# waits for the requests in flight, and the page cache keeps them). Two mkfs.ext4 of the same
+# size differ in the first chunk only; this one differs in every chunk (a byte in each chunk's
+# last 4 KiB, unused by the ext4), so whichever the agent reads after the swap is another's.
+for ((at = (4 << 20) - 4096 + 17; at < ROOT_SIZE; at += 4 << 20)); do
+  printf X | dd of=root-swap.img bs=1 seek="$at" conv=notrunc status=none
+done
+check "swap: the swapped-in partition differs from the sealed one in every 4 MiB chunk" \
+  test "$(cmp -l root-part.img root-swap.img | awk '{ print int(($1 - 1) / 4194304) }' | sort -u | wc -l)" = $((ROOT_SIZE >> 22))
 check "swap: the swapped-in partition has the sealed size, another root.tar.gz" \
   bash -c "[ $(stat -c %s root-swap.img) = $ROOT_SIZE ] && ! cmp -s root-part.img.rootfs/boot/root.tar.gz root-swap.img.rootfs/boot/root.tar.gz"
 SEALED_TAR_SHA=$(sha256sum root-part.img.rootfs/boot/root.tar.gz | cut -c1-64)
@@ -1341,13 +1326,14 @@ ext4_mounts_of() {  # ext4_mounts_of DEV MARK
   dmesg 2>/dev/null | sed -n "/se-attest hostile-e2e mark $RUN_ID $2\$/,\$p" | grep -c "EXT4-fs ($(basename "$1")): mounted"
 }
 # swap_case LABEL LOOP: seals for LOOP (a path spec) keeping root.tar.gz in copy-LABEL/, runs
-# the agent in the background with --wait.
+# the agent in the background with --wait (started with SWAP_CPUS before it: taskset).
+SWAP_CPUS=()
 swap_start() {
   local label=$1 dev=$2
   seal "sealed-$label" "$dev" --tarball-copy "$WORK/copy-$label/root.tar.gz"
   rm -rf "out-$label" "copy-$label"
-  "$AGENT" --config "$WORK/sealed-$label/etc/se-attest/agent.yaml" --output "out-$label" --sysinfo sysinfo \
-    --wait 60 >"$label.out" 2>"$label.err" &
+  "${SWAP_CPUS[@]}" "$AGENT" --config "$WORK/sealed-$label/etc/se-attest/agent.yaml" --output "out-$label" \
+    --sysinfo sysinfo --wait 60 >"$label.out" 2>"$label.err" &
   SWAP_PID=$!
   BG_PIDS+=("$SWAP_PID")
   RUNS+=("$label")
@@ -1363,7 +1349,14 @@ if [ -z "$FUSE_WHY" ]; then
   if fuse_file root-slow root-slow.img $((1 << 62)) 0 2 "$slow_at" $((128 << 10)) && attach_loop -r "$FUSE_FILE"; then
     dev=$LOOP_DEV
     attach_loop -r swap-cid.img && swap_cid=$LOOP_DEV
+    # On two CPUs (where there are two or more), whatever this machine has: two hashing threads,
+    # windows of two chunks after the first (alone: it holds root.tar.gz), so the last chunk is
+    # asked for after the swap. One CPU: the one-thread reader, as the digest sha256.
+    SWAP_CPUS=()
+    [ "$(nproc)" -lt 2 ] ||
+      SWAP_CPUS=(taskset -c "$(python3 -c 'import os; print(",".join(map(str, sorted(os.sched_getaffinity(0))[:2])))')")
     swap_start swap-mid "$dev"
+    SWAP_CPUS=()
     for _ in $(seq 100); do grep -q "slow read" root-slow.fuse.log && break; sleep 0.1; done
     check "swap mid-read: the agent is reading the root partition at 8 MiB when the host swaps it" \
       grep -q "slow read" root-slow.fuse.log
@@ -1372,7 +1365,7 @@ if [ -z "$FUSE_WHY" ]; then
       bash -c "losetup -n -O BACK-FILE '$dev' | grep -q root-swap.img"
     wait "$SWAP_PID"
     rc=$?
-    expect_failure swap-mid 2 "swap mid-read" "root partition $dev" "differs from the build" "expected sha256 $GOOD_ROOT_SHA"
+    expect_failure swap-mid 2 "swap mid-read" "root partition $dev" "differs from the build" "expected sha256-4m $GOOD_ROOT_4M"
     check "swap mid-read: no root.tar.gz kept" test ! -e "copy-swap-mid/root.tar.gz" -a ! -e "copy-swap-mid/root.tar.gz.partial"
     n_swap=$((n_swap + 1))
     detach_loop "$swap_cid"
@@ -1444,7 +1437,7 @@ if [ -z "$FUSE_WHY" ]; then
   if fuse_file slow-cid slow-cid.img $((1 << 62)) 0 0.5 $((2 << 20)) $((60 << 20)) && attach_loop -r "$FUSE_FILE"; then
     slow_cid=$LOOP_DEV
     cp -a sealed sealed-wrong
-    sed -i "s/$GOOD_ROOT_SHA/$(printf '%064d' 0)/" sealed-wrong/etc/se-attest/agent.yaml
+    sed -i "s/$GOOD_ROOT_4M/$(printf '%064d' 0)/" sealed-wrong/etc/se-attest/agent.yaml
     t0=$(date +%s%N)
     run_agent wrong-root-slow-cid "$WORK/sealed-wrong/etc/se-attest/agent.yaml"
     t_slow=$((($(date +%s%N) - t0) / 1000000))

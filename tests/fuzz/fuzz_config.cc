@@ -15,7 +15,7 @@ bool Same(const seattest::DeviceSpec& a, const seattest::DeviceSpec& b) {
 bool Same(const seattest::AgentConfig& a, const seattest::AgentConfig& b) {
   return a.image_version == b.image_version && a.commit_id == b.commit_id && a.output_dir == b.output_dir &&
          a.baseimage_sha256 == b.baseimage_sha256 && Same(a.root_device, b.root_device) &&
-         a.root_sha256 == b.root_sha256 && a.root_tarball == b.root_tarball &&
+         a.root_digest == b.root_digest && a.root_hash == b.root_hash && a.root_tarball == b.root_tarball &&
          a.root_tarball_sha256 == b.root_tarball_sha256 && a.root_tarball_copy == b.root_tarball_copy &&
          a.root_size == b.root_size && a.root_tarball_size == b.root_tarball_size &&
          a.root_tarball_extents == b.root_tarball_extents && Same(a.cidata_device, b.cidata_device) &&

@@ -55,3 +55,9 @@ attestation_public_key_yaml() {
   echo "attestationPublicKey: |"
   sed 's/^/    /' "$1"
 }
+
+# kmsg_mark: the sequence number of the kernel log's last record. kmsg_since SEQ: the agent's
+# records after it, "LEVEL<TAB>TEXT" (kmsg.py; the agent logs to /dev/kmsg where there is no
+# journal, as on these hosts).
+kmsg_mark() { python3 "$(dirname "${BASH_SOURCE[0]}")/kmsg.py"; }
+kmsg_since() { python3 "$(dirname "${BASH_SOURCE[0]}")/kmsg.py" "$1"; }

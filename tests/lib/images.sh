@@ -1,5 +1,10 @@
 # Disk images for the host tests and the demo (sourced, not run). Needs e2fsprogs and fdisk.
 
+# sha256_4m FILE: the root digest sha256-4m of FILE (a file or a block device; - for stdin) with
+# coreutils alone, the line of docs/formats.md: the SHA-256 of each 4 MiB chunk's sha256sum (64
+# hex digits and a line feed), over the chunks in order (none for an empty FILE).
+sha256_4m() { split -b 4194304 --filter='sha256sum | cut -c1-64' "$1" | sha256sum | cut -c1-64; }
+
 # make_root_partition TREE_DIR OUT.img SIZE: an ext4 (label se-root) whose /boot/root.tar.gz
 # is a tarball of TREE_DIR; leaves OUT.img.rootfs/ (its content) beside it.
 make_root_partition() {
@@ -164,11 +169,13 @@ add_virtio_disk() {
 # boot_s390x SECONDS KERNEL INITRD CMDLINE: one boot under TCG (-cpu max, 1 GiB, no reboot: the
 # guest's power-off ends it) with QEMU_DISKS, stopped after SECONDS. Writes console.raw, console.log
 # (without carriage returns and terminal escapes) and qemu.err in the current folder, sets
-# BOOT_SECONDS (wall clock); returns QEMU's status (124: timed out).
+# BOOT_SECONDS (wall clock); returns QEMU's status (124: timed out). SE_ATTEST_QEMU_SMP set:
+# -smp SE_ATTEST_QEMU_SMP (bench-boot.sh; unset: QEMU's default, 1 CPU).
 boot_s390x() {
   local start rc
   start=$(date +%s.%N)
-  timeout "$1" qemu-system-s390x -M s390-ccw-virtio -accel tcg -cpu max -m 1024 -nographic -no-reboot \
+  timeout "$1" qemu-system-s390x -M s390-ccw-virtio -accel tcg -cpu max -m 1024 ${SE_ATTEST_QEMU_SMP:+-smp "$SE_ATTEST_QEMU_SMP"} \
+    -nographic -no-reboot \
     -kernel "$2" -initrd "$3" -append "$4" "${QEMU_DISKS[@]}" </dev/null >console.raw 2>qemu.err
   rc=$?
   BOOT_SECONDS=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')

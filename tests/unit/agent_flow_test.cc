@@ -18,9 +18,11 @@
 #include "core/base64.h"
 #include "core/config.h"
 #include "core/contract_sections.h"
+#include "core/root_digest.h"
 #include "core/record_profile.h"
 #include "core/hex.h"
 #include "core/record.h"
+#include "crypto/chunked_sha256.h"
 #include "crypto/contract_signature.h"
 #include "crypto/keys.h"
 #include "crypto/rsa.h"
@@ -173,7 +175,8 @@ class AgentFlowTest : public ::testing::Test {
     config_.output_dir = "../../run/hyperprotect";  // relative to the configuration's folder
     config_.baseimage_sha256 = *ParseSha256Hex(kBaseimage);
     config_.root_device = *ParseDeviceSpec("PARTLABEL=root");
-    config_.root_sha256 = Sha256Of(image);
+    config_.root_digest = kDefaultRootDigest;  // sha256-4m, as seal writes it
+    config_.root_hash = RootHash(image);
     config_.root_size = image.size();
     config_.root_tarball = "/boot/root.tar.gz";
     config_.root_tarball_sha256 = Sha256Of(tarball_);
@@ -192,6 +195,12 @@ class AgentFlowTest : public ::testing::Test {
     options_.config_path = config_dir_ + "/agent.yaml";
     options_.sysinfo_path = sysinfo_;
   }
+
+  // The root partition's digest as agent.yaml's root section names it (config_.root_digest).
+  Sha256Digest RootHash(const std::string& image) const {
+    return config_.root_digest == RootDigest::kSha256 ? Sha256Of(image) : ChunkedSha256Of(image.data(), image.size());
+  }
+  std::string RootHex(const std::string& image) const { return ToHex(RootHash(image)); }
 
   void WriteConfig() { WriteText(config_dir_ + "/agent.yaml", RenderAgentConfig(config_)); }
 
@@ -516,17 +525,178 @@ TEST_F(AgentFlowTest, RootPartitionDiffersExit2NothingWritten) {
   const LogEntry* e = FailureEntry();
   ASSERT_NE(e, nullptr);
   EXPECT_EQ(e->message_id, message_id::kIntegrityFailure);
-  EXPECT_EQ(Field(*e, "SE_ATTEST_EXPECTED"), ToHex(config_.root_sha256));
-  EXPECT_EQ(Field(*e, "SE_ATTEST_ACTUAL"), Hex(image));
+  EXPECT_EQ(Field(*e, "SE_ATTEST_EXPECTED"), ToHex(config_.root_hash));
+  EXPECT_EQ(Field(*e, "SE_ATTEST_ACTUAL"), RootHex(image));
   EXPECT_EQ(Field(*e, "SE_ATTEST_ITEM"), root_image_);
   EXPECT_EQ(Field(*e, "SE_ATTEST_EXIT"), "2");
-  EXPECT_NE(e->message.find(ToHex(config_.root_sha256)), std::string::npos) << e->message;
+  EXPECT_NE(e->message.find("differs from the build: expected sha256-4m " + ToHex(config_.root_hash) + ", found " +
+                            RootHex(image)),
+            std::string::npos)
+      << e->message;
   for (const auto& call : mounter_.calls()) {
     EXPECT_NE(call.device, root_image_) << "mounted an unverified root partition";
   }
   // Nothing measured on cidata is logged before the root's verdict: the failure is the last word.
   EXPECT_EQ(e, &log_.entries.back());
   for (const LogEntry& entry : log_.entries) EXPECT_NE(entry.message_id, message_id::kMeasured) << entry.message;
+}
+
+// --- the root digest agent.yaml names (core/root_digest.h) ---------------------------------------
+
+// The "verified" line of the root partition: the one kMeasured entry naming the device.
+const LogEntry* RootVerifiedEntry(const std::vector<LogEntry>& entries, const std::string& device) {
+  const LogEntry* found = nullptr;
+  for (const LogEntry& e : entries) {
+    if (e.message_id == message_id::kMeasured && Field(e, "SE_ATTEST_ITEM") == device) found = &e;
+  }
+  EXPECT_NE(found, nullptr) << "no verified line for " << device;
+  return found;
+}
+
+// Images sealed with either digest attest; the verified line and the journal name the digest.
+TEST_F(AgentFlowTest, SealedWithEitherDigestAttests) {
+  const std::string image = ReadText(root_image_);
+  for (RootDigest digest : {RootDigest::kSha256, RootDigest::kSha256_4m}) {
+    SCOPED_TRACE(std::string(RootDigestName(digest)));
+    config_.root_digest = digest;
+    config_.root_hash = RootHash(image);
+    WriteConfig();
+    log_.entries.clear();
+    ASSERT_EQ(Run(), kExitOk) << (FailureEntry() ? FailureEntry()->message : "");
+    EXPECT_EQ(ReadText(out_ + "/se-checksums.txt"), ExpectedRecord(true));
+    const LogEntry* e = RootVerifiedEntry(log_.entries, root_image_);
+    ASSERT_NE(e, nullptr);
+    const std::string hex = RootHex(image);
+    EXPECT_EQ(Field(*e, "SE_ATTEST_EXPECTED"), hex);
+    EXPECT_EQ(Field(*e, "SE_ATTEST_ACTUAL"), hex);
+    EXPECT_NE(e->message.find("root partition " + root_image_ + " verified: " + std::string(RootDigestName(digest)) +
+                              " " + hex + " (" + std::to_string(image.size()) + " bytes)"),
+              std::string::npos)
+        << e->message;
+  }
+  // The two digests differ: agent.yaml's name says which one its value is.
+  EXPECT_NE(ToHex(Sha256Of(image)), ToHex(ChunkedSha256Of(image.data(), image.size())));
+}
+
+// An image sealed with one digest and a value of the other is refused (the name is not a hint).
+TEST_F(AgentFlowTest, TheOtherDigestsValueIsRefused) {
+  const std::string image = ReadText(root_image_);
+  config_.root_digest = RootDigest::kSha256_4m;
+  config_.root_hash = Sha256Of(image);
+  WriteConfig();
+  EXPECT_EQ(Run(), kExitIntegrity);
+  ExpectNoOutput();
+  const LogEntry* e = FailureEntry();
+  ASSERT_NE(e, nullptr);
+  EXPECT_EQ(Field(*e, "SE_ATTEST_ACTUAL"), ToHex(ChunkedSha256Of(image.data(), image.size())));
+}
+
+// A root partition of several 4 MiB chunks (the last one short), root.tar.gz across the first
+// chunk boundary and in the last chunk: the agent hashes it with every CPU.
+class AgentFlowChunkedRootTest : public AgentFlowTest {
+ protected:
+  static constexpr std::size_t kChunk = std::size_t{4} << 20;
+  void SetUp() override {
+    AgentFlowTest::SetUp();
+    std::string image(2 * kChunk + 12345, '\0');
+    std::uint64_t state = 0x5eed;  // splitmix64: pseudo-random, the same on every byte order
+    for (std::size_t i = 0; i < image.size(); i += 8) {
+      state += 0x9e3779b97f4a7c15u;
+      std::uint64_t z = state;
+      z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+      z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+      z ^= z >> 31;
+      for (std::size_t b = 0; b < 8 && i + b < image.size(); ++b) image[i + b] = static_cast<char>(z >> (8 * b));
+    }
+    extents_ = {{kChunk - 1000, 2000}, {2 * kChunk + 100, tarball_.size() - 2000}};
+    image.replace(extents_[0].physical, 2000, tarball_.substr(0, 2000));
+    image.replace(extents_[1].physical, extents_[1].length, tarball_.substr(2000));
+    WriteText(root_image_, image);
+    config_.root_size = image.size();
+    config_.root_tarball_extents = extents_;
+  }
+  void Seal(RootDigest digest) {
+    config_.root_digest = digest;
+    config_.root_hash = RootHash(ReadText(root_image_));
+    WriteConfig();
+  }
+  // Flips one byte of the root partition at `offset`; the image as it is now.
+  std::string FlipRootByte(std::size_t offset) {
+    std::string image = ReadText(root_image_);
+    image[offset] = static_cast<char>(image[offset] ^ 0x5a);
+    WriteText(root_image_, image);
+    return image;
+  }
+  // The run stopped at the root: exit 2, nothing written, both digests in the message and journal.
+  void ExpectRootDiffers(RootDigest digest, const std::string& image) {
+    EXPECT_EQ(Run(), kExitIntegrity);
+    ExpectNoOutput();
+    const LogEntry* e = FailureEntry();
+    ASSERT_NE(e, nullptr);
+    const std::string expected = ToHex(config_.root_hash);
+    const std::string found = ToHex(digest == RootDigest::kSha256 ? Sha256Of(image)
+                                                                  : ChunkedSha256Of(image.data(), image.size()));
+    ASSERT_NE(expected, found);
+    EXPECT_EQ(e->message_id, message_id::kIntegrityFailure);
+    EXPECT_NE(e->message.find("root partition " + root_image_ + " (PARTLABEL=root) differs from the build: expected " +
+                              std::string(RootDigestName(digest)) + " " + expected + ", found " + found),
+              std::string::npos)
+        << e->message;
+    EXPECT_EQ(Field(*e, "SE_ATTEST_EXPECTED"), expected);
+    EXPECT_EQ(Field(*e, "SE_ATTEST_ACTUAL"), found);
+    EXPECT_EQ(Field(*e, "SE_ATTEST_ITEM"), root_image_);
+    EXPECT_EQ(Field(*e, "SE_ATTEST_EXIT"), "2");
+  }
+};
+
+TEST_F(AgentFlowChunkedRootTest, SealedWithEitherDigestAttests) {
+  for (RootDigest digest : {RootDigest::kSha256_4m, RootDigest::kSha256}) {
+    SCOPED_TRACE(std::string(RootDigestName(digest)));
+    Seal(digest);
+    log_.entries.clear();
+    ASSERT_EQ(Run(), kExitOk) << (FailureEntry() ? FailureEntry()->message : "");
+    EXPECT_EQ(ReadText(out_ + "/se-checksums.txt"), ExpectedRecord(true));
+    const LogEntry* e = RootVerifiedEntry(log_.entries, root_image_);
+    ASSERT_NE(e, nullptr);
+    EXPECT_NE(e->message.find("verified: " + std::string(RootDigestName(digest)) + " " + ToHex(config_.root_hash) +
+                              " (" + std::to_string(2 * kChunk + 12345) + " bytes)"),
+              std::string::npos)
+        << e->message;
+  }
+}
+
+// root.tar.gz is kept as picked out of the chunks hashed in parallel.
+TEST_F(AgentFlowChunkedRootTest, KeepsTheTarballPickedAcrossChunks) {
+  config_.root_tarball_copy = tmp_.Sub("initrd/run/se-attest/root.tar.gz");
+  Seal(RootDigest::kSha256_4m);
+  ASSERT_EQ(Run(), kExitOk) << (FailureEntry() ? FailureEntry()->message : "");
+  EXPECT_EQ(ReadText(config_.root_tarball_copy), tarball_);
+}
+
+TEST_F(AgentFlowChunkedRootTest, OneByteFlippedInTheFirstChunkExit2) {
+  Seal(RootDigest::kSha256_4m);
+  ExpectRootDiffers(RootDigest::kSha256_4m, FlipRootByte(10));
+}
+
+TEST_F(AgentFlowChunkedRootTest, OneByteFlippedInTheLastChunkExit2) {
+  Seal(RootDigest::kSha256_4m);
+  ExpectRootDiffers(RootDigest::kSha256_4m, FlipRootByte(2 * kChunk + 12344));
+}
+
+TEST_F(AgentFlowChunkedRootTest, OneByteFlippedInAMiddleChunkExit2) {
+  Seal(RootDigest::kSha256_4m);
+  ExpectRootDiffers(RootDigest::kSha256_4m, FlipRootByte(kChunk + 4096));
+}
+
+// An image sealed with the flat digest (before sha256-4m) still stops at a flipped byte.
+TEST_F(AgentFlowChunkedRootTest, SealedWithSha256OneByteFlippedExit2) {
+  for (std::size_t offset : {std::size_t{10}, 2 * kChunk + 12344}) {
+    SCOPED_TRACE(offset);
+    Seal(RootDigest::kSha256);
+    log_.entries.clear();
+    ExpectRootDiffers(RootDigest::kSha256, FlipRootByte(offset));
+    FlipRootByte(offset);  // back
+  }
 }
 
 // The partition is the build's, but the configuration's extents and digest of root.tar.gz do not
@@ -1056,7 +1226,7 @@ class AgentFlow2026Test : public AgentFlowTest {
     std::string image = ReadText(root_image_);
     image.replace(65536, sbom_.size(), sbom_);
     WriteText(root_image_, image);
-    config_.root_sha256 = Sha256Of(image);
+    config_.root_hash = RootHash(image);
     config_.root_sbom = "/boot/sbom.spdx.json";
     config_.root_sbom_sha256 = Sha256Of(sbom_);
     config_.root_sbom_size = sbom_.size();

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "core/hex.h"
+#include "core/root_digest.h"
 #include "test_support.h"
 
 namespace seattest {
@@ -25,7 +26,8 @@ void ExpectSameConfig(const AgentConfig& a, const AgentConfig& b) {
   EXPECT_EQ(a.baseimage_sha256, b.baseimage_sha256);
   EXPECT_EQ(a.root_device.kind, b.root_device.kind);
   EXPECT_EQ(a.root_device.value, b.root_device.value);
-  EXPECT_EQ(a.root_sha256, b.root_sha256);
+  EXPECT_EQ(a.root_digest, b.root_digest);
+  EXPECT_EQ(a.root_hash, b.root_hash);
   EXPECT_EQ(a.root_tarball, b.root_tarball);
   EXPECT_EQ(a.root_tarball_sha256, b.root_tarball_sha256);
   EXPECT_EQ(a.root_size, b.root_size);
@@ -48,7 +50,8 @@ TEST(ConfigTest, ParsesEveryKey) {
   EXPECT_EQ(ToHex(c->baseimage_sha256), "71ea00241774e638085af4dc95f9b157ffd6c7bc0e604583cc1e6722ade6f181");
   EXPECT_EQ(c->root_device.kind, DeviceSpec::Kind::kPartLabel);
   EXPECT_EQ(c->root_device.value, "root");
-  EXPECT_EQ(ToHex(c->root_sha256), "2d43b2ffeb1c543d3b3a5b0b96d5417f79d8245f1e085f5e3f150390d093fc6b");
+  EXPECT_EQ(c->root_digest, RootDigest::kSha256);  // `sha256:`, as images sealed before sha256-4m
+  EXPECT_EQ(ToHex(c->root_hash), "2d43b2ffeb1c543d3b3a5b0b96d5417f79d8245f1e085f5e3f150390d093fc6b");
   EXPECT_EQ(c->root_tarball, "/boot/root.tar.gz");
   EXPECT_EQ(ToHex(c->root_tarball_sha256), "2d290fcafca295cd2de49e7246a5a5a080f503cb066d451b008a863b84a82ee1");
   EXPECT_EQ(c->root_size, 1048576u);
@@ -81,7 +84,7 @@ TEST(ConfigTest, CidataMappingWithoutDeviceUsesTheDefault) {
 TEST(ConfigTest, UpperCaseHexIsAccepted) {
   auto c = ParseFixture("uppercase-hex.yaml");
   ASSERT_TRUE(c.ok()) << c.error().message;
-  EXPECT_EQ(ToHex(c->root_sha256), "2d43b2ffeb1c543d3b3a5b0b96d5417f79d8245f1e085f5e3f150390d093fc6b");
+  EXPECT_EQ(ToHex(c->root_hash), "2d43b2ffeb1c543d3b3a5b0b96d5417f79d8245f1e085f5e3f150390d093fc6b");
 }
 
 TEST(ConfigTest, RenderParseRoundTrip) {
@@ -103,7 +106,8 @@ TEST(ConfigTest, RenderParseRoundTripOfAwkwardValues) {
   c.output_dir = "out dir/with: colon #hash";
   c.baseimage_sha256 = *ParseSha256Hex(std::string(64, 'f'));
   c.root_device = *ParseDeviceSpec("LABEL=root fs: #1");
-  c.root_sha256 = *ParseSha256Hex(std::string(64, '0'));
+  c.root_digest = RootDigest::kSha256_4m;
+  c.root_hash = *ParseSha256Hex(std::string(64, '0'));
   c.root_tarball = "/boot/root tar.gz";
   c.root_tarball_sha256 = *ParseSha256Hex(std::string(32, '1') + std::string(32, 'e'));
   c.root_size = 9999999999999999999u;  // the largest size agent.yaml can state (19 digits)
@@ -116,6 +120,95 @@ TEST(ConfigTest, RenderParseRoundTripOfAwkwardValues) {
   auto back = ParseAgentConfig(text, "rendered");
   ASSERT_TRUE(back.ok()) << back.error().message << "\n" << text;
   ExpectSameConfig(*back, c);
+}
+
+// --- the root digest (core/root_digest.h) -------------------------------------------------------
+
+constexpr std::string_view kRootHex = "2d43b2ffeb1c543d3b3a5b0b96d5417f79d8245f1e085f5e3f150390d093fc6b";
+const std::string kFlatLine = "  sha256: " + std::string(kRootHex) + "\n";
+
+// good.yaml with its root section's `sha256:` line replaced by `with`.
+std::string RootDigestLines(const std::string& with) {
+  std::string text = Fixture("config/good.yaml");
+  const std::size_t at = text.find(kFlatLine);
+  EXPECT_NE(at, std::string::npos);
+  return text.replace(at, kFlatLine.size(), with);
+}
+
+TEST(ConfigRootDigestTest, TheChunkedFixtureParsesAsGoodDoesButForTheDigest) {
+  auto flat = ParseFixture("good.yaml");
+  auto chunked = ParseFixture("good-sha256-4m.yaml");
+  ASSERT_TRUE(flat.ok()) << flat.error().message;
+  ASSERT_TRUE(chunked.ok()) << chunked.error().message;
+  EXPECT_EQ(chunked->root_digest, RootDigest::kSha256_4m);
+  EXPECT_EQ(chunked->root_hash, flat->root_hash);
+  flat->root_digest = RootDigest::kSha256_4m;
+  ExpectSameConfig(*chunked, *flat);
+}
+
+TEST(ConfigRootDigestTest, Sha256_4mOrSha256NamesTheDigest) {
+  auto chunked = ParseAgentConfig(RootDigestLines("  sha256-4m: " + std::string(kRootHex) + "\n"), "a.yaml");
+  ASSERT_TRUE(chunked.ok()) << chunked.error().message;
+  EXPECT_EQ(chunked->root_digest, RootDigest::kSha256_4m);
+  EXPECT_EQ(ToHex(chunked->root_hash), kRootHex);
+  auto flat = ParseAgentConfig(RootDigestLines(kFlatLine), "a.yaml");
+  ASSERT_TRUE(flat.ok()) << flat.error().message;
+  EXPECT_EQ(flat->root_digest, RootDigest::kSha256);
+  EXPECT_EQ(ToHex(flat->root_hash), kRootHex);
+  // Upper-case hex, as for every digest.
+  std::string upper(kRootHex);
+  for (char& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  auto up = ParseAgentConfig(RootDigestLines("  sha256-4m: " + upper + "\n"), "a.yaml");
+  ASSERT_TRUE(up.ok()) << up.error().message;
+  EXPECT_EQ(ToHex(up->root_hash), kRootHex);
+}
+
+TEST(ConfigRootDigestTest, RenderParseRoundTripOfBothKinds) {
+  for (RootDigest digest : {RootDigest::kSha256, RootDigest::kSha256_4m}) {
+    auto c = ParseFixture("good.yaml");
+    ASSERT_TRUE(c.ok()) << c.error().message;
+    c->root_digest = digest;
+    c->root_hash = *ParseSha256Hex(std::string(32, 'a') + std::string(32, '5'));
+    const std::string text = RenderAgentConfig(*c);
+    const std::string name(RootDigestName(digest));
+    // The one line of the digest agent.yaml names, in the root section; never the other.
+    EXPECT_NE(text.find("\n  " + name + ": " + ToHex(c->root_hash) + "\n"), std::string::npos) << text;
+    const std::string other(RootDigestName(digest == RootDigest::kSha256 ? RootDigest::kSha256_4m : RootDigest::kSha256));
+    EXPECT_EQ(text.find("\n  " + other + ":"), std::string::npos) << text;
+    auto back = ParseAgentConfig(text, "rendered");
+    ASSERT_TRUE(back.ok()) << back.error().message << "\n" << text;
+    ExpectSameConfig(*back, *c);
+    EXPECT_EQ(back->root_digest, digest);
+    EXPECT_EQ(RenderAgentConfig(*back), text);
+  }
+}
+
+TEST(ConfigRootDigestTest, ExactlyOneOfTheTwo) {
+  const std::string chunked_line = "  sha256-4m: " + std::string(64, 'b') + "\n";
+  // Both: an error naming both, whichever comes first.
+  for (const std::string& lines : {kFlatLine + chunked_line, chunked_line + kFlatLine}) {
+    auto both = ParseAgentConfig(RootDigestLines(lines), "a.yaml");
+    ASSERT_FALSE(both.ok()) << lines;
+    const std::string& m = both.error().message;
+    EXPECT_EQ(m.rfind("config a.yaml: ", 0), 0u) << m;
+    EXPECT_NE(m.find("root: sha256 and sha256-4m given, expected one of them"), std::string::npos) << m;
+  }
+  // Neither: an error naming the root's digest as missing.
+  auto neither = ParseAgentConfig(RootDigestLines(""), "a.yaml");
+  ASSERT_FALSE(neither.ok());
+  EXPECT_EQ(neither.error().message.rfind("config a.yaml: ", 0), 0u) << neither.error().message;
+  EXPECT_NE(neither.error().message.find("root.sha256-4m: missing"), std::string::npos) << neither.error().message;
+  // Each checked as a digest.
+  for (const char* key : {"sha256", "sha256-4m"}) {
+    auto bad = ParseAgentConfig(RootDigestLines("  " + std::string(key) + ": " + std::string(63, 'a') + "\n"), "a.yaml");
+    ASSERT_FALSE(bad.ok()) << key;
+    EXPECT_NE(bad.error().message.find("root." + std::string(key) + ": expected 64 hex digits"), std::string::npos)
+        << bad.error().message;
+  }
+  // Another name is an unknown key, not a third digest.
+  auto other = ParseAgentConfig(RootDigestLines("  sha256-1m: " + std::string(kRootHex) + "\n"), "a.yaml");
+  ASSERT_FALSE(other.ok());
+  EXPECT_NE(other.error().message.find("root.sha256-1m: unknown key"), std::string::npos) << other.error().message;
 }
 
 TEST(ConfigTest, RenderedTextIsOneYamlMapping) {
@@ -150,7 +243,7 @@ INSTANTIATE_TEST_SUITE_P(
                       BadCase{"unknown-nested-key.yaml", "root.tarbal_sha256: unknown key"},
                       BadCase{"bad-hex.yaml", "baseimage_sha256: expected 64 hex digits"},
                       BadCase{"short-hex.yaml", "root.sha256: expected 64 hex digits"},
-                      BadCase{"missing-root-sha256.yaml", "root.sha256: missing"},
+                      BadCase{"missing-root-sha256.yaml", "root.sha256-4m: missing (or root.sha256)"},
                       BadCase{"missing-image-version.yaml", "image_version: missing"},
                       BadCase{"missing-attestation-key.yaml", "attestation_key: missing"},
                       BadCase{"missing-root.yaml", "root: missing"},

@@ -190,6 +190,27 @@ TEST(HashPathTest, CancelStopsTheHash) {
   EXPECT_EQ(chunks, 2);
 }
 
+// By default the flat SHA-256 alone (sha256-4m: chunked_digest_test.cc); no digest at all is refused.
+TEST(HashPathTest, DefaultIsTheFlatDigestAloneAndOneMustBeAsked) {
+  const HashOptions defaults;
+  EXPECT_TRUE(defaults.sha256);
+  EXPECT_FALSE(defaults.sha256_4m);
+  EXPECT_EQ(defaults.threads, 0u);
+  EXPECT_TRUE(defaults.on_chunk_ranges.empty());
+  TempDir tmp;
+  WriteText(tmp.Sub("f"), "abc");
+  auto d = HashPath(tmp.Sub("f"));
+  ASSERT_TRUE(d.ok()) << d.error().message;
+  EXPECT_EQ(ToHex(d->digest), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(ToHex(d->Of(RootDigest::kSha256)), ToHex(d->digest));
+  EXPECT_EQ(d->sha256_4m, Sha256Digest{}) << "not asked for";
+  HashOptions none;
+  none.sha256 = false;
+  auto refused = HashPath(tmp.Sub("f"), none);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().message.find("no digest asked for"), std::string::npos) << refused.error().message;
+}
+
 TEST(HashPathTest, NeitherFileNorBlockDevice) {
   TempDir tmp;
   EXPECT_FALSE(HashPath(tmp.path()).ok());

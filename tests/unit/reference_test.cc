@@ -26,6 +26,35 @@ TEST(ReferenceTest, WhatSealWritesReadsBack) {
   EXPECT_EQ(ref->root_partition->device, "PARTLABEL=se-root");
 }
 
+// Seal states both digests of the root partition (sha256 and sha256-4m, core/root_digest.h);
+// references sealed before sha256-4m have only sha256.
+TEST(ReferenceTest, RootPartitionHasBothDigests) {
+  const std::string flat_line = "  sha256: 2d43b2ffeb1c543d3b3a5b0b96d5417f79d8245f1e085f5e3f150390d093fc6b\n";
+  std::string text = kGood;
+  ASSERT_NE(text.find(flat_line), std::string::npos);
+  text.insert(text.find(flat_line) + flat_line.size(), "  sha256-4m: " + std::string(64, 'c') + "\n");
+  auto ref = ParseReference(text, "reference.yaml");
+  ASSERT_TRUE(ref.ok()) << ref.error().message;
+  ASSERT_TRUE(ref->root_partition.has_value());
+  ASSERT_TRUE(ref->root_partition->sha256.has_value());
+  ASSERT_TRUE(ref->root_partition->sha256_4m.has_value());
+  EXPECT_EQ(ToHex(*ref->root_partition->sha256), "2d43b2ffeb1c543d3b3a5b0b96d5417f79d8245f1e085f5e3f150390d093fc6b");
+  EXPECT_EQ(ToHex(*ref->root_partition->sha256_4m), std::string(64, 'c'));
+  auto older = ParseReference(kGood, "reference.yaml");
+  ASSERT_TRUE(older.ok()) << older.error().message;
+  EXPECT_FALSE(older->root_partition->sha256_4m.has_value());
+  // Checked like every digest, and once.
+  std::string bad = kGood;
+  bad.insert(bad.find(flat_line) + flat_line.size(), "  sha256-4m: " + std::string(63, 'c') + "\n");
+  auto refused = ParseReference(bad, "r.yaml");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().message.find("root_partition.sha256-4m: expected 64 hex digits"), std::string::npos)
+      << refused.error().message;
+  std::string twice = text;
+  twice.insert(twice.find(flat_line) + flat_line.size(), "  sha256-4m: " + std::string(64, 'd') + "\n");
+  EXPECT_FALSE(ParseReference(twice, "r.yaml").ok());
+}
+
 TEST(ReferenceTest, DevelopmentAndSigningKeys) {
   std::string text = kGood;
   text.replace(text.find("image_kind: production"), 22, "image_kind: development");

@@ -2,11 +2,16 @@
 // partition is read (record profile, certificates, SBOM path, build time), with devices and a
 // mounter that fail the test when asked; the build time's sources; and reference.yaml as
 // rendered for hpcr-2026, read back by ParseReference. The whole seal of a real ext4 image (the
-// SBOM's extents and digest, the files written) needs a loop device: tests/e2e/seal-profile-e2e.sh.
+// SBOM's extents and digest, the files written) needs a loop device: tests/e2e/seal-profile-e2e.sh,
+// and SealImageTest here when run as root (the root partition's two digests).
 #include "host/seal.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
@@ -14,6 +19,10 @@
 #include "core/config.h"
 #include "core/hex.h"
 #include "core/reference.h"
+#include "core/root_digest.h"
+#include "platform/block_devices.h"
+#include "platform/loop.h"
+#include "platform/mount.h"
 #include "test_support.h"
 
 namespace seattest {
@@ -89,6 +98,11 @@ class SealTest : public ::testing::Test {
 TEST_F(SealTest, NewSealsDefaultToHpcr2026) {
   EXPECT_EQ(SealOptions().record_profile, RecordProfile::kHpcr2026);
   EXPECT_EQ(SealOptions().record_profile, kDefaultRecordProfile);
+}
+
+TEST_F(SealTest, NewSealsDefaultToSha256_4m) {
+  EXPECT_EQ(SealOptions().root_digest, RootDigest::kSha256_4m);
+  EXPECT_EQ(SealOptions().root_digest, kDefaultRootDigest);
 }
 
 TEST_F(SealTest, AllChecksPassedReachesTheRoot) {
@@ -220,6 +234,92 @@ TEST_F(SealTest, TheSbomPathIsChecked) {
   ExpectRefusedBeforeTheRoot();
 }
 
+// --- a whole seal (root only) ---------------------------------------------------------------------
+
+// The seal of an ext4 image (mkfs.ext4 -d) over a read-only loop device, as `se-attest seal` does
+// it: needs root; skipped without it, without a loop device (qemu-user), or without mkfs.ext4.
+// agent.yaml names the chosen digest, reference.yaml has both, and both are what coreutils and a
+// flat SHA-256 of the image give.
+class SealImageTest : public SealTest {
+ protected:
+  static constexpr std::uint64_t kImageSize = 18 * (std::uint64_t{1} << 20) + 8192;  // 5 chunks, the last short
+  void SetUp() override {
+    if (geteuid() != 0) GTEST_SKIP() << "needs root (a loop device)";
+    // mkfs.ext4 and the coreutils line, the independent checkers: the shell on purpose.
+    // NOLINTNEXTLINE(cert-env33-c,concurrency-mt-unsafe)
+    if (std::system("command -v mkfs.ext4 >/dev/null 2>&1 && command -v split >/dev/null 2>&1 && "
+                    "command -v sha256sum >/dev/null 2>&1") != 0) {
+      GTEST_SKIP() << "no mkfs.ext4, split or sha256sum";
+    }
+    ASSERT_TRUE(std::filesystem::create_directories(tmp_.Sub("tree/boot")));
+    std::string tarball(300000, '\0');
+    for (std::size_t i = 0; i < tarball.size(); ++i) tarball[i] = static_cast<char>((i * 2654435761u) >> 13);
+    test::WriteText(tmp_.Sub("tree/boot/root.tar.gz"), tarball);
+    const std::string command = "truncate -s " + std::to_string(kImageSize) + " '" + tmp_.Sub("root.img") +
+                                "' && mkfs.ext4 -q -F -b 4096 -L se-root -d '" + tmp_.Sub("tree") + "' '" +
+                                tmp_.Sub("root.img") + "' >/dev/null 2>&1";
+    // NOLINTNEXTLINE(cert-env33-c,concurrency-mt-unsafe)
+    if (std::system(command.c_str()) != 0) GTEST_SKIP() << "mkfs.ext4 -d failed: " << command;
+    if (auto loop = LoopDevice::AttachReadOnly(tmp_.Sub("root.img")); !loop) {
+      GTEST_SKIP() << "no loop device here: " << loop.error().message;
+    }
+    real_devices_ = MakeLibblkidDevices();
+    real_mounter_ = MakeKernelMounter(tmp_.Sub("mnt"));
+    ASSERT_TRUE(std::filesystem::create_directories(tmp_.Sub("mnt")));
+  }
+  // The output of a shell line (its first 64 characters).
+  static std::string Shell(const std::string& command) {
+    FILE* pipe = popen(command.c_str(), "r");  // NOLINT(cert-env33-c): the shell line is the point
+    if (pipe == nullptr) return "popen failed";
+    std::string out;
+    char buffer[256];
+    while (std::size_t n = fread(buffer, 1, sizeof buffer, pipe)) out.append(buffer, n);
+    EXPECT_EQ(pclose(pipe), 0) << command;
+    return out.substr(0, 64);
+  }
+  std::string CoreutilsSha256_4m() const {
+    return Shell("split -b 4194304 --filter='sha256sum | cut -c1-64' '" + tmp_.Sub("root.img") +
+                 "' | sha256sum | cut -c1-64");
+  }
+  std::string FlatSha256() const { return Shell("sha256sum '" + tmp_.Sub("root.img") + "' | cut -c1-64"); }
+  std::unique_ptr<BlockDevices> real_devices_;
+  std::unique_ptr<Mounter> real_mounter_;
+};
+
+TEST_F(SealImageTest, AgentYamlNamesTheChosenDigestReferenceYamlHasBoth) {
+  const std::string chunked = CoreutilsSha256_4m();
+  const std::string flat = FlatSha256();
+  ASSERT_EQ(chunked.size(), 64u);
+  ASSERT_NE(chunked, flat);
+  for (const std::optional<RootDigest> choice : {std::optional<RootDigest>(), std::optional(RootDigest::kSha256),
+                                                 std::optional(RootDigest::kSha256_4m)}) {
+    const RootDigest digest = choice.value_or(kDefaultRootDigest);
+    SCOPED_TRACE(choice ? std::string(RootDigestName(*choice)) : "default");
+    SealOptions o = Options();
+    if (choice) o.root_digest = *choice;
+    std::filesystem::remove_all(o.out);
+    auto sealed = Seal(o, *real_devices_, *real_mounter_);
+    ASSERT_TRUE(sealed.ok()) << sealed.error().message;
+    auto config = ParseAgentConfig(test::ReadText(sealed->config_path), "agent.yaml");
+    ASSERT_TRUE(config.ok()) << config.error().message;
+    EXPECT_EQ(config->root_digest, choice ? *choice : RootDigest::kSha256_4m);
+    EXPECT_EQ(ToHex(config->root_hash), digest == RootDigest::kSha256 ? flat : chunked);
+    EXPECT_EQ(config->root_size, kImageSize);
+    const std::string agent_yaml = test::ReadText(sealed->config_path);
+    EXPECT_NE(agent_yaml.find("\n  " + std::string(RootDigestName(digest)) + ": " + ToHex(config->root_hash) + "\n"),
+              std::string::npos)
+        << agent_yaml;
+    auto ref = ParseReference(test::ReadText(sealed->reference_path), "reference.yaml");
+    ASSERT_TRUE(ref.ok()) << ref.error().message;
+    ASSERT_TRUE(ref->root_partition.has_value());
+    ASSERT_TRUE(ref->root_partition->sha256.has_value());
+    ASSERT_TRUE(ref->root_partition->sha256_4m.has_value());
+    EXPECT_EQ(ToHex(*ref->root_partition->sha256), flat);
+    EXPECT_EQ(ToHex(*ref->root_partition->sha256_4m), chunked);
+    EXPECT_EQ(ref->root_partition->size, std::optional<std::uint64_t>(kImageSize));
+  }
+}
+
 // --- the build time ------------------------------------------------------------------------------
 
 TEST(ResolveBuildTimeTest, FlagThenSourceDateEpochThenNow) {
@@ -278,7 +378,8 @@ AgentConfig SealedConfig(RecordProfile profile) {
   c.commit_id = "c1";
   c.baseimage_sha256.fill(0x11);
   c.root_tarball_sha256.fill(0x22);
-  c.root_sha256.fill(0x33);
+  c.root_digest = kDefaultRootDigest;
+  c.root_hash.fill(0x33);
   c.root_size = 16 << 20;
   c.root_tarball = "/boot/root.tar.gz";
   c.root_device = *ParseDeviceSpec("LABEL=se-root");
@@ -291,6 +392,14 @@ AgentConfig SealedConfig(RecordProfile profile) {
   return c;
 }
 
+// The sealed partition's two digests (0x33.., as SealedConfig's root_hash, and 0x88..).
+SealedRootDigests Digests() {
+  SealedRootDigests d;
+  d.sha256.fill(0x33);
+  d.sha256_4m.fill(0x88);
+  return d;
+}
+
 TEST(RenderSealReferenceTest, Hpcr2026ReadsBackWithEveryNewField) {
   CertificateExpiry certs;
   // Subjects as RFC 2253 prints them, with what YAML must escape: quotes, backslashes, a colon
@@ -301,7 +410,7 @@ TEST(RenderSealReferenceTest, Hpcr2026ReadsBackWithEveryNewField) {
   certs.attestation.sha256.fill(0x66);
   Sha256Digest fingerprint{};
   fingerprint.fill(0x77);
-  const std::string text = RenderSealReference(SealedConfig(RecordProfile::kHpcr2026), fingerprint, certs);
+  const std::string text = RenderSealReference(SealedConfig(RecordProfile::kHpcr2026), Digests(), fingerprint, certs);
   auto ref = ParseReference(text, "reference.yaml");
   ASSERT_TRUE(ref.ok()) << ref.error().message << "\n" << text;
   EXPECT_EQ(ref->record_profile, RecordProfile::kHpcr2026);
@@ -320,14 +429,14 @@ TEST(RenderSealReferenceTest, Hpcr2026WithoutSbomHasNoSbomLine) {
   AgentConfig c = SealedConfig(RecordProfile::kHpcr2026);
   c.root_sbom.clear();
   CertificateExpiry certs{{"CN=a", {}, 0}, {"CN=b", {}, 0}};
-  auto ref = ParseReference(RenderSealReference(c, {}, certs), "reference.yaml");
+  auto ref = ParseReference(RenderSealReference(c, Digests(), {}, certs), "reference.yaml");
   ASSERT_TRUE(ref.ok()) << ref.error().message;
   EXPECT_EQ(ref->measurements.count("sbom"), 0u);
   EXPECT_EQ(ref->measurements.size(), 2u);
 }
 
 TEST(RenderSealReferenceTest, Hpcr2023HasOnlyItsProfile) {
-  const std::string text = RenderSealReference(SealedConfig(RecordProfile::kHpcr2023), {}, std::nullopt);
+  const std::string text = RenderSealReference(SealedConfig(RecordProfile::kHpcr2023), Digests(), {}, std::nullopt);
   auto ref = ParseReference(text, "reference.yaml");
   ASSERT_TRUE(ref.ok()) << ref.error().message << "\n" << text;
   EXPECT_EQ(ref->record_profile, RecordProfile::kHpcr2023);
@@ -337,13 +446,34 @@ TEST(RenderSealReferenceTest, Hpcr2023HasOnlyItsProfile) {
   }
 }
 
+// root_partition states both digests of the partition, whichever agent.yaml names, and they read
+// back as written.
+TEST(RenderSealReferenceTest, RootPartitionHasBothDigestsWhicheverAgentYamlNames) {
+  for (RootDigest digest : {RootDigest::kSha256, RootDigest::kSha256_4m}) {
+    AgentConfig c = SealedConfig(RecordProfile::kHpcr2023);
+    c.root_digest = digest;
+    const std::string text = RenderSealReference(c, Digests(), {}, std::nullopt);
+    EXPECT_NE(text.find("\nroot_partition:\n  device: LABEL=se-root\n  sha256: " + std::string(64, '3') +
+                        "\n  sha256-4m: " + std::string(64, '8') + "\n"),
+              std::string::npos)
+        << text;
+    auto ref = ParseReference(text, "reference.yaml");
+    ASSERT_TRUE(ref.ok()) << ref.error().message << "\n" << text;
+    ASSERT_TRUE(ref->root_partition.has_value());
+    ASSERT_TRUE(ref->root_partition->sha256.has_value());
+    ASSERT_TRUE(ref->root_partition->sha256_4m.has_value());
+    EXPECT_EQ(ToHex(*ref->root_partition->sha256), std::string(64, '3'));
+    EXPECT_EQ(ToHex(*ref->root_partition->sha256_4m), std::string(64, '8'));
+  }
+}
+
 // The prefix of the image's encrypted records goes into the reference as chosen, always written.
 TEST(RenderSealReferenceTest, TokenPrefixIsWrittenAsSealed) {
   EXPECT_EQ(SealOptions().token_prefix, TokenPrefix::kHyperProtectBasic);
   for (TokenPrefix prefix : {TokenPrefix::kHyperProtectBasic, TokenPrefix::kContractBasic}) {
     AgentConfig c = SealedConfig(RecordProfile::kHpcr2023);
     c.token_prefix = prefix;
-    const std::string text = RenderSealReference(c, {}, std::nullopt);
+    const std::string text = RenderSealReference(c, Digests(), {}, std::nullopt);
     EXPECT_NE(text.find("\ntoken_prefix: " + std::string(TokenPrefixName(prefix)) + "\n"), std::string::npos) << text;
     auto ref = ParseReference(text, "reference.yaml");
     ASSERT_TRUE(ref.ok()) << ref.error().message;

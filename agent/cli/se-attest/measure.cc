@@ -7,6 +7,7 @@
 
 #include "core/hex.h"
 #include "core/limits_and_defaults.h"
+#include "core/root_digest.h"
 #include "host/contract_lines.h"
 #include "platform/hash_path.h"
 #include "platform/key_file.h"
@@ -18,10 +19,13 @@ namespace seattest {
 namespace {
 
 constexpr const char* kMeasureUsage =
-    "usage: se-attest measure PATH...\n"
+    "usage: se-attest measure [--digest sha256|sha256-4m] PATH...\n"
     "       se-attest measure --contract USER_DATA [--contract-key KEY [--passin SOURCE]]\n"
     "\n"
     "Prints '<sha256> <PATH>' for each file or block device, as in the record. Nothing is signed.\n"
+    "--digest sha256-4m prints the chunked digest an image sealed with it checks its root\n"
+    "partition against (docs/formats.md), computed by every CPU available; --digest sha256, the\n"
+    "default, one SHA-256 over all the bytes.\n"
     "\n"
     "With --contract, prints the 'contract:*' lines an hpcr-2026 record holds for the contract\n"
     "USER_DATA (cidata/user-data), '<sha256> contract:<section>' in the record's order: its token\n"
@@ -51,9 +55,10 @@ int MeasureContract(const std::string& user_data_path, const std::optional<std::
 
 int MeasureVerb(const std::vector<std::string>& args) {
   int code = kOk;
-  auto parsed = Parse(args, {{"contract", true}, {"contract-key", true}, {"passin", true}}, kMeasureUsage, &code);
+  auto parsed = Parse(args, {{"contract", true}, {"contract-key", true}, {"passin", true}, {"digest", true}}, kMeasureUsage, &code);
   if (!parsed) return code;
   if (auto contract = parsed->Get("contract")) {
+    if (parsed->Has("digest")) return UsageError(kMeasureUsage, "--digest is for PATHs, not --contract");
     if (!parsed->positional().empty()) {
       return UsageError(kMeasureUsage, "--contract takes no PATH arguments ('" + parsed->positional()[0] + "')");
     }
@@ -67,10 +72,19 @@ int MeasureVerb(const std::vector<std::string>& args) {
   if (parsed->Has("passin")) return UsageError(kMeasureUsage, "--passin needs --contract --contract-key");
   if (parsed->Has("contract-key")) return UsageError(kMeasureUsage, "--contract-key needs --contract");
   if (parsed->positional().empty()) return UsageError(kMeasureUsage, "expected at least one path");
+  RootDigest digest = RootDigest::kSha256;
+  if (auto v = parsed->Get("digest")) {
+    auto named = ParseRootDigest(*v);
+    if (!named) return UsageError(kMeasureUsage, "--digest: " + named.error().message);
+    digest = *named;
+  }
+  HashOptions how;
+  how.sha256 = digest == RootDigest::kSha256;
+  how.sha256_4m = digest == RootDigest::kSha256_4m;
   for (const std::string& path : parsed->positional()) {
-    auto d = HashPath(path);
+    auto d = HashPath(path, how);
     if (!d) return Failed("measure: " + d.error().message);
-    std::printf("%s %s\n", ToHex(d->digest).c_str(), path.c_str());
+    std::printf("%s %s\n", ToHex(d->Of(digest)).c_str(), path.c_str());
   }
   return std::fflush(stdout) == 0 ? kOk : Failed("measure: writing to stdout failed");
 }

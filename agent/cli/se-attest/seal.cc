@@ -33,6 +33,7 @@ std::string SealUsage() {
     "                      [--attestation-cert CERT] [--contract-cert CERT]\n"
     "                      [--build-time YYYY-MM-DDTHH:MM:SSZ]\n"
     "                      [--token-prefix hyper-protect-basic|contract-basic]\n"
+    "                      [--root-digest sha256-4m|sha256]\n"
     "                      --out DIR\n"
     "\n"
     "Hashes the root partition (IMAGE_OR_DEVICE) and root.tar.gz inside its filesystem, and\n"
@@ -61,6 +62,9 @@ std::string SealUsage() {
     "  --token-prefix P       the prefix of the image's encrypted records (se-checksums.txt.enc):\n"
     "                         hyper-protect-basic (the default) as HPVS and HPCR write them,\n"
     "                         contract-basic as CCRT and CCRV do\n"
+    "  --root-digest D        the root partition's digest the agent checks at boot: sha256-4m\n"
+    "                         (the default; every CPU hashes a part) or sha256 (one SHA-256\n"
+    "                         stream, as images sealed before sha256-4m). reference.yaml has both\n"
     "  --passin SOURCE        the passphrase of --attestation-key and --contract-key when they\n"
     "                         are encrypted (one for both): pass:TEXT, env:VAR, file:PATH, fd:N\n"
     "                         or stdin, as openssl takes them. Without it, asked for on the\n"
@@ -106,7 +110,7 @@ int SealVerb(const std::vector<std::string>& args) {
                        {"output-dir", true}, {"tarball-copy", true}, {"root-disk", true}, {"development", false}, {"out", true},
                        {"contract-signing-key", true, true}, {"record-profile", true}, {"sbom", true},
                        {"attestation-cert", true}, {"contract-cert", true}, {"build-time", true},
-                       {"token-prefix", true}, {"passin", true}},
+                       {"token-prefix", true}, {"passin", true}, {"root-digest", true}},
                       kSealUsage, &code);
   if (!parsed) return code;
   if (!parsed->positional().empty()) return UsageError(kSealUsage, "unexpected argument '" + parsed->positional()[0] + "'");
@@ -139,6 +143,11 @@ int SealVerb(const std::vector<std::string>& args) {
     auto prefix = ParseTokenPrefix(*v);
     if (!prefix) return UsageError(kSealUsage, "--token-prefix: " + prefix.error().message);
     o.token_prefix = *prefix;
+  }
+  if (auto v = parsed->Get("root-digest")) {
+    auto digest = ParseRootDigest(*v);
+    if (!digest) return UsageError(kSealUsage, "--root-digest: " + digest.error().message);
+    o.root_digest = *digest;
   }
   if (auto v = parsed->Get("sbom")) o.sbom = *v;
   if (auto v = parsed->Get("attestation-cert")) o.attestation_cert = *v;

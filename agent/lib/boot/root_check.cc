@@ -25,7 +25,7 @@ RootReader::RootReader(const AgentConfig& config, std::string device, int copy_f
       task_([this] {
         read_.digest = Hash();
         // The verdict is CheckRootDigest's; this only ends the work of the main thread, now in vain.
-        failed_ = !read_.digest || !DigestsEqual(read_.digest->digest, config_.root_sha256);
+        failed_ = !read_.digest || !DigestsEqual(read_.digest->Of(config_.root_digest), config_.root_hash);
       }) {}
 
 const RootRead& RootReader::Wait() {
@@ -54,6 +54,13 @@ Result<StreamDigest> RootReader::Hash() {
     return {};
   });
   HashOptions how;
+  // The digest agent.yaml names; sha256-4m with every CPU there is (the picked files' chunks are
+  // read one at a time, in order).
+  how.sha256 = config_.root_digest == RootDigest::kSha256;
+  how.sha256_4m = config_.root_digest == RootDigest::kSha256_4m;
+  how.on_chunk_ranges = config_.root_tarball_extents;
+  how.on_chunk_ranges.insert(how.on_chunk_ranges.end(), config_.root_sbom_extents.begin(),
+                             config_.root_sbom_extents.end());
   how.expected_size = config_.root_size;
   how.on_chunk = [&picker, &sbom_picker, has_sbom](std::uint64_t offset, const std::uint8_t* data,
                                                     std::size_t size) -> Status {
@@ -71,16 +78,18 @@ Outcome<StepLine> CheckRootDigest(const RootRead& read, const AgentConfig& confi
   const Result<StreamDigest>& digest = read.digest;
   if (!digest && read.copy_failed) return Fail(FailureClass::kOutput, digest.error().message, config.root_tarball_copy);
   if (!digest) return Fail(FailureClass::kRootPartition, "root partition: " + digest.error().message, read.device);
-  const std::string expected = ToHex(config.root_sha256);
-  const std::string found = ToHex(digest->digest);
-  if (!DigestsEqual(digest->digest, config.root_sha256)) {
+  const std::string name(RootDigestName(config.root_digest));
+  const std::string expected = ToHex(config.root_hash);
+  const std::string found = ToHex(digest->Of(config.root_digest));
+  if (!DigestsEqual(digest->Of(config.root_digest), config.root_hash)) {
     return Fail(FailureClass::kRootPartition,
                 "root partition " + read.device + " (" + config.root_device.ToString() +
-                    ") differs from the build: expected sha256 " + expected + ", found " + found,
+                    ") differs from the build: expected " + name + " " + expected + ", found " + found,
                 read.device, expected, found);
   }
   return InfoLine(message_id::kMeasured,
-                  "root partition " + read.device + " verified: " + found + " (" + std::to_string(digest->size) + " bytes)",
+                  "root partition " + read.device + " verified: " + name + " " + found + " (" +
+                      std::to_string(digest->size) + " bytes)",
                   {{"SE_ATTEST_ITEM", read.device}, {"SE_ATTEST_EXPECTED", expected}, {"SE_ATTEST_ACTUAL", found}});
 }
 

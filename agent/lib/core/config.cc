@@ -108,6 +108,18 @@ class MapReader {
   std::string prefix_;
 };
 
+// The root partition's digest: root.sha256 (the flat SHA-256, as images sealed before sha256-4m
+// have it) or root.sha256-4m, exactly one, its key naming it.
+Status ReadRootDigest(const MapReader& root_map, AgentConfig& c) {
+  const bool flat = root_map.Has(kRootDigestSha256);
+  const bool chunked = root_map.Has(kRootDigestSha256_4m);
+  if (flat && chunked) return MakeError("root: sha256 and sha256-4m given, expected one of them");
+  c.root_digest = flat ? RootDigest::kSha256 : RootDigest::kSha256_4m;
+  if (!flat && !chunked) return MakeError("root.sha256-4m: missing (or root.sha256)");
+  SEA_ASSIGN_OR_RETURN(c.root_hash, root_map.Digest(RootDigestName(c.root_digest)));
+  return {};
+}
+
 // root.sbom and its digest, size and extents: all four or none.
 Status ReadSbom(const MapReader& root_map, AgentConfig& c) {
   std::size_t given = 0;
@@ -177,11 +189,11 @@ Result<AgentConfig> ParseTree(const YAML::Node& root) {
   }
   if (!top.Has("root")) return MakeError("root: missing");
   MapReader root_map = top.Child("root");
-  SEA_RETURN_IF_ERROR(root_map.CheckKeys({"device", "sha256", "size", "tarball", "tarball_sha256", "tarball_size",
+  SEA_RETURN_IF_ERROR(root_map.CheckKeys({"device", "sha256", "sha256-4m", "size", "tarball", "tarball_sha256", "tarball_size",
                                           "tarball_extents", "tarball_copy", "sbom", "sbom_sha256", "sbom_size",
                                           "sbom_extents"}));
   SEA_ASSIGN_OR_RETURN(c.root_device, root_map.Device("device"));
-  SEA_ASSIGN_OR_RETURN(c.root_sha256, root_map.Digest("sha256"));
+  SEA_RETURN_IF_ERROR(ReadRootDigest(root_map, c));
   SEA_ASSIGN_OR_RETURN(c.root_size, root_map.Size("size"));
   SEA_ASSIGN_OR_RETURN(c.root_tarball, root_map.String("tarball"));
   if (c.root_tarball.front() != '/') return MakeError("root.tarball: must be an absolute path in the root filesystem");
@@ -255,7 +267,7 @@ std::string RenderAgentConfig(const AgentConfig& c) {
   out << YAML::Key << "baseimage_sha256" << YAML::Value << ToHex(c.baseimage_sha256);
   out << YAML::Key << "root" << YAML::Value << YAML::BeginMap;
   out << YAML::Key << "device" << YAML::Value << c.root_device.ToString();
-  out << YAML::Key << "sha256" << YAML::Value << ToHex(c.root_sha256);
+  out << YAML::Key << std::string(RootDigestName(c.root_digest)) << YAML::Value << ToHex(c.root_hash);
   out << YAML::Key << "size" << YAML::Value << std::to_string(c.root_size);
   out << YAML::Key << "tarball" << YAML::Value << c.root_tarball;
   out << YAML::Key << "tarball_sha256" << YAML::Value << ToHex(c.root_tarball_sha256);

@@ -14,6 +14,7 @@
 #include "core/record_profile.h"
 #include "core/token_format.h"
 #include "core/result.h"
+#include "core/root_digest.h"
 
 namespace seattest {
 
@@ -23,7 +24,10 @@ struct AgentConfig {
   std::string output_dir;       // as written; relative paths are relative to the config's folder
   Sha256Digest baseimage_sha256{};
   DeviceSpec root_device;
-  Sha256Digest root_sha256{};   // the whole root partition
+  // The whole root partition's digest (root.sha256 or root.sha256-4m, core/root_digest.h): which
+  // one, and its value.
+  RootDigest root_digest = RootDigest::kSha256;
+  Sha256Digest root_hash{};
   std::uint64_t root_size = 0;  // its size in bytes: a device of another size is refused unread
   std::string root_tarball;     // absolute path inside the root partition's filesystem
   Sha256Digest root_tarball_sha256{};

@@ -29,13 +29,16 @@ Result<Sha256Digest> DigestAt(const YAML::Node& node, const std::string& key) {
 }
 
 Result<ReferenceRootPartition> RootPartitionAt(const YAML::Node& node) {
-  SEA_RETURN_IF_ERROR(CheckMapKeys(node, "root_partition.", {"device", "sha256", "size", "tarball"}));
+  SEA_RETURN_IF_ERROR(CheckMapKeys(node, "root_partition.", {"device", "sha256", "sha256-4m", "size", "tarball"}));
   ReferenceRootPartition root;
   if (const YAML::Node n = node["device"]) {
     SEA_ASSIGN_OR_RETURN(root.device, TextAt(n, "root_partition.device"));
   }
   if (const YAML::Node n = node["sha256"]) {
     SEA_ASSIGN_OR_RETURN(root.sha256, DigestAt(n, "root_partition.sha256"));
+  }
+  if (const YAML::Node n = node["sha256-4m"]) {
+    SEA_ASSIGN_OR_RETURN(root.sha256_4m, DigestAt(n, "root_partition.sha256-4m"));
   }
   if (const YAML::Node n = node["tarball"]) {
     SEA_ASSIGN_OR_RETURN(root.tarball, TextAt(n, "root_partition.tarball"));

@@ -30,6 +30,7 @@ std::string_view ImageKindName(ImageKind kind);
 struct ReferenceRootPartition {
   std::string device;
   std::optional<Sha256Digest> sha256;
+  std::optional<Sha256Digest> sha256_4m;  // core/root_digest.h
   std::optional<std::uint64_t> size;
   std::string tarball;
 };

@@ -28,6 +28,11 @@ void Sha256::Update(const void* data, std::size_t size) {
   EVP_DigestUpdate(ctx_.get(), data, size);
 }
 
+void Sha256::Reset() {
+  // Cannot fail: the context was initialised with SHA-256 by Create().
+  EVP_DigestInit_ex(ctx_.get(), nullptr, nullptr);
+}
+
 Sha256Digest Sha256::Finish() {
   Sha256Digest d{};
   unsigned int len = 0;

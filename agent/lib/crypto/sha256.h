@@ -13,8 +13,10 @@ class Sha256 {
  public:
   static Result<Sha256> Create();
   void Update(const void* data, std::size_t size);
-  // The digest of everything given to Update; the object is spent afterwards.
+  // The digest of everything given to Update; the object is spent afterwards, until Reset.
   Sha256Digest Finish();
+  // Starts anew, as Create() would (after Finish: one context hashes many chunks).
+  void Reset();
 
  private:
   explicit Sha256(EvpMdCtxPtr ctx) : ctx_(std::move(ctx)) {}

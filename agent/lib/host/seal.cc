@@ -323,7 +323,7 @@ class PickedFile {
 // and the SBOM picked out of it at their extents (from the filesystem, mounted read-only here on
 // the builder's machine; the agent never mounts it), which must give the files back: only
 // offsets that name the partition's own bytes do. Fills `c`'s root fields.
-Status MeasureRoot(const SealOptions& o, BlockDevices& devices, Mounter& mounter, AgentConfig& c) {
+Result<SealedRootDigests> MeasureRoot(const SealOptions& o, BlockDevices& devices, Mounter& mounter, AgentConfig& c) {
   std::vector<std::unique_ptr<PickedFile>> files;
   {
     SEA_ASSIGN_OR_RETURN(std::string fs_type, devices.FilesystemType(o.root));
@@ -338,12 +338,14 @@ Status MeasureRoot(const SealOptions& o, BlockDevices& devices, Mounter& mounter
     }
   }
   HashOptions how;
+  how.sha256_4m = true;  // both, from the one read: reference.yaml states both
   how.on_chunk = [&files](std::uint64_t offset, const std::uint8_t* data, std::size_t size) -> Status {
     for (const std::unique_ptr<PickedFile>& f : files) SEA_RETURN_IF_ERROR(f->Feed(offset, data, size));
     return {};
   };
   SEA_ASSIGN_OR_RETURN(StreamDigest root, HashPath(o.root, how));
-  c.root_sha256 = root.digest;
+  c.root_digest = o.root_digest;
+  c.root_hash = root.Of(o.root_digest);
   c.root_size = root.size;
   SEA_ASSIGN_OR_RETURN(c.root_tarball_sha256, files[0]->Finish(root.size));
   c.root_tarball_size = files[0]->layout().size;
@@ -353,7 +355,7 @@ Status MeasureRoot(const SealOptions& o, BlockDevices& devices, Mounter& mounter
     c.root_sbom_size = files[1]->layout().size;
     c.root_sbom_extents = files[1]->layout().extents;
   }
-  return {};
+  return SealedRootDigests{root.digest, root.sha256_4m};
 }
 
 // --- reference.yaml ------------------------------------------------------------------------------
@@ -403,7 +405,8 @@ Result<std::optional<UnixTime>> ResolveBuildTime(RecordProfile profile, const st
   return std::optional<UnixTime>(now);
 }
 
-std::string RenderSealReference(const AgentConfig& c, const Sha256Digest& attestation_fingerprint,
+std::string RenderSealReference(const AgentConfig& c, const SealedRootDigests& root,
+                                const Sha256Digest& attestation_fingerprint,
                                 const std::optional<CertificateExpiry>& certificates) {
   YAML::Emitter out;
   out << YAML::Comment("Expected values for auditors, written by `se-attest seal`.");
@@ -427,7 +430,8 @@ std::string RenderSealReference(const AgentConfig& c, const Sha256Digest& attest
   out << YAML::EndMap;
   out << YAML::Key << "root_partition" << YAML::Value << YAML::BeginMap;
   out << YAML::Key << "device" << YAML::Value << c.root_device.ToString();
-  out << YAML::Key << "sha256" << YAML::Value << ToHex(c.root_sha256);
+  out << YAML::Key << std::string(kRootDigestSha256) << YAML::Value << ToHex(root.sha256);
+  out << YAML::Key << std::string(kRootDigestSha256_4m) << YAML::Value << ToHex(root.sha256_4m);
   out << YAML::Key << "size" << YAML::Value << c.root_size;
   out << YAML::Key << "tarball" << YAML::Value << c.root_tarball;
   out << YAML::EndMap;
@@ -461,7 +465,7 @@ Result<SealResult> Seal(const SealOptions& o, BlockDevices& devices, Mounter& mo
   SEA_ASSIGN_OR_RETURN(AgentConfig c, ConfigFromOptions(o));
   SEA_ASSIGN_OR_RETURN(SealKeys keys, ReadKeys(o, c, result.warnings));
   SEA_ASSIGN_OR_RETURN(c.baseimage_sha256, BaseimageDigest(o));
-  SEA_RETURN_IF_ERROR(MeasureRoot(o, devices, mounter, c));
+  SEA_ASSIGN_OR_RETURN(SealedRootDigests root, MeasureRoot(o, devices, mounter, c));
   std::optional<CertificateExpiry> certificates;
   if (keys.attestation_cert && keys.contract_cert) {
     certificates = CertificateExpiry{keys.contract_cert->validity, keys.attestation_cert->validity};
@@ -469,7 +473,7 @@ Result<SealResult> Seal(const SealOptions& o, BlockDevices& devices, Mounter& mo
 
   // What the agent and verify will read must parse now, or nothing is written.
   const std::string config_text = RenderAgentConfig(c);
-  result.reference_text = RenderSealReference(c, keys.attestation_fingerprint, certificates);
+  result.reference_text = RenderSealReference(c, root, keys.attestation_fingerprint, certificates);
   SEA_RETURN_IF_ERROR(CheckReadBack(config_text, result.reference_text, certificates));
   const std::string config_dir = o.out + "/" + kConfigDir;
   SEA_RETURN_IF_ERROR(MakeDirs(config_dir, 0755));

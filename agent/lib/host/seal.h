@@ -50,6 +50,8 @@ struct SealOptions {
   // The prefix of the encrypted records the image writes (agent.yaml's and reference.yaml's
   // token_prefix): hyper-protect-basic as HPVS/HPCR, contract-basic as CCRT/CCRV.
   TokenPrefix token_prefix = kDefaultTokenPrefix;
+  // The root partition's digest in agent.yaml, the one the agent checks (reference.yaml has both).
+  RootDigest root_digest = kDefaultRootDigest;
   // hpcr-2026 only (refused with hpcr-2023): the image's SBOM, an absolute path inside the root
   // filesystem, measured like `tarball`. Empty: none.
   std::string sbom;
@@ -80,10 +82,18 @@ struct SealResult {
 Result<std::optional<UnixTime>> ResolveBuildTime(RecordProfile profile, const std::optional<std::string>& flag,
                                                  const std::optional<std::string>& source_date_epoch, UnixTime now);
 
+// Both digests of the sealed root partition, from its one read: reference.yaml states both,
+// whichever agent.yaml names (the auditor can recompute either with coreutils).
+struct SealedRootDigests {
+  Sha256Digest sha256{};
+  Sha256Digest sha256_4m{};
+};
+
 // reference.yaml's text (docs/formats.md) for the sealed configuration `config`: the values the
-// auditor checks records against, with the attestation key's fingerprint and, for hpcr-2026, the
-// two certificates (ParseReference reads it back).
-std::string RenderSealReference(const AgentConfig& config, const Sha256Digest& attestation_fingerprint,
+// auditor checks records against, the root partition's two digests, the attestation key's
+// fingerprint and, for hpcr-2026, the two certificates (ParseReference reads it back).
+std::string RenderSealReference(const AgentConfig& config, const SealedRootDigests& root,
+                                const Sha256Digest& attestation_fingerprint,
                                 const std::optional<CertificateExpiry>& certificates);
 
 // Needs root when `root` is an image file (a read-only loop device is attached to read the

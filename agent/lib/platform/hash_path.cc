@@ -2,15 +2,20 @@
 
 #include <fcntl.h>
 #include <linux/fs.h>
+#include <sched.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <memory>
+#include <optional>
 #include <utility>
 
+#include "crypto/chunked_sha256.h"
 #include "crypto/sha256.h"
 #include "platform/aligned_buffer.h"
 #include "platform/errno_text.h"
+#include "platform/parallel_hash.h"
 #include "platform/read_ahead.h"
 #include "platform/read_fault_search.h"
 #include "platform/sys_error.h"
@@ -57,59 +62,96 @@ Result<HashSource> OpenToHash(const std::string& path, const HashOptions& option
   return HashSource{std::move(fd), block_device, total};
 }
 
+// Reads `source` front to back on a reader thread while this thread computes the digests asked
+// for (one hashing thread).
+Result<ReadOutcome> ReadInOrder(const std::string& path, const HashSource& source, const HashOptions& options) {
+  std::optional<Sha256> sha;
+  std::optional<ChunkedSha256> chunked;
+  if (options.sha256) {
+    SEA_ASSIGN_OR_RETURN(sha, Sha256::Create());
+  }
+  if (options.sha256_4m) {
+    SEA_ASSIGN_OR_RETURN(chunked, ChunkedSha256::Create());
+  }
+  SEA_ASSIGN_OR_RETURN(auto reader, ReadAhead::Start(source.fd.get(), options.chunk, options.buffers,
+                                                     /*drop_behind=*/source.block_device));
+  ReadOutcome out;
+  while (auto chunk = reader->Next()) {
+    if (options.cancel != nullptr && options.cancel->load()) return MakeError("hashing " + path + ": stopped");
+    if (chunk->size > source.size - out.read) {  // it grew: reported by the caller
+      out.more = true;
+      break;
+    }
+    if (sha) sha->Update(chunk->data, chunk->size);
+    if (chunked) chunked->Update(chunk->data, chunk->size);
+    if (options.on_chunk) {
+      if (auto s = options.on_chunk(out.read, chunk->data, chunk->size); !s) return s.error();
+    }
+    out.read += chunk->size;
+    if (options.progress) options.progress(out.read, source.size);
+  }
+  // After `more` the reader may still be reading past the size it had: not asked (its error
+  // fields are its thread's until it is joined), only stopped and joined.
+  if (!out.more && reader->failed()) {
+    out.error_number = reader->error_number();
+    out.error_offset = reader->error_offset();
+  }
+  reader.reset();  // its thread has ended; the descriptor is this thread's alone again
+  if (sha) out.sha256 = sha->Finish();
+  if (chunked) out.sha256_4m = chunked->Finish();
+  return out;
+}
+
+// How many hashing threads: 1 unless sha256-4m alone is asked for.
+unsigned HashThreads(const HashOptions& options) {
+  if (options.sha256 || !options.sha256_4m) return 1;
+  return options.threads == 0 ? HashThreadsAvailable() : std::min(options.threads, kMaxHashThreads);
+}
+
 }  // namespace
+
+unsigned HashThreadsAvailable() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof set, &set) != 0) return 1;
+  const int count = CPU_COUNT(&set);
+  return count < 1 ? 1u : std::min(static_cast<unsigned>(count), kMaxHashThreads);
+}
 
 Result<StreamDigest> HashPath(const std::string& path, const HashOptions& options) {
   if (options.chunk == 0 || options.chunk % kPageSize != 0 || options.buffers < 2) {
     return MakeError("hashing " + path + ": buffers must be at least 2 multiples of 4096 bytes");
   }
+  if (!options.sha256 && !options.sha256_4m) return MakeError("hashing " + path + ": no digest asked for");
   SEA_ASSIGN_OR_RETURN(HashSource source, OpenToHash(path, options));
-  const UniqueFd& fd = source.fd;
-  const bool block_device = source.block_device;
+  const int fd = source.fd.get();
   const std::uint64_t total = source.size;
   // The kernel's readahead (doubled) keeps the disk busy ahead of the reader thread; behind it,
   // a block device's pages are dropped as soon as they are copied: a partition hashed at boot
   // must not stay in the guest's memory. (O_DIRECT was slower: one synchronous request at a
   // time, no readahead; docs/performance.md.)
-  posix_fadvise(fd.get(), 0, 0, POSIX_FADV_SEQUENTIAL);
-  SEA_ASSIGN_OR_RETURN(Sha256 sha, Sha256::Create());
-  SEA_ASSIGN_OR_RETURN(auto reader, ReadAhead::Start(fd.get(), options.chunk, options.buffers,
-                                                     /*drop_behind=*/block_device));
-  StreamDigest result;
-  bool grew = false;
-  while (auto chunk = reader->Next()) {
-    if (options.cancel != nullptr && options.cancel->load()) return MakeError("hashing " + path + ": stopped");
-    if (chunk->size > total - result.size) {  // it grew: reported below
-      grew = true;
-      break;
-    }
-    sha.Update(chunk->data, chunk->size);
-    if (options.on_chunk) {
-      if (auto s = options.on_chunk(result.size, chunk->data, chunk->size); !s) return s.error();
-    }
-    result.size += chunk->size;
-    if (options.progress) options.progress(result.size, total);
+  posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+  std::optional<ReadOutcome> outcome;
+  if (const unsigned threads = HashThreads(options); threads > 1) {
+    SEA_ASSIGN_OR_RETURN(outcome, ReadInParallel(path, fd, source.block_device, total, options, threads));
   }
-  // After `grew` the reader may still be reading past the size it had: not asked (its error
-  // fields are its thread's until it is joined), only stopped and joined below.
-  if (!grew && reader->failed()) {
-    const int error = reader->error_number();
-    std::uint64_t at = reader->error_offset();
-    reader.reset();  // its thread has ended; the descriptor is this thread's alone again
-    if (auto block = LocateReadError(fd.get(), block_device, total, at)) at = *block;
-    return MakeError("reading " + path + " at byte " + std::to_string(at) + ": " + ErrnoText(error));
+  if (!outcome) {  // one hashing thread, asked for or all there could be
+    SEA_ASSIGN_OR_RETURN(outcome, ReadInOrder(path, source, options));
   }
-  reader.reset();
-  auto end_size = SizeOf(fd.get(), path);
+  if (outcome->error_number != 0) {
+    std::uint64_t at = outcome->error_offset;
+    if (auto block = LocateReadError(fd, source.block_device, total, at)) at = *block;
+    return MakeError("reading " + path + " at byte " + std::to_string(at) + ": " + ErrnoText(outcome->error_number));
+  }
+  auto end_size = SizeOf(fd, path);
   if (!end_size) return end_size.error();
-  if (grew || result.size != total || *end_size != total) {
+  if (outcome->more || outcome->read != total || *end_size != total) {
     return MakeError(path + ": changed size while it was read (" + std::to_string(total) + " bytes at the start, " +
                      (*end_size != total ? std::to_string(*end_size) + " at the end"
-                                         : std::string(grew ? "more" : "fewer") + " read") +
+                                         : std::string(outcome->more ? "more" : "fewer") + " read") +
                      ")");
   }
-  result.digest = sha.Finish();
-  return result;
+  return StreamDigest{outcome->sha256, outcome->sha256_4m, total};
 }
 
 }  // namespace seattest

@@ -16,7 +16,9 @@ Result<std::unique_ptr<ReadAhead>> ReadAhead::Start(int fd, std::size_t chunk, s
     b = AllocateAligned(chunk);
     if (!b) return MakeError("out of memory for the read buffers");
   }
-  SEA_ASSIGN_OR_RETURN(r->thread_, StartThread([p = r.get()] { p->ReadAll(); }, "the reader thread"));
+  auto thread = StartThread([p = r.get()] { p->ReadAll(); }, "the reader thread");
+  if (thread) r->thread_ = std::move(*thread);
+  r->inline_ = !thread;  // no thread to be had: Next() reads, one chunk at a time
   return r;
 }
 
@@ -30,6 +32,19 @@ ReadAhead::~ReadAhead() {
 }
 
 std::optional<ReadAhead::Chunk> ReadAhead::Next() {
+  if (inline_) {
+    if (ended_) return std::nullopt;
+    int error = 0;
+    const std::size_t got = ReadChunk(0, inline_offset_, &error);
+    if (error != 0) {
+      error_number_ = error;
+      error_offset_ = inline_offset_ + got;
+    }
+    inline_offset_ += got;
+    if (error != 0 || got < chunk_) ended_ = true;
+    if (error != 0 || got == 0) return std::nullopt;
+    return Chunk{buffers_[0].get(), got};
+  }
   std::unique_lock lock(mutex_);
   if (holding_) {
     holding_ = false;
@@ -44,6 +59,23 @@ std::optional<ReadAhead::Chunk> ReadAhead::Next() {
   return Chunk{buffers_[slot].get(), sizes_[slot]};
 }
 
+std::size_t ReadAhead::ReadChunk(std::size_t slot, std::uint64_t offset, int* error) {
+  std::size_t got = 0;
+  // Whole chunks; a short read means the end.
+  while (got < chunk_) {
+    ssize_t n = read(fd_, buffers_[slot].get() + got, chunk_ - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      *error = errno;
+      break;
+    }
+    if (n == 0) break;
+    got += static_cast<std::size_t>(n);
+  }
+  drop_.Read(offset + got);
+  return got;
+}
+
 void ReadAhead::ReadAll() {
   std::uint64_t offset = 0;
   for (std::size_t slot_index = 0;; ++slot_index) {
@@ -54,22 +86,8 @@ void ReadAhead::ReadAll() {
     }
     // This slot is the reader's alone until it is counted as filled.
     const std::size_t slot = slot_index % buffers_.size();
-    std::size_t got = 0;
     int error = 0;
-    // Whole chunks; a short read means the end.
-    while (got < chunk_) {
-      ssize_t n = read(fd_, buffers_[slot].get() + got, chunk_ - got);
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) {
-        error = errno;
-        break;
-      }
-      if (n == 0) break;
-      got += static_cast<std::size_t>(n);
-    }
-    if (drop_behind_ && got > 0) {
-      posix_fadvise(fd_, static_cast<off_t>(offset), static_cast<off_t>(got), POSIX_FADV_DONTNEED);
-    }
+    const std::size_t got = ReadChunk(slot, offset, &error);
     std::lock_guard lock(mutex_);
     if (error != 0) {
       error_number_ = error;

@@ -14,6 +14,7 @@
 
 #include "core/result.h"
 #include "platform/aligned_buffer.h"
+#include "platform/drop_behind.h"
 
 namespace seattest {
 
@@ -26,6 +27,8 @@ class ReadAhead {
 
   // Reads `fd` in `count` buffers of `chunk` bytes (whole chunks; a short read means the end).
   // With `drop_behind` the pages read are dropped from the page cache (POSIX_FADV_DONTNEED).
+  // Where no thread can be started (EAGAIN under a thread limit), Next() reads each chunk itself
+  // when asked: slower, not wrong.
   static Result<std::unique_ptr<ReadAhead>> Start(int fd, std::size_t chunk, std::size_t count,
                                                   bool drop_behind);
 
@@ -44,13 +47,16 @@ class ReadAhead {
 
  private:
   ReadAhead(int fd, std::size_t chunk, std::size_t count, bool drop_behind)
-      : fd_(fd), chunk_(chunk), drop_behind_(drop_behind), buffers_(count), sizes_(count) {}
+      : fd_(fd), chunk_(chunk), drop_(fd, drop_behind), buffers_(count), sizes_(count) {}
 
   void ReadAll();
+  // Reads the next chunk_ bytes, at `offset`, (fewer at the end or on an error, set in *error)
+  // into `slot`, dropping them from the page cache behind (drop_).
+  std::size_t ReadChunk(std::size_t slot, std::uint64_t offset, int* error);
 
   const int fd_;
   const std::size_t chunk_;
-  const bool drop_behind_;
+  DropBehind drop_;  // the reader thread's (Next()'s when inline) until it is joined
   std::vector<AlignedBuffer> buffers_;
   std::vector<std::size_t> sizes_;
   std::thread thread_;
@@ -62,6 +68,9 @@ class ReadAhead {
   bool holding_ = false;       // Next()'s caller holds slot read_slot_
   bool ended_ = false;
   bool stop_ = false;
+  // No reader thread could be started: Next() reads on the calling thread, into slot 0.
+  bool inline_ = false;
+  std::uint64_t inline_offset_ = 0;
   int error_number_ = 0;
   std::uint64_t error_offset_ = 0;
 };
