@@ -1304,9 +1304,9 @@ else:  # struct loop_info64: lo_sizelimit at byte 32 of 232
 PY
 mkdir -p tree-swap/etc && echo "the host's root $RUN_ID" >tree-swap/etc/motd
 make_root_partition tree-swap root-swap.img 16M || die "root partition (swap)"
-# The agent asks the disk for a window of 4 MiB chunks ahead of its reads (sha256-4m, one chunk
-# per hashing thread): what it asked for before the swap is the sealed partition's (LOOP_CHANGE_FD
-# waits for the requests in flight, and the page cache keeps them). Two mkfs.ext4 of the same
+# The agent reads a window of 4 MiB chunks at once (sha256-4m, one chunk per hashing thread), the
+# kernel's readahead ahead of its reads: what was read ahead before the swap is the sealed
+# partition's (LOOP_CHANGE_FD waits for the requests in flight, and the page cache keeps them). Two mkfs.ext4 of the same
 # size differ in the first chunk only; this one differs in every chunk (a byte in each chunk's
 # last 4 KiB, unused by the ext4), so whichever the agent reads after the swap is another's.
 for ((at = (4 << 20) - 4096 + 17; at < ROOT_SIZE; at += 4 << 20)); do

@@ -328,6 +328,39 @@ TEST(HashPathChunkedTest, OnChunkRangesGiveThePickerEveryByteOfTheRanges) {
   }
 }
 
+// Ranges in some chunks only (chunks 2 and 6 of 9): with several threads those chunks are read
+// alone and given to on_chunk in order, the others in windows of several, never to on_chunk
+// (an engine that read every chunk alone would pass the test above, not this one).
+TEST(HashPathChunkedTest, OnlyTheChunksOfTheRangesGoToOnChunk) {
+  TempDir tmp;
+  const std::string data = PseudoRandom(9 * kChunk + 3, 31);
+  WriteText(tmp.Sub("f"), data);
+  const std::vector<Extent> ranges = {{2 * kChunk + 5, 10}, {6 * kChunk + kChunk / 2, 100}};
+  for (unsigned threads : {2u, 3u, 4u}) {
+    SCOPED_TRACE("threads " + std::to_string(threads));
+    HashOptions how = Chunked(threads);
+    how.on_chunk_ranges = ranges;
+    std::uint64_t seen_in_2 = 0;
+    std::uint64_t seen_in_6 = 0;
+    std::uint64_t last_end = 0;
+    how.on_chunk = [&](std::uint64_t offset, const std::uint8_t* bytes, std::size_t n) -> Status {
+      const std::uint64_t chunk = offset / kChunk;
+      EXPECT_EQ((offset + n - 1) / kChunk, chunk) << "a piece across chunks at " << offset;
+      EXPECT_TRUE(chunk == 2 || chunk == 6) << "on_chunk got a piece of chunk " << chunk;
+      EXPECT_GE(offset, last_end) << "out of order";
+      last_end = offset + n;
+      EXPECT_TRUE(std::equal(bytes, bytes + n, reinterpret_cast<const std::uint8_t*>(data.data()) + offset));
+      (chunk == 2 ? seen_in_2 : seen_in_6) += n;
+      return {};
+    };
+    auto d = HashPath(tmp.Sub("f"), how);
+    ASSERT_TRUE(d.ok()) << d.error().message;
+    EXPECT_EQ(seen_in_2, kChunk);  // the whole of each such chunk, in order
+    EXPECT_EQ(seen_in_6, kChunk);
+    EXPECT_EQ(ToHex(d->sha256_4m), ByHand(data));
+  }
+}
+
 // The progress line: non-decreasing, out of the size, ending at it.
 TEST(HashPathChunkedTest, ProgressReachesTheSize) {
   TempDir tmp;

@@ -1,6 +1,7 @@
 // Starting a thread without letting std::system_error out (EAGAIN under a thread limit): the
-// caller decides what a missing thread means. The hashing reader fails the hash; the root's
-// background task runs on the caller's thread instead.
+// caller decides what a missing thread means. The hashing reader then reads on the caller's
+// thread, the parallel hash uses the threads it got (or the one-thread reader), and the root's
+// background task runs on the caller's thread.
 #pragma once
 
 #include <functional>
