@@ -131,7 +131,7 @@ check_changes() {
         local o found=0
         for o in $owner; do
           needed_pkgs+=("$o")
-          if printf '%s\n' "$dep_pkgs" | grep -qxF "$o"; then found=1; fi
+          if grep -qxF "$o" <<<"$dep_pkgs"; then found=1; fi
         done
         if [ "$found" -eq 1 ]; then
           ok "$arch: $name:$rel NEEDED $soname ($owner) is in Depends"
