@@ -297,8 +297,11 @@ kmsg_since "$mark" | cut -f2- >out1.kmsg
 check "plain: agent exits 0" test "$rc" = 0
 [ "$rc" = 0 ] || sed 's/^/#   /' agent.err
 check "plain: no .enc, no attestationPublicKey" test ! -e out1/se-checksums.txt.enc -a ! -e out1/attestationPublicKey
-check "plain: the agent's kernel log line: the root partition verified by sha256-4m, the digest sealed, and its size" \
-  grep -qxF "se-attest-agent: root partition $ROOT_DEV verified: sha256-4m $ROOT_4M ($(stat -c %s root-part.img) bytes)" out1.kmsg
+# sha256-4m is hashed by one thread per CPU the agent may run on (at most 16).
+cpus=$(nproc) && [ "$cpus" -le 16 ] || cpus=16
+threads="$cpus hashing threads" && [ "$cpus" != 1 ] || threads="1 hashing thread"
+check "plain: the agent's kernel log line: the root partition verified by sha256-4m, the digest sealed, its size, $threads" \
+  grep -qxF "se-attest-agent: root partition $ROOT_DEV verified: sha256-4m $ROOT_4M ($(stat -c %s root-part.img) bytes, $threads)" out1.kmsg
 check_record plain out1/se-checksums.txt out1 cidata1.img cidata1.d -
 check "plain: the measured devices are unmounted again" bash -c "! grep -qE '$DISK|$CIDATA' /proc/mounts"
 # The image sealed with --root-digest sha256 (an image sealed before sha256-4m) attests as well.
@@ -306,7 +309,7 @@ mark=$(kmsg_mark)
 run_agent out1-flat "$FLAT_CONFIG"
 kmsg_since "$mark" | cut -f2- >out1-flat.kmsg
 check "sealed --root-digest sha256: agent exits 0, the root partition verified by sha256, the digest sealed (kernel log)" \
-  bash -c "[ $rc = 0 ] && grep -qxF 'se-attest-agent: root partition $ROOT_DEV verified: sha256 $ROOT_SHA ($(stat -c %s root-part.img) bytes)' out1-flat.kmsg"
+  bash -c "[ $rc = 0 ] && grep -qxF 'se-attest-agent: root partition $ROOT_DEV verified: sha256 $ROOT_SHA ($(stat -c %s root-part.img) bytes, 1 hashing thread)' out1-flat.kmsg"
 [ "$rc" = 0 ] || sed 's/^/#   /' agent.err
 "$SE_ATTEST" verify out1-flat --cert keys/attestation.crt --chain keys/intermediate-ca.crt --ca keys/root-ca.crt \
   --reference sealed-flat/reference.yaml --contract-cert keys/contract.crt --allow-development >verify1-flat.txt 2>&1

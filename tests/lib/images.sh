@@ -170,7 +170,7 @@ add_virtio_disk() {
 # guest's power-off ends it) with QEMU_DISKS, stopped after SECONDS. Writes console.raw, console.log
 # (without carriage returns and terminal escapes) and qemu.err in the current folder, sets
 # BOOT_SECONDS (wall clock); returns QEMU's status (124: timed out). SE_ATTEST_QEMU_SMP set:
-# -smp SE_ATTEST_QEMU_SMP (bench-boot.sh; unset: QEMU's default, 1 CPU).
+# -smp SE_ATTEST_QEMU_SMP (bench-boot.sh, two scenarios of scenario.sh; unset: QEMU's default, 1 CPU).
 boot_s390x() {
   local start rc
   start=$(date +%s.%N)

@@ -28,6 +28,7 @@
 #include "crypto/rsa.h"
 #include "crypto/sha256.h"
 #include "crypto/token.h"
+#include "platform/hash_path.h"
 #include "test_support.h"
 
 namespace seattest {
@@ -553,6 +554,14 @@ const LogEntry* RootVerifiedEntry(const std::vector<LogEntry>& entries, const st
   return found;
 }
 
+// The end of the "verified" line: the size and how many threads hashed it (sha256-4m: one per CPU
+// this test may run on; sha256: one).
+std::string VerifiedTail(RootDigest digest, std::size_t size) {
+  const unsigned threads = digest == RootDigest::kSha256_4m ? HashThreadsAvailable() : 1;
+  return " (" + std::to_string(size) + " bytes, " + std::to_string(threads) +
+         (threads == 1 ? " hashing thread)" : " hashing threads)");
+}
+
 // Images sealed with either digest attest; the verified line and the journal name the digest.
 TEST_F(AgentFlowTest, SealedWithEitherDigestAttests) {
   const std::string image = ReadText(root_image_);
@@ -570,7 +579,7 @@ TEST_F(AgentFlowTest, SealedWithEitherDigestAttests) {
     EXPECT_EQ(Field(*e, "SE_ATTEST_EXPECTED"), hex);
     EXPECT_EQ(Field(*e, "SE_ATTEST_ACTUAL"), hex);
     EXPECT_NE(e->message.find("root partition " + root_image_ + " verified: " + std::string(RootDigestName(digest)) +
-                              " " + hex + " (" + std::to_string(image.size()) + " bytes)"),
+                              " " + hex + VerifiedTail(digest, image.size())),
               std::string::npos)
         << e->message;
   }
@@ -659,7 +668,7 @@ TEST_F(AgentFlowChunkedRootTest, SealedWithEitherDigestAttests) {
     const LogEntry* e = RootVerifiedEntry(log_.entries, root_image_);
     ASSERT_NE(e, nullptr);
     EXPECT_NE(e->message.find("verified: " + std::string(RootDigestName(digest)) + " " + ToHex(config_.root_hash) +
-                              " (" + std::to_string(2 * kChunk + 12345) + " bytes)"),
+                              VerifiedTail(digest, 2 * kChunk + 12345)),
               std::string::npos)
         << e->message;
   }

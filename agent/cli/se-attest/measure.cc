@@ -78,9 +78,7 @@ int MeasureVerb(const std::vector<std::string>& args) {
     if (!named) return UsageError(kMeasureUsage, "--digest: " + named.error().message);
     digest = *named;
   }
-  HashOptions how;
-  how.sha256 = digest == RootDigest::kSha256;
-  how.sha256_4m = digest == RootDigest::kSha256_4m;
+  const HashOptions how = HashOptions::Only(digest);
   for (const std::string& path : parsed->positional()) {
     auto d = HashPath(path, how);
     if (!d) return Failed("measure: " + d.error().message);

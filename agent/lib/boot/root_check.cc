@@ -53,11 +53,9 @@ Result<StreamDigest> RootReader::Hash() {
     read_.sbom.append(reinterpret_cast<const char*>(data), size);
     return {};
   });
-  HashOptions how;
   // The digest agent.yaml names; sha256-4m with every CPU there is (the picked files' chunks are
   // read one at a time, in order).
-  how.sha256 = config_.root_digest == RootDigest::kSha256;
-  how.sha256_4m = config_.root_digest == RootDigest::kSha256_4m;
+  HashOptions how = HashOptions::Only(config_.root_digest);
   how.on_chunk_ranges = config_.root_tarball_extents;
   how.on_chunk_ranges.insert(how.on_chunk_ranges.end(), config_.root_sbom_extents.begin(),
                              config_.root_sbom_extents.end());
@@ -80,8 +78,9 @@ Outcome<StepLine> CheckRootDigest(const RootRead& read, const AgentConfig& confi
   if (!digest) return Fail(FailureClass::kRootPartition, "root partition: " + digest.error().message, read.device);
   const std::string name(RootDigestName(config.root_digest));
   const std::string expected = ToHex(config.root_hash);
-  const std::string found = ToHex(digest->Of(config.root_digest));
-  if (!DigestsEqual(digest->Of(config.root_digest), config.root_hash)) {
+  const Sha256Digest& actual = digest->Of(config.root_digest);
+  const std::string found = ToHex(actual);
+  if (!DigestsEqual(actual, config.root_hash)) {
     return Fail(FailureClass::kRootPartition,
                 "root partition " + read.device + " (" + config.root_device.ToString() +
                     ") differs from the build: expected " + name + " " + expected + ", found " + found,
@@ -89,7 +88,8 @@ Outcome<StepLine> CheckRootDigest(const RootRead& read, const AgentConfig& confi
   }
   return InfoLine(message_id::kMeasured,
                   "root partition " + read.device + " verified: " + name + " " + found + " (" +
-                      std::to_string(digest->size) + " bytes)",
+                      std::to_string(digest->size) + " bytes, " + std::to_string(digest->hashing_threads) +
+                      (digest->hashing_threads == 1 ? " hashing thread)" : " hashing threads)"),
                   {{"SE_ATTEST_ITEM", read.device}, {"SE_ATTEST_EXPECTED", expected}, {"SE_ATTEST_ACTUAL", found}});
 }
 

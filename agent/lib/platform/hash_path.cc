@@ -151,7 +151,7 @@ Result<StreamDigest> HashPath(const std::string& path, const HashOptions& option
                                          : std::string(outcome->more ? "more" : "fewer") + " read") +
                      ")");
   }
-  return StreamDigest{outcome->sha256, outcome->sha256_4m, total};
+  return StreamDigest{outcome->sha256, outcome->sha256_4m, total, outcome->hashing_threads};
 }
 
 }  // namespace seattest

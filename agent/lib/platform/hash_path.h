@@ -23,6 +23,7 @@ struct StreamDigest {
   Sha256Digest digest{};     // sha256: one SHA-256 over all the bytes (HashOptions::sha256)
   Sha256Digest sha256_4m{};  // the chunked digest (HashOptions::sha256_4m, core/root_digest.h)
   std::uint64_t size = 0;
+  unsigned hashing_threads = 1;  // how many threads hashed it (sha256-4m on every CPU: more than 1)
   const Sha256Digest& Of(RootDigest kind) const { return kind == RootDigest::kSha256 ? digest : sha256_4m; }
 };
 
@@ -48,6 +49,14 @@ inline constexpr std::size_t kParallelHashBuffer = 2u << 20;
 unsigned HashThreadsAvailable();
 
 struct HashOptions {
+  // The options that compute `digest` alone (the rest as by default).
+  static HashOptions Only(RootDigest digest) {
+    HashOptions how;
+    how.sha256 = digest == RootDigest::kSha256;
+    how.sha256_4m = digest == RootDigest::kSha256_4m;
+    return how;
+  }
+
   Follow follow = Follow::kSymlinks;
   // Which digests to compute, from the one read (at least one).
   bool sha256 = true;

@@ -174,7 +174,8 @@ class OrderedChunks {
   std::size_t next_ = 0;
 };
 
-// `size` bytes at `offset` read whole (a short read means the end): how many, or -errno.
+// `size` bytes at `offset` read whole: how many were read, fewer at the end or on an error (then
+// `*error` is its errno).
 std::int64_t ReadPiece(int fd, std::uint8_t* buffer, std::size_t size, std::uint64_t offset, int* error) {
   std::size_t got = 0;
   while (got < size) {
@@ -226,6 +227,7 @@ Result<std::optional<ReadOutcome>> ReadInParallel(const std::string& path, int f
   // The windows before the one being read are dropped from the page cache (a block device's).
   DropBehind drop(fd, block_device);
   ReadOutcome out;
+  out.hashing_threads = static_cast<unsigned>(n);
   std::uint64_t collected = 0;  // chunks whose digests are in `list`
   std::uint64_t first = 0;
   Window window = window_at(0);
