@@ -437,6 +437,15 @@ if [ -n "$overlay_seal" ]; then
 fi
 
 # --- the boot ------------------------------------------------------------------------------
+# The guest's CPUs: QEMU's default, one, but for enc-show-key and enc-tampered-root, two (unless
+# SE_ATTEST_QEMU_SMP, which applies to every scenario, says otherwise): there the agent hashes
+# sha256-4m on two threads, as on a guest with more than one vCPU, one boot attesting (its
+# journal's verified line must say "2 hashing threads") and one whose last chunk differs.
+case $name in
+enc-show-key | enc-tampered-root) export SE_ATTEST_QEMU_SMP=${SE_ATTEST_QEMU_SMP:-2} ;;
+esac
+guest_cpus=${SE_ATTEST_QEMU_SMP:-1}
+[[ $guest_cpus =~ ^[1-9][0-9]{0,2}$ ]] || die "SE_ATTEST_QEMU_SMP='$guest_cpus': not a number of CPUs"
 cmdline="console=ttysclp0 panic=-1 loglevel=4"
 [ "${initrd#initramfs-tools}" != "$initrd" ] && cmdline="$cmdline root=PARTLABEL=se-root"
 [ "$extra" = - ] || cmdline="$cmdline ${extra//,/ }"
@@ -523,15 +532,16 @@ if [ "${initrd%+sha256}" != "$initrd" ]; then
 else
   ROOT_DIGEST=sha256-4m ROOT_HEX=$(sha256_4m "$work/root-part.img")
 fi
-# The guest's CPUs: QEMU's default, one, but for enc-show-key and enc-tampered-root, two (unless
-# SE_ATTEST_QEMU_SMP says otherwise): there the agent hashes sha256-4m on two threads, as on a
-# guest with more than one vCPU, one attesting and one whose last chunk differs. The verified
-# line says how many threads hashed (one per CPU for sha256-4m, at most 16; one for sha256).
-case $name in
-enc-show-key | enc-tampered-root) export SE_ATTEST_QEMU_SMP=${SE_ATTEST_QEMU_SMP:-2} ;;
-esac
+# The threads the verified line must name: one per guest CPU for sha256-4m, at most 16 and at most
+# one per 4 MiB chunk of the root partition; one for sha256.
 HASHING_THREADS=1
-[ "$ROOT_DIGEST" = sha256 ] || HASHING_THREADS=$((${SE_ATTEST_QEMU_SMP:-1} > 16 ? 16 : ${SE_ATTEST_QEMU_SMP:-1}))
+if [ "$ROOT_DIGEST" = sha256-4m ]; then
+  root_chunks=$((($(stat -c %s "$work/root-part.img") + (4 << 20) - 1) >> 22))
+  HASHING_THREADS=$guest_cpus
+  [ "$HASHING_THREADS" -le 16 ] || HASHING_THREADS=16
+  [ "$HASHING_THREADS" -le "$root_chunks" ] || HASHING_THREADS=$root_chunks
+  [ "$HASHING_THREADS" -ge 1 ] || HASHING_THREADS=1
+fi
 if [ "$HASHING_THREADS" = 1 ]; then HASHING_THREADS="1 hashing thread"; else HASHING_THREADS="$HASHING_THREADS hashing threads"; fi
 # The prefix of the image's encrypted record, as sealed (absent: hyper-protect-basic).
 EXPECT_TOKEN_PREFIX=$(sed -n 's/^token_prefix: //p' "$REFERENCE")

@@ -1430,12 +1430,14 @@ detach_loop "$huge_cid"
 # 13b. A wrong root partition stops the hash of cidata: a 64 MiB cidata (the limit) served by
 #      FUSE at 0.5 s per read from 2 MiB on (past what the probe reads) to 62 MiB, so reading all
 #      of it takes 4 minutes at least; with a root that fails at once (another digest sealed), the
-#      agent reports within seconds (the reads already queued by the kernel's readahead finish).
+#      agent reports within seconds (the reads already queued by the kernel's readahead finish:
+#      cut to 128 KiB, as in 13c, where this kernel gives loop devices 2.5 MiB).
 if [ -z "$FUSE_WHY" ]; then
   cidata_dir slow-cid
   make_cidata_ext4 slow-cid.img "$CID_LABEL" slow-cid.d 64M || die "mkfs slow cidata"
   if fuse_file slow-cid slow-cid.img $((1 << 62)) 0 0.5 $((2 << 20)) $((60 << 20)) && attach_loop -r "$FUSE_FILE"; then
     slow_cid=$LOOP_DEV
+    check "wrong root, slow cidata: its loop device's readahead cut to 128 KiB" blockdev --setra 256 "$slow_cid"
     cp -a sealed sealed-wrong
     sed -i "s/$GOOD_ROOT_4M/$(printf '%064d' 0)/" sealed-wrong/etc/se-attest/agent.yaml
     t0=$(date +%s%N)
@@ -1470,7 +1472,7 @@ if [ -z "$FUSE_WHY" ]; then
   if fuse_file grow-cid grow-cid.img $((1 << 62)) 0 3 $((1536 << 10)) $((512 << 10)) &&
     attach_loop -r --sizelimit $((4 << 20)) "$FUSE_FILE"; then
     grow_cid=$LOOP_DEV
-    blockdev --setra 256 "$grow_cid"
+    check "cidata device grown while read: its loop device's readahead cut to 128 KiB" blockdev --setra 256 "$grow_cid"
     rm -rf out-grow-cid && mkdir -p out-grow-cid
     "$AGENT" --config "$CONFIG" --output out-grow-cid --sysinfo sysinfo >grow-cid.out 2>grow-cid.err &
     grow_pid=$!

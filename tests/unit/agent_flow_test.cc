@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -555,9 +556,11 @@ const LogEntry* RootVerifiedEntry(const std::vector<LogEntry>& entries, const st
 }
 
 // The end of the "verified" line: the size and how many threads hashed it (sha256-4m: one per CPU
-// this test may run on; sha256: one).
+// this test may run on, at most one per 4 MiB chunk; sha256: one).
 std::string VerifiedTail(RootDigest digest, std::size_t size) {
-  const unsigned threads = digest == RootDigest::kSha256_4m ? HashThreadsAvailable() : 1;
+  const std::size_t chunks = std::max<std::size_t>(1, (size + kDigestChunkSize - 1) / kDigestChunkSize);
+  const unsigned threads =
+      digest == RootDigest::kSha256_4m ? static_cast<unsigned>(std::min<std::size_t>(HashThreadsAvailable(), chunks)) : 1;
   return " (" + std::to_string(size) + " bytes, " + std::to_string(threads) +
          (threads == 1 ? " hashing thread)" : " hashing threads)");
 }

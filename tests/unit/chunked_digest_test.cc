@@ -267,6 +267,30 @@ TEST(HashPathChunkedTest, BothDigestsFromOneReadEqualTheSeparateOnes) {
 }
 
 // Under several threads, on_chunk without ranges still sees every byte, in order, once.
+// The threads that hashed (the verified line names them): sha256-4m alone, one per thread asked
+// for but at most one per chunk; one for an empty file, for one thread asked, and with sha256.
+TEST(HashPathChunkedTest, HashingThreadsAreTheThreadsThatHashedAChunk) {
+  TempDir tmp;
+  struct Case {
+    std::size_t size;
+    unsigned threads;
+    bool with_flat;
+    unsigned expected;
+  };
+  for (const Case& c : {Case{0, 4, false, 1}, Case{1, 4, false, 1}, Case{kChunk, 4, false, 1},
+                        Case{kChunk + 1, 4, false, 2}, Case{3 * kChunk, 2, false, 2}, Case{9 * kChunk, 4, false, 4},
+                        Case{9 * kChunk, 1, false, 1}, Case{9 * kChunk, 4, true, 1}}) {
+    SCOPED_TRACE("size " + std::to_string(c.size) + ", threads " + std::to_string(c.threads) +
+                 (c.with_flat ? ", with sha256" : ""));
+    WriteText(tmp.Sub("f"), std::string(c.size, 'x'));
+    HashOptions how = Chunked(c.threads);
+    how.sha256 = c.with_flat;
+    auto d = HashPath(tmp.Sub("f"), how);
+    ASSERT_TRUE(d.ok()) << d.error().message;
+    EXPECT_EQ(d->hashing_threads, c.expected);
+  }
+}
+
 TEST(HashPathChunkedTest, OnChunkWithoutRangesSeesEveryByteInOrder) {
   TempDir tmp;
   const std::string data = PseudoRandom(3 * kChunk + 12345, 23);

@@ -276,7 +276,7 @@ TEST_F(TokenTest, EveryDecryptionFailureIsTheSameError) {
     ASSERT_FALSE(OpensslEncOpen(other, parts->encrypted_message).has_value()) << "pick another password for this case";
     auto a = RsaEncrypt(contract_public_.get(), reinterpret_cast<const std::uint8_t*>(other.data()), other.size());
     ASSERT_TRUE(a.ok()) << a.error().message;
-    cases.emplace_back("good RSA part of another password", WithPasswordPart(good, *a));
+    cases.emplace_back("RSA part of a fixed other password, this token's AES part", WithPasswordPart(good, *a));
   }
   cases.emplace_back("flipped last block", Fixture("token/flipped-last-block.txt"));
   cases.emplace_back("flipped password part", Fixture("token/flipped-password-part.txt"));

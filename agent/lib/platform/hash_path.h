@@ -23,7 +23,8 @@ struct StreamDigest {
   Sha256Digest digest{};     // sha256: one SHA-256 over all the bytes (HashOptions::sha256)
   Sha256Digest sha256_4m{};  // the chunked digest (HashOptions::sha256_4m, core/root_digest.h)
   std::uint64_t size = 0;
-  unsigned hashing_threads = 1;  // how many threads hashed it (sha256-4m on every CPU: more than 1)
+  // How many threads hashed it: sha256-4m on every CPU, at most one per 4 MiB chunk; otherwise 1.
+  unsigned hashing_threads = 1;
   const Sha256Digest& Of(RootDigest kind) const { return kind == RootDigest::kSha256 ? digest : sha256_4m; }
 };
 

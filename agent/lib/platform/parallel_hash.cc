@@ -227,7 +227,8 @@ Result<std::optional<ReadOutcome>> ReadInParallel(const std::string& path, int f
   // The windows before the one being read are dropped from the page cache (a block device's).
   DropBehind drop(fd, block_device);
   ReadOutcome out;
-  out.hashing_threads = static_cast<unsigned>(n);
+  // Chunk k goes to thread k mod n: the threads that hashed a chunk (one for an empty file).
+  out.hashing_threads = static_cast<unsigned>(std::clamp<std::uint64_t>(chunks, 1, n));
   std::uint64_t collected = 0;  // chunks whose digests are in `list`
   std::uint64_t first = 0;
   Window window = window_at(0);

@@ -24,7 +24,7 @@ struct ReadOutcome {
   std::uint64_t error_offset = 0;  // ... at this byte
   Sha256Digest sha256{};
   Sha256Digest sha256_4m{};
-  unsigned hashing_threads = 1;  // the threads that hashed (besides the reader)
+  unsigned hashing_threads = 1;  // the threads that hashed a chunk (besides the reader)
 };
 
 // sha256-4m of the `size` bytes of `fd` (a block device: pages dropped behind the reads) with
