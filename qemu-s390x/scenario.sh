@@ -532,17 +532,9 @@ if [ "${initrd%+sha256}" != "$initrd" ]; then
 else
   ROOT_DIGEST=sha256-4m ROOT_HEX=$(sha256_4m "$work/root-part.img")
 fi
-# The threads the verified line must name: one per guest CPU for sha256-4m, at most 16 and at most
-# one per 4 MiB chunk of the root partition; one for sha256.
-HASHING_THREADS=1
-if [ "$ROOT_DIGEST" = sha256-4m ]; then
-  root_chunks=$((($(stat -c %s "$work/root-part.img") + (4 << 20) - 1) >> 22))
-  HASHING_THREADS=$guest_cpus
-  [ "$HASHING_THREADS" -le 16 ] || HASHING_THREADS=16
-  [ "$HASHING_THREADS" -le "$root_chunks" ] || HASHING_THREADS=$root_chunks
-  [ "$HASHING_THREADS" -ge 1 ] || HASHING_THREADS=1
-fi
-if [ "$HASHING_THREADS" = 1 ]; then HASHING_THREADS="1 hashing thread"; else HASHING_THREADS="$HASHING_THREADS hashing threads"; fi
+# The threads the verified line must name: one per guest CPU for sha256-4m (images.sh); one for sha256.
+HASHING_THREADS="1 hashing thread"
+[ "$ROOT_DIGEST" = sha256 ] || HASHING_THREADS=$(hashing_threads "$guest_cpus" "$(stat -c %s "$work/root-part.img")")
 # The prefix of the image's encrypted record, as sealed (absent: hyper-protect-basic).
 EXPECT_TOKEN_PREFIX=$(sed -n 's/^token_prefix: //p' "$REFERENCE")
 EXPECT_TOKEN_PREFIX=${EXPECT_TOKEN_PREFIX:-hyper-protect-basic}

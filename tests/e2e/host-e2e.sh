@@ -297,10 +297,8 @@ kmsg_since "$mark" | cut -f2- >out1.kmsg
 check "plain: agent exits 0" test "$rc" = 0
 [ "$rc" = 0 ] || sed 's/^/#   /' agent.err
 check "plain: no .enc, no attestationPublicKey" test ! -e out1/se-checksums.txt.enc -a ! -e out1/attestationPublicKey
-# sha256-4m is hashed by one thread per CPU the agent may run on (its affinity; at most 16, and
-# at most one per 4 MiB chunk).
-threads=$(python3 -c 'import os, sys; print(min(len(os.sched_getaffinity(0)), 16, max(1, (int(sys.argv[1]) + (4 << 20) - 1) >> 22)))' "$(stat -c %s root-part.img)")
-if [ "$threads" = 1 ]; then threads="1 hashing thread"; else threads="$threads hashing threads"; fi
+# sha256-4m is hashed by one thread per CPU the agent may run on (its affinity, not nproc's count).
+threads=$(hashing_threads "$(python3 -c 'import os; print(len(os.sched_getaffinity(0)))')" "$(stat -c %s root-part.img)")
 check "plain: the agent's kernel log line: the root partition verified by sha256-4m, the digest sealed, its size, $threads" \
   grep -qxF "se-attest-agent: root partition $ROOT_DEV verified: sha256-4m $ROOT_4M ($(stat -c %s root-part.img) bytes, $threads)" out1.kmsg
 check_record plain out1/se-checksums.txt out1 cidata1.img cidata1.d -

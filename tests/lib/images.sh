@@ -4,6 +4,16 @@
 # coreutils alone, the line of docs/formats.md: the SHA-256 of each 4 MiB chunk's sha256sum (64
 # hex digits and a line feed), over the chunks in order (none for an empty FILE).
 sha256_4m() { split -b 4194304 --filter='sha256sum | cut -c1-64' "$1" | sha256sum | cut -c1-64; }
+# hashing_threads CPUS BYTES: how the agent's verified line names the threads that hashed a root
+# partition of BYTES by sha256-4m on CPUS CPUs: one per CPU, at most 16, at most one per 4 MiB
+# chunk ("1 hashing thread", "2 hashing threads").
+hashing_threads() {
+  local n=$1 chunks=$((($2 + (4 << 20) - 1) >> 22))
+  [ "$n" -le 16 ] || n=16
+  [ "$n" -le "$chunks" ] || n=$chunks
+  [ "$n" -ge 1 ] || n=1
+  if [ "$n" = 1 ]; then echo "1 hashing thread"; else echo "$n hashing threads"; fi
+}
 
 # make_root_partition TREE_DIR OUT.img SIZE: an ext4 (label se-root) whose /boot/root.tar.gz
 # is a tarball of TREE_DIR; leaves OUT.img.rootfs/ (its content) beside it.

@@ -266,7 +266,6 @@ TEST(HashPathChunkedTest, BothDigestsFromOneReadEqualTheSeparateOnes) {
   }
 }
 
-// Under several threads, on_chunk without ranges still sees every byte, in order, once.
 // The threads that hashed (the verified line names them): sha256-4m alone, one per thread asked
 // for but at most one per chunk; one for an empty file, for one thread asked, and with sha256.
 TEST(HashPathChunkedTest, HashingThreadsAreTheThreadsThatHashedAChunk) {
@@ -291,6 +290,7 @@ TEST(HashPathChunkedTest, HashingThreadsAreTheThreadsThatHashedAChunk) {
   }
 }
 
+// Under several threads, on_chunk without ranges still sees every byte, in order, once.
 TEST(HashPathChunkedTest, OnChunkWithoutRangesSeesEveryByteInOrder) {
   TempDir tmp;
   const std::string data = PseudoRandom(3 * kChunk + 12345, 23);
