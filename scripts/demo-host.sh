@@ -49,6 +49,7 @@ AGENT=$WORK/root/usr/bin/se-attest-agent
 echo "se-attest: ${SE_ATTEST#"$WORK"/}, se-attest-agent: ${AGENT#"$WORK"/}"
 
 trap detach_all_loops EXIT
+hold_device_lock
 no_cidata_on_machine
 
 step "keygen: a development key set (RSA-4096)"

@@ -61,6 +61,7 @@ BENCH=$BUILD/tests/bench/bench_hash
 
 # shellcheck source=../lib/images.sh
 . "$ROOT/tests/lib/images.sh"
+hold_device_lock || exit 1
 
 if [ $QUICK = 1 ]; then
   SIZES=(64M) RUNS=${SE_ATTEST_BENCH_RUNS:-1} AGENT_ROOT=64M RSS_SIZES=(16M 64M)

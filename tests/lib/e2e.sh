@@ -4,7 +4,8 @@
 # shellcheck source=../lib/checks.sh  # (as the scripts in tests/e2e see it)
 . "$(dirname "${BASH_SOURCE[0]}")/checks.sh"
 
-# e2e_start NAME: exits 77 (CTest: skipped) without root or loop devices; otherwise makes WORK
+# e2e_start NAME: exits 77 (CTest: skipped) without root or loop devices; otherwise waits for the
+# machine's device lock (hold_device_lock), makes WORK
 # (/tmp/se-attest-NAME.XXXXXX), removed on exit with every loop device attach_loop attached (a
 # script with more to undo sets its own EXIT trap after this), keeps the output of failed checks
 # there, sets RUN_ID, unique to this run, and changes into WORK.
@@ -13,6 +14,7 @@ e2e_start() {
     echo "skipped: needs root and loop devices"
     exit 77
   fi
+  hold_device_lock || exit 1
   WORK=$(mktemp -d "/tmp/se-attest-$1.XXXXXX")
   trap e2e_cleanup EXIT
   # shellcheck disable=SC2034 # used by checks.sh

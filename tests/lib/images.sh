@@ -121,12 +121,33 @@ sources_decrypt_script() {
   [ -s "$2" ]
 }
 
+# hold_device_lock: one run at a time on this machine attaches loop devices and runs the agent:
+# the agent finds cidata by its label among all the machine's block devices, so two runs (two
+# checkouts' test.sh, a test beside the benchmarks) would see each other's cidata devices. Waits
+# up to 5 minutes for /run/lock/se-attest-devices.lock (flock), then holds it until this shell and
+# its children have exited; a child script (SE_ATTEST_DEVICE_LOCK set) holds its parent's.
+hold_device_lock() {
+  [ -z "${SE_ATTEST_DEVICE_LOCK:-}" ] || return 0
+  local lock=/run/lock/se-attest-devices.lock fd
+  mkdir -p /run/lock
+  exec {fd}>"$lock" || return 1
+  if ! flock -n "$fd"; then
+    echo "waiting for $lock: another se-attest run is using loop devices" >&2
+    flock -w 300 "$fd" || { echo "$lock: still held after 5 minutes by another se-attest run" >&2; return 1; }
+  fi
+  export SE_ATTEST_DEVICE_LOCK=$lock
+}
+
 # no_cidata_on_machine: fails when a device labelled cidata exists already (the agent would
-# rightly refuse to choose).
+# rightly refuse to choose), naming each one and, for a loop device, the file behind it.
 no_cidata_on_machine() {
-  local found
+  local found dev
   found=$(blkid -c /dev/null -t LABEL=cidata -o device 2>/dev/null; blkid -c /dev/null -t LABEL=CIDATA -o device 2>/dev/null || true)
-  [ -z "$found" ] || { echo "a device labelled cidata exists already: $found" >&2; return 1; }
+  [ -n "$found" ] || return 0
+  for dev in $found; do
+    echo "a device labelled cidata exists already: $dev$(losetup -n -O BACK-FILE "$dev" 2>/dev/null | sed 's/^ */ (loop device over /; s/ *$/)/')" >&2
+  done
+  return 1
 }
 
 # A newc cpio archive by hand, to append test-only files to an initrd (the kernel unpacks every
