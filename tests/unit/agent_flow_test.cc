@@ -911,6 +911,61 @@ TEST_F(AgentFlowTest, MissingContractKeyExit1) {
   ExpectNoOutput();
 }
 
+// The root partition is looked up and read while the keys load (a thread of its own), but the
+// boot's order of failures stays: a key's comes first, and it ends the root's wait for a device
+// that is not there yet (and its read) instead of waiting --wait seconds for it.
+TEST_F(AgentFlowTest, KeyFailureComesBeforeAMissingRootAndEndsItsWait) {
+  ASSERT_EQ(unlink((config_dir_ + "/attestation.key").c_str()), 0);
+  devices_.Remove("PARTLABEL=root");
+  options_.wait_seconds = 30;
+  EXPECT_EQ(Run(), kExitUsage);
+  ExpectNoOutput();
+  const LogEntry* e = FailureEntry();
+  ASSERT_NE(e, nullptr);
+  EXPECT_EQ(Field(*e, "SE_ATTEST_ITEM"), config_dir_ + "/attestation.key");
+  // Waiting the whole 30 s would be 120 lookups.
+  EXPECT_LT(devices_.lookups("PARTLABEL=root"), 40);
+}
+
+TEST_F(AgentFlowTest, KeyFailureComesBeforeAModifiedRoot) {
+  FlipRootImageBit(3);
+  WriteText(config_dir_ + "/contract.key", Fixture("keys/attestation.crt"));
+  EXPECT_EQ(Run(), kExitUsage);
+  ExpectNoOutput();
+  const LogEntry* e = FailureEntry();
+  ASSERT_NE(e, nullptr);
+  EXPECT_EQ(Field(*e, "SE_ATTEST_ITEM"), config_dir_ + "/contract.key");
+}
+
+TEST_F(AgentFlowTest, SecureExecutionFailureComesBeforeAMissingRoot) {
+  config_.require_secure_execution = true;
+  WriteConfig();
+  options_.prot_virt_guest_path = tmp_.Sub("prot_virt_guest");  // absent: no ultravisor
+  devices_.Remove("PARTLABEL=root");
+  options_.wait_seconds = 30;
+  EXPECT_EQ(Run(), kExitUsage);
+  ExpectNoOutput();
+  const LogEntry* e = FailureEntry();
+  ASSERT_NE(e, nullptr);
+  EXPECT_NE(e->message.find("Secure Execution required"), std::string::npos) << e->message;
+  EXPECT_LT(devices_.lookups("PARTLABEL=root"), 40);
+}
+
+// Nothing else to do once the keys and the machine are checked: the root's own lookup failure.
+TEST_F(AgentFlowTest, MissingRootIsWaitedForThenExit2) {
+  devices_.Remove("PARTLABEL=root");
+  options_.wait_seconds = 1;
+  EXPECT_EQ(Run(), kExitIntegrity);
+  ExpectNoOutput();
+  const LogEntry* e = FailureEntry();
+  ASSERT_NE(e, nullptr);
+  EXPECT_NE(e->message.find("(waited 1 s)"), std::string::npos) << e->message;
+  EXPECT_EQ(Field(*e, "SE_ATTEST_ITEM"), "PARTLABEL=root");
+  EXPECT_GE(devices_.lookups("PARTLABEL=root"), 4);
+  // cidata is not looked for: the boot ends on the root partition.
+  EXPECT_EQ(devices_.lookups("LABEL=cidata"), 0);
+}
+
 TEST_F(AgentFlowTest, ConfigMissingExit1) {
   options_.config_path = tmp_.Sub("nowhere/agent.yaml");
   EXPECT_EQ(Run(), kExitUsage);

@@ -11,22 +11,43 @@
 
 namespace seattest {
 
-Outcome<std::string> ResolveRoot(BlockDevices& devices, const DeviceSpec& spec, int wait_seconds) {
-  auto device = ResolveDevice(devices, spec, wait_seconds);
+Outcome<std::string> ResolveRoot(BlockDevices& devices, const DeviceSpec& spec, int wait_seconds,
+                                 const std::atomic<bool>* give_up) {
+  auto device = ResolveDevice(devices, spec, wait_seconds, give_up);
   if (!device) return Fail(FailureClass::kRootPartition, "root partition: " + device.error().message, spec.ToString());
   return std::move(*device);
 }
 
-RootReader::RootReader(const AgentConfig& config, std::string device, int copy_fd, Logger& log)
+RootReader::RootReader(const AgentConfig& config, BlockDevices& devices, int wait_seconds, int copy_fd, Logger& log)
     : config_(config),
       copy_fd_(copy_fd),
       log_(log),
-      read_{std::move(device), MakeError("not hashed"), std::nullopt, false, std::nullopt, {}},
-      task_([this] {
-        read_.digest = Hash();
-        // The verdict is CheckRootDigest's; this only ends the work of the main thread, now in vain.
-        failed_ = !read_.digest || !DigestsEqual(read_.digest->Of(config_.root_digest), config_.root_hash);
-      }) {}
+      read_{{}, MakeError("not hashed"), std::nullopt, false, std::nullopt, {}},
+      task_([this, &devices, wait_seconds] { Run(devices, wait_seconds); }) {}
+
+void RootReader::Run(BlockDevices& devices, int wait_seconds) {
+  Outcome<std::string> device = ResolveRoot(devices, config_.root_device, wait_seconds, &stop_);
+  if (device) read_.device = *device;
+  const bool found = device.ok();
+  {
+    std::lock_guard lock(mutex_);
+    lookup_.emplace(std::move(device));
+  }
+  looked_up_.notify_all();
+  if (!found) {
+    failed_ = true;
+    return;
+  }
+  read_.digest = Hash();
+  // The verdict is CheckRootDigest's; this only ends the work of the main thread, now in vain.
+  failed_ = !read_.digest || !DigestsEqual(read_.digest->Of(config_.root_digest), config_.root_hash);
+}
+
+Outcome<std::string> RootReader::Device() {
+  std::unique_lock lock(mutex_);
+  looked_up_.wait(lock, [this] { return lookup_.has_value(); });
+  return *lookup_;
+}
 
 const RootRead& RootReader::Wait() {
   task_.Join();
@@ -66,6 +87,7 @@ Result<StreamDigest> RootReader::Hash() {
     return has_sbom ? sbom_picker.Feed(offset, data, size) : Status();
   };
   how.progress = ProgressTo(log_, "root partition " + read_.device);
+  how.cancel = &stop_;
   auto digest = HashPath(read_.device, how);
   if (digest && picker.done()) read_.tarball_sha256 = tar_sha.Finish();
   if (digest && has_sbom && sbom_picker.done()) read_.sbom_sha256 = sbom_sha.Finish();

@@ -5,6 +5,8 @@
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -17,8 +19,9 @@
 
 namespace seattest {
 
-// The root partition's device, waited for up to `wait_seconds`.
-Outcome<std::string> ResolveRoot(BlockDevices& devices, const DeviceSpec& spec, int wait_seconds);
+// The root partition's device, waited for up to `wait_seconds` (not after `give_up` is set).
+Outcome<std::string> ResolveRoot(BlockDevices& devices, const DeviceSpec& spec, int wait_seconds,
+                                 const std::atomic<bool>* give_up = nullptr);
 
 // What reading the root partition found; judged by CheckRootDigest and CheckRootTarball.
 struct RootRead {
@@ -31,22 +34,28 @@ struct RootRead {
   std::string sbom;
 };
 
-// Reads the root partition `device` on a thread of its own from its construction on (a reader
-// thread feeds it: platform/hash_path.h), writing root.tar.gz's bytes to `copy_fd` (-1: no copy);
-// reports progress to `log`. A device of another size than sealed is not read at all.
+// Looks up the root partition on `devices` (ResolveRoot) and reads it, on a thread of its own from
+// its construction on (a reader thread feeds it: platform/hash_path.h), writing root.tar.gz's
+// bytes to `copy_fd` (-1: no copy); reports progress to `log`. A device of another size than
+// sealed is not read at all. Meanwhile the main thread loads the keys: their failures still come
+// first, and a reader dropped before Wait() stops looking and reading and is joined.
 class RootReader {
  public:
-  RootReader(const AgentConfig& config, std::string device, int copy_fd, Logger& log);
+  RootReader(const AgentConfig& config, BlockDevices& devices, int wait_seconds, int copy_fd, Logger& log);
   RootReader(const RootReader&) = delete;
   RootReader& operator=(const RootReader&) = delete;
-  ~RootReader() = default;  // waits for the thread (task_ goes first)
+  ~RootReader() { stop_ = true; }  // then the thread is joined (task_ goes first)
   // Set as soon as the root partition is known to have failed: whatever the main thread still
   // does for the boot (waiting for cidata, hashing it) is then in vain.
   const std::atomic<bool>& failed() const { return failed_; }
-  // Waits until the partition is read.
+  // Waits until the partition is looked up: its device, or the lookup's failure. `devices` is the
+  // main thread's again from here on.
+  Outcome<std::string> Device();
+  // Waits until the partition is read (after Device() succeeded).
   const RootRead& Wait();
 
  private:
+  void Run(BlockDevices& devices, int wait_seconds);
   Result<StreamDigest> Hash();
 
   const AgentConfig& config_;
@@ -54,6 +63,10 @@ class RootReader {
   Logger& log_;
   RootRead read_;  // written by the root thread, read after it ended
   std::atomic<bool> failed_{false};
+  std::atomic<bool> stop_{false};  // the boot ended before the root partition's verdict
+  std::mutex mutex_;
+  std::condition_variable looked_up_;
+  std::optional<Outcome<std::string>> lookup_;  // set once, under mutex_
   BackgroundTask task_;  // last: started once all of the above is, joined before it goes
 };
 

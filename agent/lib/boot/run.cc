@@ -42,18 +42,20 @@ Outcome<CloudInit> ReadCloudInit(const Configuration& config, const AgentOptions
 // Every step after the configuration; the log gets each step's lines as it is done.
 Outcome<void> Boot(const Configuration& config, const AgentOptions& options, Platform& platform, BootLog& log) {
   SEA_RETURN_IF_ERROR(ClearOutput(config.output_dir));
+  SEA_ASSIGN_OR_RETURN(std::optional<KeptCopy> copy, OpenTarballCopy(config.agent.root_tarball_copy));
+
+  // The root partition is looked up (libblkid probes every device) and read once, on a thread of
+  // its own. This thread meanwhile loads the keys, checks the machine, measures cidata and reads
+  // the contract: the run costs about the root's lookup and hash alone. Their lines wait for the
+  // root's verdict, and failures keep the order of the boot: keys, machine, root partition,
+  // root.tar.gz, cidata, contract (a failure before the root's stops its lookup and read).
+  RootReader root(config.agent, platform.devices, options.wait_seconds, copy ? copy->fd() : -1, platform.log);
   SEA_ASSIGN_OR_RETURN(const Keys keys, LoadKeys(config));
   SEA_ASSIGN_OR_RETURN(const std::string machine, ReadMachine(options.sysinfo_path));
   SEA_ASSIGN_OR_RETURN(StepLine guest, CheckSecureExecution(options.prot_virt_guest_path, config.agent.require_secure_execution));
   log.Done(std::move(guest));
-  SEA_ASSIGN_OR_RETURN(std::string root_device, ResolveRoot(platform.devices, config.agent.root_device, options.wait_seconds));
-  SEA_ASSIGN_OR_RETURN(std::optional<KeptCopy> copy, OpenTarballCopy(config.agent.root_tarball_copy));
-
-  // The root partition is read once, on a thread of its own. This thread meanwhile measures cidata
-  // and reads the contract: the run costs about the root's hash alone. Their lines wait for the
-  // root's verdict, and failures keep the order of the boot: root partition, root.tar.gz, cidata,
-  // contract.
-  RootReader root(config.agent, std::move(root_device), copy ? copy->fd() : -1, platform.log);
+  // The devices are this thread's again once the root is looked up (libblkid's probes are cached).
+  SEA_RETURN_IF_ERROR(root.Device());
   Outcome<CloudInit> cloud_init = ReadCloudInit(config, options, platform, keys, root.failed());
   const RootRead& read = root.Wait();
 
