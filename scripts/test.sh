@@ -31,8 +31,19 @@ ctest_summed() {
   grep -h '^not ok' "$dir/Testing/Temporary/LastTest.log" | head -n 40 || true
   return 1
 }
-# Whatever still runs in the background when a step fails is stopped with it.
-trap 'kill $(jobs -p) 2>/dev/null || true' EXIT
+# Whatever still runs in the background when a step fails is stopped with it, children first
+# (the side checks' ctest and the e2e script under it, which then detaches its loop devices: a
+# test left running would hold the device lock and its cidata device for the next run).
+kill_tree() {
+  local child
+  for child in $(pgrep -P "$1"); do kill_tree "$child"; done
+  kill "$1" 2>/dev/null || true
+}
+stop_background() {
+  local job
+  for job in $(jobs -p); do kill_tree "$job"; done
+}
+trap stop_background EXIT
 # The s390x Debian tree (minutes of downloads and qemu-user) is made while the builds run.
 cache=${SE_ATTEST_CACHE:-$PWD/build/cache}
 mkdir -p "$cache"

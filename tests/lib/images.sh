@@ -124,28 +124,58 @@ sources_decrypt_script() {
 # hold_device_lock: one run at a time on this machine attaches loop devices and runs the agent:
 # the agent finds cidata by its label among all the machine's block devices, so two runs (two
 # checkouts' test.sh, a test beside the benchmarks) would see each other's cidata devices. Waits
-# up to 5 minutes for /run/lock/se-attest-devices.lock (flock), then holds it until this shell and
-# its children have exited; a child script (SE_ATTEST_DEVICE_LOCK set) holds its parent's.
+# up to 4 minutes for /run/se-attest-devices.lock (flock; in root's /run, not the world-writable
+# /run/lock), then holds it until this shell and its children have exited; a child script
+# (SE_ATTEST_DEVICE_LOCK set) holds its parent's. Holding it, no other run of ours is attaching
+# devices: a loop device over a file of ours (/tmp/se-attest-*, /var/tmp/se-attest-bench.*) is
+# then a killed run's, and is detached.
 hold_device_lock() {
   [ -z "${SE_ATTEST_DEVICE_LOCK:-}" ] || return 0
-  local lock=/run/lock/se-attest-devices.lock fd
-  mkdir -p /run/lock
-  exec {fd}>"$lock" || return 1
+  local lock=/run/se-attest-devices.lock fd holders
+  (umask 077 && : >>"$lock") || return 1
+  exec {fd}>>"$lock" || return 1
   if ! flock -n "$fd"; then
-    echo "waiting for $lock: another se-attest run is using loop devices" >&2
-    flock -w 300 "$fd" || { echo "$lock: still held after 5 minutes by another se-attest run" >&2; return 1; }
+    holders=$(lock_holders "$lock")
+    echo "waiting for $lock: another se-attest run is using loop devices (${holders:-holder unknown})" >&2
+    flock -w 240 "$fd" || {
+      echo "$lock: still held after 4 minutes by another se-attest run (${holders:-holder unknown})" >&2
+      return 1
+    }
   fi
   export SE_ATTEST_DEVICE_LOCK=$lock
+  detach_stale_loops
+}
+# lock_holders FILE: the processes /proc/locks says hold a lock on FILE ("pid 123 (bash)").
+lock_holders() {
+  local ino pid out=""
+  ino=$(stat -c %i "$1") || return 0
+  for pid in $(awk -v ino="$ino" '{ n = split($6, f, ":"); if (f[n] == ino) print $5 }' /proc/locks | sort -u); do
+    out+="${out:+, }pid $pid ($(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | cut -c1-80))"
+  done
+  echo "$out"
+}
+detach_stale_loops() {
+  local dev file
+  while read -r dev file; do
+    case "$file" in
+      /tmp/se-attest-*/* | /var/tmp/se-attest-bench.*/*)
+        echo "detaching $dev, left by an earlier run over $file" >&2
+        losetup -d "$dev" || true
+        ;;
+    esac
+  done < <(losetup -n -l -O NAME,BACK-FILE 2>/dev/null)
 }
 
 # no_cidata_on_machine: fails when a device labelled cidata exists already (the agent would
-# rightly refuse to choose), naming each one and, for a loop device, the file behind it.
+# rightly refuse to choose), naming each one and, for a loop device or its partition, the file
+# behind it.
 no_cidata_on_machine() {
-  local found dev
+  local found dev file
   found=$(blkid -c /dev/null -t LABEL=cidata -o device 2>/dev/null; blkid -c /dev/null -t LABEL=CIDATA -o device 2>/dev/null || true)
   [ -n "$found" ] || return 0
   for dev in $found; do
-    echo "a device labelled cidata exists already: $dev$(losetup -n -O BACK-FILE "$dev" 2>/dev/null | sed 's/^ */ (loop device over /; s/ *$/)/')" >&2
+    file=$(losetup -n -O BACK-FILE "$(echo "$dev" | sed -E 's/^(\/dev\/loop[0-9]+)p[0-9]+$/\1/')" 2>/dev/null | sed 's/ *$//')
+    echo "a device labelled cidata exists already: $dev${file:+ (loop device over $file)}" >&2
   done
   return 1
 }

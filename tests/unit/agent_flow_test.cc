@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <mutex>
 #include <set>
@@ -366,6 +367,24 @@ TEST_F(AgentFlowTest, CopyThatCannotBeKeptExit4NoRecord) {
   WriteConfig();
   ASSERT_TRUE(std::filesystem::create_directories(config_.root_tarball_copy + "/in-the-way"));
   EXPECT_EQ(Run(), kExitOutput);
+  ExpectNoOutput();
+}
+
+// A copy that cannot be begun (its folder is a file) fails the run (exit 4), but after the keys
+// and the root's lookup, as when those ran before it: a double fault names the earlier step.
+TEST_F(AgentFlowTest, CopyThatCannotBeBegunComesAfterTheKeysAndTheRootLookup) {
+  WriteText(tmp_.Sub("not-a-folder"), "");
+  config_.root_tarball_copy = tmp_.Sub("not-a-folder/root.tar.gz");
+  WriteConfig();
+  EXPECT_EQ(Run(), kExitOutput);
+  ExpectNoOutput();
+
+  ASSERT_EQ(unlink((config_dir_ + "/contract.key").c_str()), 0);
+  EXPECT_EQ(Run(), kExitUsage);
+
+  WriteText(config_dir_ + "/contract.key", Fixture("keys/contract.key"));
+  devices_.Remove("PARTLABEL=root");
+  EXPECT_EQ(Run(), kExitIntegrity);
   ExpectNoOutput();
 }
 
@@ -927,6 +946,35 @@ TEST_F(AgentFlowTest, KeyFailureComesBeforeAMissingRootAndEndsItsWait) {
   EXPECT_LT(devices_.lookups("PARTLABEL=root"), 40);
 }
 
+// Bytes this process has read so far (/proc/self/io rchar: every read and pread of all its
+// threads).
+std::uint64_t BytesReadByThisProcess() {
+  std::ifstream io("/proc/self/io");
+  std::string key;
+  std::uint64_t value = 0;
+  while (io >> key >> value) {
+    if (key == "rchar:") return value;
+  }
+  return 0;
+}
+
+// And it stops the root's read (HashOptions::cancel): a 512 MiB partition is not read to its end.
+TEST_F(AgentFlowTest, KeyFailureStopsTheRootsRead) {
+  const std::string big = tmp_.Sub("big-root.img");
+  constexpr std::uint64_t kSize = 512ull << 20;
+  WriteText(big, "");
+  ASSERT_EQ(truncate(big.c_str(), static_cast<off_t>(kSize)), 0);  // sparse: read as zeros
+  devices_.Add("PARTLABEL=root", big, "ext4");
+  config_.root_size = kSize;
+  WriteConfig();
+  ASSERT_EQ(unlink((config_dir_ + "/attestation.key").c_str()), 0);
+  const std::uint64_t before = BytesReadByThisProcess();
+  if (before == 0) GTEST_SKIP() << "no /proc/self/io here";
+  EXPECT_EQ(Run(), kExitUsage);
+  ExpectNoOutput();
+  EXPECT_LT(BytesReadByThisProcess() - before, kSize / 2);
+}
+
 TEST_F(AgentFlowTest, KeyFailureComesBeforeAModifiedRoot) {
   FlipRootImageBit(3);
   WriteText(config_dir_ + "/contract.key", Fixture("keys/attestation.crt"));
@@ -937,6 +985,8 @@ TEST_F(AgentFlowTest, KeyFailureComesBeforeAModifiedRoot) {
   EXPECT_EQ(Field(*e, "SE_ATTEST_ITEM"), config_dir_ + "/contract.key");
 }
 
+// The Secure Execution check is made before the root's lookup starts; its failure is reported
+// after the keys' and the machine's.
 TEST_F(AgentFlowTest, SecureExecutionFailureComesBeforeAMissingRoot) {
   config_.require_secure_execution = true;
   WriteConfig();
@@ -948,7 +998,9 @@ TEST_F(AgentFlowTest, SecureExecutionFailureComesBeforeAMissingRoot) {
   const LogEntry* e = FailureEntry();
   ASSERT_NE(e, nullptr);
   EXPECT_NE(e->message.find("Secure Execution required"), std::string::npos) << e->message;
-  EXPECT_LT(devices_.lookups("PARTLABEL=root"), 40);
+  // Outside Secure Execution no device is looked at, and no copy of root.tar.gz begun.
+  EXPECT_EQ(devices_.lookups("PARTLABEL=root"), 0);
+  EXPECT_EQ(devices_.lookups("LABEL=cidata"), 0);
 }
 
 // Nothing else to do once the keys and the machine are checked: the root's own lookup failure.

@@ -42,22 +42,30 @@ Outcome<CloudInit> ReadCloudInit(const Configuration& config, const AgentOptions
 // Every step after the configuration; the log gets each step's lines as it is done.
 Outcome<void> Boot(const Configuration& config, const AgentOptions& options, Platform& platform, BootLog& log) {
   SEA_RETURN_IF_ERROR(ClearOutput(config.output_dir));
-  SEA_ASSIGN_OR_RETURN(std::optional<KeptCopy> copy, OpenTarballCopy(config.agent.root_tarball_copy));
+  // Outside Secure Execution, an image sealed for it touches no device (its failure is reported
+  // after the keys' and the machine's, below).
+  Outcome<StepLine> guest = CheckSecureExecution(options.prot_virt_guest_path, config.agent.require_secure_execution);
+  Outcome<std::optional<KeptCopy>> copy = guest ? OpenTarballCopy(config.agent.root_tarball_copy)
+                                                : Outcome<std::optional<KeptCopy>>(std::optional<KeptCopy>());
+  const int copy_fd = copy && *copy ? (*copy)->fd() : -1;
 
   // The root partition is looked up (libblkid probes every device) and read once, on a thread of
   // its own. This thread meanwhile loads the keys, checks the machine, measures cidata and reads
   // the contract: the run costs about the root's lookup and hash alone. Their lines wait for the
-  // root's verdict, and failures keep the order of the boot: keys, machine, root partition,
-  // root.tar.gz, cidata, contract (a failure before the root's stops its lookup and read).
-  RootReader root(config.agent, platform.devices, options.wait_seconds, copy ? copy->fd() : -1, platform.log);
+  // root's verdict, and failures keep the order of the boot: keys, machine, Secure Execution, root
+  // partition, root.tar.gz's copy, root.tar.gz, cidata, contract (a failure before the root's
+  // stops its lookup and read).
+  std::optional<RootReader> root;
+  if (guest) root.emplace(config.agent, platform.devices, options.wait_seconds, copy_fd, platform.log);
   SEA_ASSIGN_OR_RETURN(const Keys keys, LoadKeys(config));
   SEA_ASSIGN_OR_RETURN(const std::string machine, ReadMachine(options.sysinfo_path));
-  SEA_ASSIGN_OR_RETURN(StepLine guest, CheckSecureExecution(options.prot_virt_guest_path, config.agent.require_secure_execution));
-  log.Done(std::move(guest));
+  if (!guest) return guest.error();
+  log.Done(std::move(*guest));
   // The devices are this thread's again once the root is looked up (libblkid's probes are cached).
-  SEA_RETURN_IF_ERROR(root.Device());
-  Outcome<CloudInit> cloud_init = ReadCloudInit(config, options, platform, keys, root.failed());
-  const RootRead& read = root.Wait();
+  SEA_RETURN_IF_ERROR(root->Device());
+  if (!copy) return copy.error();
+  Outcome<CloudInit> cloud_init = ReadCloudInit(config, options, platform, keys, root->failed());
+  const RootRead& read = root->Wait();
 
   SEA_ASSIGN_OR_RETURN(StepLine root_verified, CheckRootDigest(read, config.agent));
   log.Done(std::move(root_verified));
@@ -76,7 +84,7 @@ Outcome<void> Boot(const Configuration& config, const AgentOptions& options, Pla
 
   // The copy before the record: once the record is written nothing can fail any more (a record
   // exists only for a run that succeeded; RunAgent removes the copy of one that failed).
-  SEA_RETURN_IF_ERROR(KeepTarballCopy(copy, config.agent.root_tarball_copy));
+  SEA_RETURN_IF_ERROR(KeepTarballCopy(*copy, config.agent.root_tarball_copy));
   // hpcr-2026: the sealed certificates' validity, in a file of the folder and in the header.
   if (keys.certificates) {
     CertificateExpiryFile expiry = MakeCertificateExpiryFile(*keys.certificates);
