@@ -31,17 +31,23 @@ ctest_summed() {
   grep -h '^not ok' "$dir/Testing/Temporary/LastTest.log" | head -n 40 || true
   return 1
 }
-# Whatever still runs in the background when a step fails is stopped with it, children first
-# (the side checks' ctest and the e2e script under it, which then detaches its loop devices: a
-# test left running would hold the device lock and its cidata device for the next run).
-kill_tree() {
-  local child
-  for child in $(pgrep -P "$1"); do kill_tree "$child"; done
-  kill "$1" 2>/dev/null || true
-}
+# Whatever still runs in the background when a step fails is stopped with it. The side checks
+# run in a process group of their own (setsid), stopped as a whole and waited for (up to 20 s), so
+# that an e2e test under their ctest ends with its EXIT trap (its loop devices detached, the
+# device lock let go) instead of living on into the next run; the other jobs as before (the tree's
+# mmdebstrap cleans up after itself when left to end on its own).
+side_pid=
 stop_background() {
-  local job
-  for job in $(jobs -p); do kill_tree "$job"; done
+  local group
+  # setsid runs the side checks as the process $! itself (it forks only when started as a group
+  # leader, and then leads the group with its child).
+  for group in $side_pid $(pgrep -P "${side_pid:-0}" || true); do
+    if kill -TERM -- "-$group" 2>/dev/null; then
+      for _ in $(seq 40); do kill -0 -- "-$group" 2>/dev/null || break; sleep 0.5; done
+    fi
+  done
+  # shellcheck disable=SC2046 # one word per job
+  kill $(jobs -p) 2>/dev/null || true
 }
 trap stop_background EXIT
 # The s390x Debian tree (minutes of downloads and qemu-user) is made while the builds run.
@@ -91,7 +97,8 @@ side_checks() {
   echo "side checks: fuzz $((t2 - t1)) s, ASan+UBSan build and tests $(($(date +%s) - t2)) s"
   return "$failed"
 }
-side_checks >"$cache/side.log" 2>&1 &
+export -f side_checks
+setsid -w bash -c side_checks >"$cache/side.log" 2>&1 &
 side_pid=$!
 SE_ATTEST_CACHE=$cache ctest_summed "$BUILD" --output-on-failure -L qemu
 qemu=$(date +%s)

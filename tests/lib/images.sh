@@ -125,46 +125,22 @@ sources_decrypt_script() {
 # the agent finds cidata by its label among all the machine's block devices, so two runs (two
 # checkouts' test.sh, a test beside the benchmarks) would see each other's cidata devices. Waits
 # up to 4 minutes for /run/se-attest-devices.lock (flock; in root's /run, not the world-writable
-# /run/lock), then holds it until this shell and its children have exited; a child script
-# (SE_ATTEST_DEVICE_LOCK set) holds its parent's. Holding it, no other run of ours is attaching
-# devices: a loop device over a file of ours (/tmp/se-attest-*, /var/tmp/se-attest-bench.*) is
-# then a killed run's, and is detached.
+# /run/lock), then holds it until this shell and its children have exited, and writes who holds
+# it into the file for those who wait; a child script (SE_ATTEST_DEVICE_LOCK set) holds its
+# parent's.
 hold_device_lock() {
   [ -z "${SE_ATTEST_DEVICE_LOCK:-}" ] || return 0
-  local lock=/run/se-attest-devices.lock fd holders
+  local lock=/run/se-attest-devices.lock fd
   (umask 077 && : >>"$lock") || return 1
   exec {fd}>>"$lock" || return 1
   if ! flock -n "$fd"; then
-    holders=$(lock_holders "$lock")
-    echo "waiting for $lock: another se-attest run is using loop devices (${holders:-holder unknown})" >&2
-    flock -w 240 "$fd" || {
-      echo "$lock: still held after 4 minutes by another se-attest run (${holders:-holder unknown})" >&2
-      return 1
-    }
+    echo "waiting for $lock, held by $(lock_holder "$lock")" >&2
+    flock -w 240 "$fd" || { echo "$lock: still held after 4 minutes, by $(lock_holder "$lock")" >&2; return 1; }
   fi
+  printf 'pid %s (%s), since %s\n' "$$" "$0" "$(date -u +%H:%M:%S)" >"$lock"
   export SE_ATTEST_DEVICE_LOCK=$lock
-  detach_stale_loops
 }
-# lock_holders FILE: the processes /proc/locks says hold a lock on FILE ("pid 123 (bash)").
-lock_holders() {
-  local ino pid out=""
-  ino=$(stat -c %i "$1") || return 0
-  for pid in $(awk -v ino="$ino" '{ n = split($6, f, ":"); if (f[n] == ino) print $5 }' /proc/locks | sort -u); do
-    out+="${out:+, }pid $pid ($(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | cut -c1-80))"
-  done
-  echo "$out"
-}
-detach_stale_loops() {
-  local dev file
-  while read -r dev file; do
-    case "$file" in
-      /tmp/se-attest-*/* | /var/tmp/se-attest-bench.*/*)
-        echo "detaching $dev, left by an earlier run over $file" >&2
-        losetup -d "$dev" || true
-        ;;
-    esac
-  done < <(losetup -n -l -O NAME,BACK-FILE 2>/dev/null)
-}
+lock_holder() { head -n1 "$1" 2>/dev/null | grep . || echo "a run that did not say"; }
 
 # no_cidata_on_machine: fails when a device labelled cidata exists already (the agent would
 # rightly refuse to choose), naming each one and, for a loop device or its partition, the file

@@ -378,6 +378,9 @@ TEST_F(AgentFlowTest, CopyThatCannotBeBegunComesAfterTheKeysAndTheRootLookup) {
   WriteConfig();
   EXPECT_EQ(Run(), kExitOutput);
   ExpectNoOutput();
+  // Before the root's verdict, as when the copy was begun before the read.
+  FlipRootImageBit(3);
+  EXPECT_EQ(Run(), kExitOutput);
 
   ASSERT_EQ(unlink((config_dir_ + "/contract.key").c_str()), 0);
   EXPECT_EQ(Run(), kExitUsage);
@@ -973,6 +976,11 @@ TEST_F(AgentFlowTest, KeyFailureStopsTheRootsRead) {
   EXPECT_EQ(Run(), kExitUsage);
   ExpectNoOutput();
   EXPECT_LT(BytesReadByThisProcess() - before, kSize / 2);
+  // The key's failure, with the root looked up (its read begun, or about to be) meanwhile.
+  const LogEntry* e = FailureEntry();
+  ASSERT_NE(e, nullptr);
+  EXPECT_EQ(Field(*e, "SE_ATTEST_ITEM"), config_dir_ + "/attestation.key");
+  EXPECT_EQ(devices_.lookups("PARTLABEL=root"), 1);
 }
 
 TEST_F(AgentFlowTest, KeyFailureComesBeforeAModifiedRoot) {
@@ -989,6 +997,7 @@ TEST_F(AgentFlowTest, KeyFailureComesBeforeAModifiedRoot) {
 // after the keys' and the machine's.
 TEST_F(AgentFlowTest, SecureExecutionFailureComesBeforeAMissingRoot) {
   config_.require_secure_execution = true;
+  config_.root_tarball_copy = tmp_.Sub("initrd/run/se-attest/root.tar.gz");
   WriteConfig();
   options_.prot_virt_guest_path = tmp_.Sub("prot_virt_guest");  // absent: no ultravisor
   devices_.Remove("PARTLABEL=root");
@@ -998,9 +1007,11 @@ TEST_F(AgentFlowTest, SecureExecutionFailureComesBeforeAMissingRoot) {
   const LogEntry* e = FailureEntry();
   ASSERT_NE(e, nullptr);
   EXPECT_NE(e->message.find("Secure Execution required"), std::string::npos) << e->message;
-  // Outside Secure Execution no device is looked at, and no copy of root.tar.gz begun.
+  // Outside Secure Execution no device is looked at, and no copy of root.tar.gz begun (not even
+  // its folder made).
   EXPECT_EQ(devices_.lookups("PARTLABEL=root"), 0);
   EXPECT_EQ(devices_.lookups("LABEL=cidata"), 0);
+  EXPECT_FALSE(Exists(tmp_.Sub("initrd/run/se-attest")));
 }
 
 // Nothing else to do once the keys and the machine are checked: the root's own lookup failure.
