@@ -32,20 +32,18 @@ ctest_summed() {
   return 1
 }
 # Whatever still runs in the background when a step fails is stopped with it. The side checks
-# run in a process group of their own (setsid), stopped as a whole and waited for (up to 20 s), so
-# that an e2e test under their ctest ends with its EXIT trap (its loop devices detached, the
-# device lock let go) instead of living on into the next run; the other jobs as before (the tree's
-# mmdebstrap cleans up after itself when left to end on its own).
+# and the static analysis run in process groups of their own (setsid: each job leads its group,
+# $! is its id), stopped as a whole; the side checks are waited for (up to 20 s), so that an e2e
+# test under their ctest ends with its EXIT trap (its loop devices detached, the device lock let
+# go) instead of living on into the next run. The tree's job as before (its mmdebstrap cleans up
+# after itself when left to end on its own). A job already waited for is not signalled again.
 side_pid=
+lint_pid=
 stop_background() {
-  local group
-  # setsid runs the side checks as the process $! itself (it forks only when started as a group
-  # leader, and then leads the group with its child).
-  for group in $side_pid $(pgrep -P "${side_pid:-0}" || true); do
-    if kill -TERM -- "-$group" 2>/dev/null; then
-      for _ in $(seq 40); do kill -0 -- "-$group" 2>/dev/null || break; sleep 0.5; done
-    fi
-  done
+  if [ -n "$lint_pid" ]; then kill -TERM -- "-$lint_pid" 2>/dev/null || true; fi
+  if [ -n "$side_pid" ] && kill -TERM -- "-$side_pid" 2>/dev/null; then
+    for _ in $(seq 40); do kill -0 -- "-$side_pid" 2>/dev/null || break; sleep 0.5; done
+  fi
   # shellcheck disable=SC2046 # one word per job
   kill $(jobs -p) 2>/dev/null || true
 }
@@ -59,7 +57,7 @@ tree_pid=$!
 # here to the end at nice 19: it gets the idle moments of the steps below (single-threaded
 # tests, the core the QEMU boots leave) and all of the machine once they are done.
 start_lint=$(date +%s)
-nice -n 19 env JOBS=2 bash scripts/lint.sh >"$cache/lint.log" 2>&1 &
+setsid -w nice -n 19 env JOBS=2 bash scripts/lint.sh >"$cache/lint.log" 2>&1 &
 lint_pid=$!
 cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSE_ATTEST_WERROR=ON
 cmake --build "$BUILD" -j"$(nproc)"
@@ -102,7 +100,10 @@ setsid -w bash -c side_checks >"$cache/side.log" 2>&1 &
 side_pid=$!
 SE_ATTEST_CACHE=$cache ctest_summed "$BUILD" --output-on-failure -L qemu
 qemu=$(date +%s)
-if ! wait "$side_pid"; then
+side_ok=1
+wait "$side_pid" || side_ok=0
+side_pid=
+if [ "$side_ok" = 0 ]; then
   cat "$cache/side.log"
   # Again at the end, where a shortened log still shows it: the failed checks and sanitizer reports.
   echo "test.sh: what failed beside the boots:"
@@ -112,7 +113,10 @@ if ! wait "$side_pid"; then
 fi
 grep -E '^(fuzz_|side checks:)|tests passed' "$cache/side.log" || tail -n 20 "$cache/side.log"
 side=$(date +%s)
-if ! wait "$lint_pid"; then
+lint_ok=1
+wait "$lint_pid" || lint_ok=0
+lint_pid=
+if [ "$lint_ok" = 0 ]; then
   cat "$cache/lint.log"
   echo "test.sh: static analysis has findings (above; scripts/lint.sh FILE... to re-check)" >&2
   exit 1

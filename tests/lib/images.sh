@@ -140,7 +140,18 @@ hold_device_lock() {
   printf 'pid %s (%s), since %s\n' "$$" "$0" "$(date -u +%H:%M:%S)" >"$lock"
   export SE_ATTEST_DEVICE_LOCK=$lock
 }
-lock_holder() { head -n1 "$1" 2>/dev/null | grep . || echo "a run that did not say"; }
+lock_holder() {
+  local line pid
+  line=$(head -n1 "$1" 2>/dev/null) || true
+  pid=$(echo "$line" | sed -n 's/^pid \([0-9][0-9]*\) .*/\1/p')
+  if [ -z "$pid" ]; then
+    echo "a run that did not say"
+  elif [ -d "/proc/$pid" ]; then
+    echo "$line"
+  else
+    echo "$line, gone (a process it started holds the lock on)"
+  fi
+}
 
 # no_cidata_on_machine: fails when a device labelled cidata exists already (the agent would
 # rightly refuse to choose), naming each one and, for a loop device or its partition, the file
