@@ -35,17 +35,22 @@ ctest_summed() {
 # and the static analysis run in process groups of their own (setsid: each job leads its group,
 # $! is its id), stopped as a whole; the side checks are waited for (up to 20 s), so that an e2e
 # test under their ctest ends with its EXIT trap (its loop devices detached, the device lock let
-# go) instead of living on into the next run. The tree's job as before (its mmdebstrap cleans up
-# after itself when left to end on its own). A job already waited for is not signalled again.
+# go) instead of living on into the next run, then killed. The tree's job as before (its
+# mmdebstrap cleans up after itself when left to end on its own). Only a job still running is
+# signalled: the number of one that ended may belong to another process by now (`ours`).
 side_pid=
 lint_pid=
+ours() { [ "$(ps -o ppid= -p "$1" 2>/dev/null | tr -d ' ')" = "$$" ]; }
 stop_background() {
-  if [ -n "$lint_pid" ]; then kill -TERM -- "-$lint_pid" 2>/dev/null || true; fi
-  if [ -n "$side_pid" ] && kill -TERM -- "-$side_pid" 2>/dev/null; then
+  local job
+  if [ -n "$lint_pid" ] && ours "$lint_pid"; then kill -TERM -- "-$lint_pid" 2>/dev/null || true; fi
+  if [ -n "$side_pid" ] && ours "$side_pid" && kill -TERM -- "-$side_pid" 2>/dev/null; then
     for _ in $(seq 40); do kill -0 -- "-$side_pid" 2>/dev/null || break; sleep 0.5; done
+    kill -KILL -- "-$side_pid" 2>/dev/null || true
   fi
-  # shellcheck disable=SC2046 # one word per job
-  kill $(jobs -p) 2>/dev/null || true
+  for job in $(jobs -p); do
+    if ours "$job"; then kill "$job" 2>/dev/null || true; fi
+  done
 }
 trap stop_background EXIT
 # The s390x Debian tree (minutes of downloads and qemu-user) is made while the builds run.
